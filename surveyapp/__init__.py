@@ -1,0 +1,54 @@
+"""surveyapp: multilingual surveys and co-assessment for public services."""
+from pathlib import Path
+
+from flask import Flask
+from flask_babel import lazy_gettext as _l
+
+from surveyapp.config import load_config
+from surveyapp.extensions import babel, csrf, db, limiter, login_manager, migrate
+
+TRANSLATIONS = Path(__file__).resolve().parent.parent / "translations"
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=True)
+    load_config(app, test_config)
+    _register_extensions(app)
+    _register_blueprints(app)
+    _register_cli(app)
+    from surveyapp import web
+
+    web.init_app(app)
+    return app
+
+
+def _register_extensions(app: Flask) -> None:
+    from surveyapp.i18n import select_locale
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(Path(__file__).resolve().parent.parent / "migrations"),
+                     render_as_batch=True)
+    babel.init_app(app, locale_selector=select_locale, default_translation_directories=str(TRANSLATIONS))
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = _l("Please log in to see this page.")
+    limiter.init_app(app)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from surveyapp.accounts.views import bp as accounts_bp
+    from surveyapp.exports.views import bp as exports_bp
+    from surveyapp.questionnaires.views import bp as questionnaires_bp
+    from surveyapp.respond.views import bp as respond_bp
+
+    for blueprint in (accounts_bp, questionnaires_bp, respond_bp, exports_bp):
+        app.register_blueprint(blueprint)
+
+
+def _register_cli(app: Flask) -> None:
+    from surveyapp.accounts.cli import users_cli
+    from surveyapp.demo import demo_command
+
+    app.cli.add_command(users_cli)
+    app.cli.add_command(demo_command)

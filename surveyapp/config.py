@@ -1,0 +1,85 @@
+"""Configuration: defaults, then instance/config.py, then the environment, then test overrides."""
+import os
+import secrets
+from pathlib import Path
+
+from flask import Flask
+
+
+class Defaults:
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    WTF_CSRF_TIME_LIMIT = None  # a survey may stay open on a phone for hours
+    SEND_FILE_MAX_AGE_DEFAULT = 31536000  # static URLs carry a content hash
+    MAX_CONTENT_LENGTH = 16 * 1024 * 1024
+    BABEL_DEFAULT_LOCALE = "en"
+    BABEL_DEFAULT_TIMEZONE = "Europe/Vienna"
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_HEADERS_ENABLED = True
+    LOGIN_RATE_LIMIT = "10 per minute"
+    TOKEN_RATE_LIMIT = "60 per minute"
+    SUPPRESSION_MIN_N = 5
+    PUBLIC_BASE_URL = "http://127.0.0.1:5000"
+    MAIL_MODE = "console"  # "console" prints e-mails, "smtp" sends them
+    MAIL_SERVER = "127.0.0.1"
+    MAIL_PORT = 25
+    MAIL_USE_TLS = False
+    MAIL_USERNAME = None
+    MAIL_PASSWORD = None
+    MAIL_SENDER = "surveyapp@localhost"
+
+
+_ENV_KEYS = {
+    "SECRET_KEY": str,
+    "SURVEYAPP_PUBLIC_BASE_URL": str,
+    "SURVEYAPP_RATELIMIT_STORAGE_URI": str,
+    "SURVEYAPP_SESSION_COOKIE_SECURE": lambda v: v.lower() in {"1", "true", "yes"},
+    "SURVEYAPP_MAIL_MODE": str,
+    "SURVEYAPP_MAIL_SERVER": str,
+    "SURVEYAPP_MAIL_PORT": int,
+    "SURVEYAPP_MAIL_USE_TLS": lambda v: v.lower() in {"1", "true", "yes"},
+    "SURVEYAPP_MAIL_USERNAME": str,
+    "SURVEYAPP_MAIL_PASSWORD": str,
+    "SURVEYAPP_MAIL_SENDER": str,
+    "SURVEYAPP_SUPPRESSION_MIN_N": int,
+}
+
+
+def load_config(app: Flask, test_config: dict | None) -> None:
+    app.config.from_object(Defaults)
+    app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + str(Path(app.instance_path) / "surveyapp.sqlite")
+    app.config.from_pyfile("config.py", silent=True)
+    for key, convert in _ENV_KEYS.items():
+        if key in os.environ:
+            app.config[key.removeprefix("SURVEYAPP_")] = convert(os.environ[key])
+    if os.environ.get("DATABASE_URL"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(os.environ["DATABASE_URL"])
+    if app.config["SESSION_COOKIE_SECURE"]:
+        app.config["REMEMBER_COOKIE_SECURE"] = True
+    if test_config:
+        app.config.update(test_config)
+    app.config["RATELIMIT_STORAGE_URI"] = app.config["RATELIMIT_STORAGE_URI"]
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path))
+
+
+def normalise_database_url(url: str) -> str:
+    """Accept plain postgres:// URLs and route them to psycopg 3."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def _instance_secret(instance: Path) -> str:
+    """Generate a secret key once into instance/ so sessions survive restarts; never committed."""
+    path = instance / "secret_key"
+    if not path.exists():
+        instance.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()

@@ -1,0 +1,127 @@
+"""`flask demo`: the Close To demo programme, its post-session questionnaire and synthetic responses.
+
+Idempotent: a second run finds the programme and changes nothing.
+"""
+import random
+from datetime import timedelta
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+from sqlalchemy import insert, select
+
+from surveyapp.accounts.models import Role
+from surveyapp.accounts.service import create_user, find_user
+from surveyapp.db import utcnow
+from surveyapp.extensions import db
+from surveyapp.programmes.models import Programme
+from surveyapp.questionnaires import service as builder
+from surveyapp.questionnaires.models import Questionnaire, Status
+from surveyapp.respond.models import Answer, Response
+
+PROGRAMME_CODE = "closeto"
+SLUG = "close-to"
+LOGINS = (
+    ("admin@demo.surveyapp.local", "demo-admin-2026", Role.ADMIN),
+    ("manager@demo.surveyapp.local", "demo-manager-2026", Role.MANAGER),
+    ("evaluator@demo.surveyapp.local", "demo-evaluator-2026", Role.EVALUATOR),
+)
+AGREE = {"de": ("trifft gar nicht zu", "trifft voll zu"), "en": ("strongly disagree", "strongly agree")}
+
+TEXTS = {
+    "title": {"de": "Close To – Feedback nach der Session", "en": "Close To – feedback after the session"},
+    "intro": {"de": "Deine Antworten sind anonym und helfen uns, das Programm zu verbessern. Dauer: 2 Minuten.",
+              "en": "Your answers are anonymous and help us improve the programme. It takes 2 minutes."},
+    "thanks": {"de": "Danke! Fahr vorsichtig.", "en": "Thank you! Drive safely."},
+    "page.1": {"de": "Die Session", "en": "The session"},
+    "page.2": {"de": "Über dich", "en": "About you"},
+}
+
+LIKERT_ITEMS = (
+    ("attention", {"de": "Die Session hat meine Aufmerksamkeit gehalten.", "en": "The session held my attention."}),
+    ("risk_aware", {"de": "Ich bin mir der Risiken im Straßenverkehr jetzt stärker bewusst.",
+                    "en": "I am now more aware of the risks on the road."}),
+    ("careful_driving", {"de": "Ich werde vorsichtiger fahren.", "en": "I will drive more carefully."}),
+    ("remember_story", {"de": "Ich werde mich an die Geschichte erinnern.", "en": "I will remember the story."}),
+)
+GENDERS = (("m", "männlich", "male"), ("f", "weiblich", "female"), ("d", "divers", "diverse"),
+           ("na", "keine Angabe", "prefer not to say"))
+SCHOOLS = (("wien", "Fahrschule Wien-Mitte"), ("graz", "Fahrschule Graz"), ("linz", "Fahrschule Linz"),
+           ("salzburg", "Fahrschule Salzburg"), ("innsbruck", "Fahrschule Innsbruck"))
+
+
+@click.command("demo")
+@click.option("--responses", default=300, show_default=True, help="Synthetic responses to add on first load.")
+@with_appcontext
+def demo_command(responses: int) -> None:
+    """Load the Close To demo programme (once) and print the demo logins and survey link."""
+    if load_demo(responses):
+        click.echo("Demo programme loaded.")
+    else:
+        click.echo("Demo programme already present; nothing changed.")
+    base = current_app.config["PUBLIC_BASE_URL"]
+    click.echo("\nStaff logins (demo only):")
+    for email, password, role in LOGINS:
+        click.echo(f"  {role.value:<10} {email}  /  {password}")
+    click.echo(f"\nStaff area:  {base}/login")
+    click.echo(f"Demo survey: {base}/s/{SLUG}\n")
+
+
+def load_demo(responses: int = 300, seed: int = 7) -> bool:
+    """Create the demo in one transaction; False when it exists already."""
+    if db.session.scalar(select(Programme).where(Programme.code == PROGRAMME_CODE)):
+        return False
+    programme = Programme(code=PROGRAMME_CODE, name="Close To")
+    db.session.add(programme)
+    db.session.flush()
+    for email, password, role in LOGINS:
+        if not find_user(email):
+            create_user(email, password, role, PROGRAMME_CODE)
+    questionnaire = build_questionnaire(programme)
+    add_synthetic_responses(questionnaire, responses, random.Random(seed))
+    db.session.commit()
+    return True
+
+
+def build_questionnaire(programme: Programme) -> Questionnaire:
+    questionnaire = builder.create_questionnaire(programme.id, SLUG, "de", ["de", "en"], TEXTS["title"]["de"])
+    for key, by_lang in TEXTS.items():
+        for lang, text in by_lang.items():
+            builder.set_questionnaire_texts(questionnaire, lang, {key: text})
+    for code, labels in LIKERT_ITEMS:
+        texts = {lang: {"label": labels[lang], "low": AGREE[lang][0], "high": AGREE[lang][1]} for lang in labels}
+        builder.add_item(questionnaire, code, "likert", required=True, page=1, settings={"points": 5}, texts=texts)
+    builder.add_item(questionnaire, "age", "number", required=True, page=2, settings={"min": 15, "max": 99},
+                     texts={"de": {"label": "Wie alt bist du?"}, "en": {"label": "How old are you?"}})
+    builder.add_item(questionnaire, "gender", "single", page=2,
+                     texts={"de": {"label": "Geschlecht"}, "en": {"label": "Gender"}},
+                     options=[(code, {"de": de, "en": en}) for code, de, en in GENDERS])
+    builder.add_item(questionnaire, "driving_school", "single", required=True, page=2,
+                     texts={"de": {"label": "In welcher Fahrschule war die Session?"},
+                            "en": {"label": "At which driving school was the session?"}},
+                     options=[(code, {"de": name, "en": name}) for code, name in SCHOOLS])
+    builder.add_item(questionnaire, "comment", "longtext", page=2,
+                     texts={"de": {"label": "Möchtest du uns noch etwas sagen?"},
+                            "en": {"label": "Is there anything else you would like to tell us?"}})
+    builder.set_status(questionnaire, Status.OPEN)
+    return questionnaire
+
+
+def add_synthetic_responses(questionnaire: Questionnaire, count: int, rng: random.Random) -> None:
+    """Clearly synthetic answers (comments say so), skewed to agreement like the real evaluation."""
+    items = {item.code: item for item in questionnaire.items}
+    now = utcnow()
+    for n in range(count):
+        started = now - timedelta(days=rng.randint(1, 120), minutes=rng.randint(0, 600))
+        response_id = db.session.execute(insert(Response).values(
+            questionnaire_id=questionnaire.id, key=f"demo-{n}", lang=rng.choice(["de", "de", "de", "en"]),
+            page=2, started_at=started, submitted_at=started + timedelta(minutes=rng.randint(1, 6)),
+        ).returning(Response.id)).scalar_one()
+        values = {code: str(rng.choices([1, 2, 3, 4, 5], weights=[2, 3, 8, 35, 52])[0]) for code, _ in LIKERT_ITEMS}
+        values |= {"age": str(rng.randint(17, 24)), "gender": rng.choice(["m", "m", "f", "f", "d", "na"]),
+                   "driving_school": rng.choice([code for code, _ in SCHOOLS])}
+        if n % 10 == 0:
+            values["comment"] = f"(synthetic demo answer {n})"
+        db.session.execute(insert(Answer), [
+            {"response_id": response_id, "item_id": items[code].id, "value": value} for code, value in values.items()
+        ])

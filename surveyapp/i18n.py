@@ -1,0 +1,61 @@
+"""Locale selection and language facts shared by the staff and respondent sides."""
+from babel import Locale, UnknownLocaleError
+from flask import g, request, session
+
+INTERFACE_LANGUAGES = ("de", "en", "fr", "it", "tr", "uk", "ar")
+RTL_LANGUAGES = frozenset({"ar", "fa", "he", "ur", "ps", "ckb", "yi", "dv"})
+FALLBACK_LANGUAGE = "en"
+
+
+def is_rtl(lang: str) -> bool:
+    return lang.split("_")[0] in RTL_LANGUAGES
+
+
+def text_direction(lang: str) -> str:
+    return "rtl" if is_rtl(lang) else "ltr"
+
+
+def language_name(lang: str) -> str:
+    """The language's own name ("Deutsch", "العربية"), for language switches."""
+    try:
+        return Locale.parse(lang).get_display_name(lang).capitalize()
+    except (ValueError, UnknownLocaleError):
+        return lang
+
+
+def is_known_language(lang: str) -> bool:
+    try:
+        Locale.parse(lang)
+    except (ValueError, UnknownLocaleError):
+        return False
+    return True
+
+
+def interface_language_for(lang: str) -> str:
+    """Content may be in any language; the interface falls back to English where we ship no catalogue."""
+    base = lang.split("_")[0]
+    return base if base in INTERFACE_LANGUAGES else FALLBACK_LANGUAGE
+
+
+def choose_language(offered: list[str], default: str, remembered: str | None) -> str:
+    """?lang=, then the earlier choice, then Accept-Language, then the default."""
+    asked = request.args.get("lang") or request.form.get("lang")
+    if asked in offered:
+        return asked
+    if remembered in offered:
+        return remembered
+    return request.accept_languages.best_match(offered) or default
+
+
+def select_locale() -> str:
+    """Flask-Babel selector: a view may pin g.ui_lang (respondent pages); staff pick theirs."""
+    pinned = g.get("ui_lang")
+    if pinned:
+        return pinned
+    asked = request.args.get("ui")
+    if asked in INTERFACE_LANGUAGES:
+        session["ui_lang"] = asked
+        return asked
+    if session.get("ui_lang") in INTERFACE_LANGUAGES:
+        return session["ui_lang"]
+    return request.accept_languages.best_match(INTERFACE_LANGUAGES) or FALLBACK_LANGUAGE

@@ -1,0 +1,16 @@
+"""A programme is the unit of ownership: questionnaires, staff memberships and (later) sessions belong to one."""
+from sqlalchemy import String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from surveyapp.extensions import db
+
+
+class Programme(db.Model):
+    __tablename__ = "programmes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+
+    def __repr__(self) -> str:
+        return f"<Programme {self.code}>"

@@ -1,0 +1,212 @@
+"""The item-type registry: each type owns its form field, its validation, how it stores and exports values.
+
+Views and exports only talk to `ItemType`; adding a type is adding a subclass here.
+"""
+from dataclasses import dataclass
+from datetime import date
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from wtforms.fields.choices import SelectChoice
+from wtforms import DateField, DecimalField, IntegerField, RadioField, SelectMultipleField, StringField, TextAreaField
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+REGISTRY: dict[str, "ItemType"] = {}
+
+
+def register(cls):
+    REGISTRY[cls.code] = cls()
+    return cls
+
+
+def item_type(code: str) -> "ItemType":
+    return REGISTRY[code]
+
+
+def type_choices() -> list[tuple[str, str]]:
+    return [(code, kind.label) for code, kind in REGISTRY.items()]
+
+
+@dataclass(frozen=True)
+class Choice:
+    code: str
+    label: str
+
+
+class ItemType:
+    """Base: a free value stored as one string."""
+
+    code = ""
+    label = _l("Item")
+    widget = "input"  # which template macro renders it
+    has_options = False  # options are edited by the manager
+    numeric = False  # exported as a number
+    multi = False  # several stored values, one export column per option
+    coded = False  # stores option codes that have labels
+    settings_keys: tuple[str, ...] = ()
+
+    def validators(self, item) -> list:
+        return [InputRequired(message=_l("Please answer this question."))] if item.required else [Optional()]
+
+    def field(self, item, lang: str):
+        return StringField(item.text("label", lang), validators=self.validators(item))
+
+    def choices(self, item, lang: str) -> list[Choice]:
+        return [Choice(option.code, option.label(lang)) for option in item.options]
+
+    def to_values(self, data) -> list[str]:
+        """Form data -> stored strings (empty list when unanswered)."""
+        if data is None or data == "":
+            return []
+        return [str(data)]
+
+    def to_form(self, values: list[str]):
+        """Stored strings -> form data, for resuming and language switches."""
+        return values[0] if values else None
+
+    def option_codes(self, item) -> list[str]:
+        return [choice.code for choice in self.choices(item, item.questionnaire.default_lang)]
+
+
+class _ChoiceType(ItemType):
+    widget = "choice"
+    coded = True
+
+    def field(self, item, lang):
+        choices = [SelectChoice(c.code, c.label) for c in self.choices(item, lang)]
+        return RadioField(item.text("label", lang), choices=choices, validators=self.validators(item))
+
+
+@register
+class SingleChoice(_ChoiceType):
+    code = "single"
+    label = _l("Single choice")
+    has_options = True
+
+
+@register
+class MultipleChoice(ItemType):
+    code = "multiple"
+    label = _l("Multiple choice")
+    widget = "checks"
+    has_options = True
+    multi = True
+    coded = True
+
+    def field(self, item, lang):
+        choices = [SelectChoice(c.code, c.label) for c in self.choices(item, lang)]
+        return SelectMultipleField(
+            item.text("label", lang), choices=choices, validators=self.validators(item),
+            widget=ListWidget(prefix_label=False), option_widget=CheckboxInput(),
+        )
+
+    def to_values(self, data):
+        return list(dict.fromkeys(data or []))
+
+    def to_form(self, values):
+        return list(values)
+
+
+@register
+class Likert(_ChoiceType):
+    code = "likert"
+    label = _l("Likert scale")
+    widget = "scale"
+    numeric = True
+    settings_keys = ("points",)
+
+    def choices(self, item, lang):
+        points = int(item.settings.get("points", 5))
+        return [Choice(str(n), str(n)) for n in range(1, points + 1)]
+
+
+@register
+class ZeroToTen(_ChoiceType):
+    code = "scale10"
+    label = _l("0–10 scale")
+    widget = "scale"
+    numeric = True
+
+    def choices(self, item, lang):
+        return [Choice(str(n), str(n)) for n in range(11)]
+
+
+@register
+class YesNo(_ChoiceType):
+    code = "yesno"
+    label = _l("Yes / no")
+
+    def choices(self, item, lang):
+        return [Choice("yes", _("Yes")), Choice("no", _("No"))]
+
+
+@register
+class Number(ItemType):
+    code = "number"
+    label = _l("Number")
+    numeric = True
+    settings_keys = ("min", "max", "decimals")
+
+    def field(self, item, lang):
+        low, high = item.settings.get("min"), item.settings.get("max")
+        validators = self.validators(item)
+        if low is not None or high is not None:
+            validators.append(NumberRange(min=low, max=high, message=_range_message(low, high)))
+        if item.settings.get("decimals"):
+            return DecimalField(item.text("label", lang), validators=validators,
+                                render_kw={"inputmode": "decimal"})
+        return IntegerField(item.text("label", lang), validators=validators,
+                            render_kw={"inputmode": "numeric", "pattern": "-?[0-9]*"})
+
+
+def _range_message(low, high):
+    if low is not None and high is not None:
+        return _l("Please enter a number from %(min)s to %(max)s.")
+    if low is not None:
+        return _l("Please enter a number of at least %(min)s.")
+    return _l("Please enter a number of at most %(max)s.")
+
+
+@register
+class ShortText(ItemType):
+    code = "text"
+    label = _l("Short text")
+    max_length = 500
+
+    def field(self, item, lang):
+        validators = [*self.validators(item), Length(max=self.max_length)]
+        return StringField(item.text("label", lang), validators=validators,
+                           render_kw={"maxlength": self.max_length})
+
+    def to_values(self, data):
+        return super().to_values((data or "").strip())
+
+
+@register
+class LongText(ShortText):
+    code = "longtext"
+    label = _l("Long text")
+    widget = "textarea"
+    max_length = 5000
+
+    def field(self, item, lang):
+        validators = [*self.validators(item), Length(max=self.max_length)]
+        return TextAreaField(item.text("label", lang), validators=validators, render_kw={"rows": 4})
+
+
+@register
+class DateItem(ItemType):
+    code = "date"
+    label = _l("Date")
+
+    def field(self, item, lang):
+        from wtforms.widgets import DateInput
+
+        return DateField(item.text("label", lang), validators=self.validators(item), widget=DateInput())
+
+    def to_values(self, data):
+        return [data.isoformat()] if isinstance(data, date) else []
+
+    def to_form(self, values):
+        return date.fromisoformat(values[0]) if values else None

@@ -1,0 +1,160 @@
+"""Questionnaires, items and options; every wording lives in per-language text rows.
+
+A new language is new rows, never a new column, so it needs no migration.
+"""
+import enum
+from datetime import datetime
+
+from sqlalchemy import JSON, Boolean, DateTime, Enum, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from surveyapp.db import utcnow
+from surveyapp.extensions import db
+from surveyapp.programmes.models import Programme
+
+
+class Status(enum.StrEnum):
+    DRAFT = "draft"
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+def _enum(kind):
+    return Enum(kind, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])
+
+
+class Questionnaire(db.Model):
+    __tablename__ = "questionnaires"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programme_id: Mapped[int] = mapped_column(ForeignKey("programmes.id", ondelete="CASCADE"), index=True)
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    default_lang: Mapped[str] = mapped_column(String(20))
+    languages: Mapped[list[str]] = mapped_column(JSON)
+    status: Mapped[Status] = mapped_column(_enum(Status), default=Status.DRAFT)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    programme: Mapped[Programme] = relationship()
+    items: Mapped[list["Item"]] = relationship(
+        back_populates="questionnaire", order_by="Item.position", cascade="all, delete-orphan"
+    )
+    texts: Mapped[list["QuestionnaireText"]] = relationship(cascade="all, delete-orphan")
+
+    def text(self, key: str, lang: str) -> str:
+        return pick_text(self.texts, key, lang, self.default_lang)
+
+    @property
+    def page_numbers(self) -> list[int]:
+        return sorted({item.page for item in self.items}) or [1]
+
+    def items_on(self, page: int) -> list["Item"]:
+        return [item for item in self.items if item.page == page]
+
+
+class QuestionnaireText(db.Model):
+    """Title, intro, thank-you and page titles ("page.2") of a questionnaire, one row per language."""
+
+    __tablename__ = "questionnaire_texts"
+    __table_args__ = (UniqueConstraint("questionnaire_id", "key", "lang"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    questionnaire_id: Mapped[int] = mapped_column(ForeignKey("questionnaires.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(40))
+    lang: Mapped[str] = mapped_column(String(20))
+    text: Mapped[str] = mapped_column(Text)
+
+
+class Item(db.Model):
+    __tablename__ = "items"
+    __table_args__ = (UniqueConstraint("questionnaire_id", "code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    questionnaire_id: Mapped[int] = mapped_column(ForeignKey("questionnaires.id", ondelete="CASCADE"), index=True)
+    code: Mapped[str] = mapped_column(String(64))
+    type: Mapped[str] = mapped_column(String(32))
+    required: Mapped[bool] = mapped_column(Boolean, default=False)
+    page: Mapped[int] = mapped_column(Integer, default=1)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    settings: Mapped[dict] = mapped_column(JSON, default=dict)
+
+    questionnaire: Mapped[Questionnaire] = relationship(back_populates="items")
+    options: Mapped[list["Option"]] = relationship(
+        back_populates="item", order_by="Option.position", cascade="all, delete-orphan"
+    )
+    texts: Mapped[list["ItemText"]] = relationship(cascade="all, delete-orphan")
+
+    def text(self, key: str, lang: str) -> str:
+        return pick_text(self.texts, key, lang, self.questionnaire.default_lang)
+
+    @property
+    def kind(self):
+        from surveyapp.questionnaires.itemtypes import item_type
+
+        return item_type(self.type)
+
+
+class ItemText(db.Model):
+    """Question wording ("label"), help text ("help") and scale end labels ("low", "high") per language."""
+
+    __tablename__ = "item_texts"
+    __table_args__ = (UniqueConstraint("item_id", "key", "lang"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(20))
+    lang: Mapped[str] = mapped_column(String(20))
+    text: Mapped[str] = mapped_column(Text)
+
+
+class Option(db.Model):
+    __tablename__ = "options"
+    __table_args__ = (UniqueConstraint("item_id", "code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"), index=True)
+    code: Mapped[str] = mapped_column(String(64))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    item: Mapped[Item] = relationship(back_populates="options")
+    texts: Mapped[list["OptionText"]] = relationship(cascade="all, delete-orphan")
+
+    def label(self, lang: str) -> str:
+        return pick_text(self.texts, "label", lang, self.item.questionnaire.default_lang) or self.code
+
+
+class OptionText(db.Model):
+    __tablename__ = "option_texts"
+    __table_args__ = (UniqueConstraint("option_id", "key", "lang"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    option_id: Mapped[int] = mapped_column(ForeignKey("options.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(20), default="label")
+    lang: Mapped[str] = mapped_column(String(20))
+    text: Mapped[str] = mapped_column(Text)
+
+
+def pick_text(texts, key: str, lang: str, default_lang: str) -> str:
+    """The text in `lang`, else in the default language, else empty."""
+    fallback = ""
+    for row in texts:
+        if row.key != key:
+            continue
+        if row.lang == lang:
+            return row.text
+        if row.lang == default_lang:
+            fallback = row.text
+    return fallback
+
+
+def set_text(owner, text_model, key: str, lang: str, value: str | None) -> None:
+    """Create, update or (for an empty value) remove one text row of `owner`."""
+    value = (value or "").strip()
+    for row in owner.texts:
+        if row.key == key and row.lang == lang:
+            if value:
+                row.text = value
+            else:
+                owner.texts.remove(row)
+            return
+    if value:
+        owner.texts.append(text_model(key=key, lang=lang, text=value))

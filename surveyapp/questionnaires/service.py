@@ -1,0 +1,176 @@
+"""Domain operations on questionnaires. They flush, never commit: the caller owns the transaction."""
+import re
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import exists, func, select
+
+from surveyapp.errors import DomainError
+from surveyapp.extensions import db
+from surveyapp.questionnaires.itemtypes import REGISTRY
+from surveyapp.questionnaires.models import (
+    Item,
+    ItemText,
+    Option,
+    OptionText,
+    Questionnaire,
+    QuestionnaireText,
+    Status,
+    set_text,
+)
+
+CODE_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
+SLUG_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{1,79}$")
+
+
+class LockedError(DomainError):
+    """Codes are frozen once answers exist, so stored answers keep their meaning."""
+
+
+def has_responses(questionnaire: Questionnaire) -> bool:
+    from surveyapp.respond.models import Response
+
+    return bool(db.session.scalar(select(exists().where(Response.questionnaire_id == questionnaire.id))))
+
+
+def create_questionnaire(programme_id: int, slug: str, default_lang: str, languages: list[str],
+                         title: str) -> Questionnaire:
+    if not SLUG_PATTERN.match(slug):
+        raise DomainError(_l("The link name may use lower-case letters, digits and hyphens only."))
+    if db.session.scalar(select(exists().where(Questionnaire.slug == slug))):
+        raise DomainError(_l("This link name is already taken."))
+    languages = list(dict.fromkeys([default_lang, *languages]))
+    questionnaire = Questionnaire(programme_id=programme_id, slug=slug, default_lang=default_lang,
+                                  languages=languages, status=Status.DRAFT)
+    set_text(questionnaire, QuestionnaireText, "title", default_lang, title)
+    db.session.add(questionnaire)
+    db.session.flush()
+    return questionnaire
+
+
+def set_questionnaire_texts(questionnaire: Questionnaire, lang: str, texts: dict[str, str | None]) -> None:
+    for key, value in texts.items():
+        set_text(questionnaire, QuestionnaireText, key, lang, value)
+    db.session.flush()
+
+
+def add_item(questionnaire: Questionnaire, code: str, type_code: str, *, required: bool = False,
+             page: int = 1, settings: dict | None = None, texts: dict[str, dict[str, str]] | None = None,
+             options: list[tuple[str, dict[str, str]]] | None = None) -> Item:
+    """Append an item; `texts` maps language -> {"label": ..., "help": ...}; options are (code, {lang: label})."""
+    _check_code(code)
+    if type_code not in REGISTRY:
+        raise DomainError(_l("Unknown item type."))
+    if any(item.code == code for item in questionnaire.items):
+        raise DomainError(_l("An item with this code already exists."))
+    position = max((item.position for item in questionnaire.items), default=0) + 1
+    item = Item(code=code, type=type_code, required=required, page=max(1, page), position=position,
+                settings=settings or {})
+    questionnaire.items.append(item)
+    for lang, values in (texts or {}).items():
+        set_item_texts(item, lang, values)
+    for option_code, labels in options or []:
+        add_option(item, option_code, labels)
+    db.session.flush()
+    return item
+
+
+def set_item_texts(item: Item, lang: str, texts: dict[str, str | None]) -> None:
+    for key, value in texts.items():
+        set_text(item, ItemText, key, lang, value)
+
+
+def update_item(item: Item, *, code: str, required: bool, page: int, settings: dict) -> None:
+    if code != item.code:
+        _ensure_unlocked(item.questionnaire)
+        _check_code(code)
+        if any(other.code == code for other in item.questionnaire.items if other is not item):
+            raise DomainError(_l("An item with this code already exists."))
+        item.code = code
+    item.required, item.page, item.settings = required, max(1, page), settings
+    db.session.flush()
+
+
+def delete_item(item: Item) -> None:
+    _ensure_unlocked(item.questionnaire)
+    item.questionnaire.items.remove(item)
+    db.session.flush()
+
+
+def move_item(item: Item, step: int) -> None:
+    """Swap with the neighbour above (step -1) or below (+1); order is cosmetic, so allowed when locked."""
+    _swap(item.questionnaire.items, item, step)
+
+
+def add_option(item: Item, code: str, labels: dict[str, str]) -> Option:
+    _check_code(code, allow_digits_first=True)
+    if any(option.code == code for option in item.options):
+        raise DomainError(_l("An option with this code already exists."))
+    if item.id and item.questionnaire_id and has_responses(item.questionnaire):
+        raise LockedError(_l("This questionnaire has responses: options can no longer be added or removed."))
+    option = Option(code=code, position=len(item.options) + 1)
+    item.options.append(option)
+    for lang, label in labels.items():
+        set_text(option, OptionText, "label", lang, label)
+    db.session.flush()
+    return option
+
+
+def update_option(option: Option, code: str, labels: dict[str, str]) -> None:
+    if code != option.code:
+        _ensure_unlocked(option.item.questionnaire)
+        _check_code(code, allow_digits_first=True)
+        if any(other.code == code for other in option.item.options if other is not option):
+            raise DomainError(_l("An option with this code already exists."))
+        option.code = code
+    for lang, label in labels.items():
+        set_text(option, OptionText, "label", lang, label)
+    db.session.flush()
+
+
+def delete_option(option: Option) -> None:
+    _ensure_unlocked(option.item.questionnaire)
+    option.item.options.remove(option)
+    db.session.flush()
+
+
+def move_option(option: Option, step: int) -> None:
+    _swap(option.item.options, option, step)
+
+
+def set_status(questionnaire: Questionnaire, status: Status) -> None:
+    if status is Status.OPEN and not questionnaire.items:
+        raise DomainError(_l("Add at least one item before opening the questionnaire."))
+    questionnaire.status = status
+    db.session.flush()
+
+
+def response_count(questionnaire: Questionnaire) -> int:
+    from surveyapp.respond.models import Response
+
+    return db.session.scalar(
+        select(func.count()).where(Response.questionnaire_id == questionnaire.id,
+                                   Response.submitted_at.is_not(None))
+    )
+
+
+def _swap(rows: list, row, step: int) -> None:
+    index = rows.index(row)
+    other = index + step
+    if 0 <= other < len(rows):
+        row.position, rows[other].position = rows[other].position, row.position
+        if row.position == rows[other].position:
+            row.position += step
+        rows.sort(key=lambda r: r.position)
+        db.session.flush()
+
+
+def _ensure_unlocked(questionnaire: Questionnaire) -> None:
+    if has_responses(questionnaire):
+        raise LockedError(_l("This questionnaire has responses: codes can no longer change and items "
+                             "or options can no longer be deleted. Wording can still be corrected."))
+
+
+def _check_code(code: str, allow_digits_first: bool = False) -> None:
+    pattern = r"^[a-z0-9][a-z0-9_]{0,63}$" if allow_digits_first else CODE_PATTERN.pattern
+    if not re.match(pattern, code or ""):
+        raise DomainError(_l("Codes use lower-case letters, digits and underscores, starting with a letter."))

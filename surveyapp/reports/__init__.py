@@ -1,0 +1,1 @@
+"""Evaluation reports: datasets (queries), analysis (pure statistics), model and pdf (rendering)."""

@@ -1,0 +1,190 @@
+"""Plain, aggregated input for the report renderers: no pandas, no Flask, no database.
+
+Every share is a fraction in [0, 1]. A suppressed figure has ``suppressed=True`` and its numbers set to
+None, so no renderer can show them by accident.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Literal
+
+DEFAULT_MIN_N = 5
+
+ChartKind = Literal["bar", "stacked", "none"]
+
+
+@dataclass(frozen=True)
+class Share:
+    """k of n respondents, with a 95 % Wilson interval."""
+
+    k: int | None
+    n: int | None
+    share: float | None
+    ci_low: float | None
+    ci_high: float | None
+    suppressed: bool = False
+
+
+@dataclass(frozen=True)
+class KeyFigure:
+    label: str
+    result: Share
+    wave: str | None = None
+
+
+@dataclass(frozen=True)
+class FrequencyRow:
+    code: str
+    label: str
+    count: int | None
+    share: float | None
+    ci_low: float | None
+    ci_high: float | None
+    suppressed: bool = False
+
+
+@dataclass(frozen=True)
+class NumericSummary:
+    n: int | None
+    missing: int
+    mean: float | None
+    median: float | None
+    sd: float | None
+    minimum: float | None
+    maximum: float | None
+    suppressed: bool = False
+
+
+@dataclass(frozen=True)
+class ItemSection:
+    """One item's results; ``rows`` in scale order, lowest first (stacked bars colour low to high)."""
+
+    code: str
+    question: str
+    item_type: str
+    n: int | None
+    missing: int
+    rows: list[FrequencyRow] = field(default_factory=list)
+    chart: ChartKind = "bar"
+    agreement: Share | None = None
+    summary: NumericSummary | None = None
+    open_answers: list[str] = field(default_factory=list)
+    suppressed: bool = False
+
+
+@dataclass(frozen=True)
+class MethodRow:
+    wave: str
+    fielded: str
+    invited: int | None
+    n: int
+    response_rate: float | None
+    retained: int | None = None
+
+
+@dataclass(frozen=True)
+class MatchedComparison:
+    """Same panel codes in both waves; b = yes before and no after, c = no before and yes after."""
+
+    label: str
+    wave_before: str
+    wave_after: str
+    matched_n: int | None
+    share_before: float | None
+    share_after: float | None
+    change: float | None
+    b: int | None
+    c: int | None
+    p_value: float | None
+    method: str | None
+    suppressed: bool = False
+
+
+@dataclass(frozen=True)
+class UnmatchedComparison:
+    """All respondents of each wave; descriptive only, the samples overlap so no test is given."""
+
+    label: str
+    wave_before: str
+    wave_after: str
+    before: Share
+    after: Share
+
+
+@dataclass(frozen=True)
+class BreakdownRow:
+    group: str
+    result: Share
+
+
+@dataclass(frozen=True)
+class BreakdownTable:
+    title: str
+    dimension: str
+    rows: list[BreakdownRow]
+
+
+@dataclass(frozen=True)
+class ReportData:
+    title: str
+    programme: str
+    period: str
+    waves: list[str]
+    population: str
+    method: list[MethodRow]
+    key_figures: list[KeyFigure]
+    items: list[ItemSection] = field(default_factory=list)
+    comparisons: list[MatchedComparison] = field(default_factory=list)
+    unmatched: list[UnmatchedComparison] = field(default_factory=list)
+    breakdowns: list[BreakdownTable] = field(default_factory=list)
+    include_open_answers: bool = False
+    min_n: int = DEFAULT_MIN_N
+    generated_on: str | None = None
+    language: str = "en"
+
+
+@dataclass(frozen=True)
+class NumberFormat:
+    """Locale-aware number formatting supplied by the caller; ``en()`` and ``de()`` cover the tests."""
+
+    integer: Callable[[int], str]
+    decimal: Callable[[float, int], str]
+    percent_pattern: str = "{} %"
+
+    @classmethod
+    def simple(cls, decimal_sep: str, group_sep: str, percent_pattern: str = "{} %") -> NumberFormat:
+        def integer(value: int) -> str:
+            return f"{value:,}".replace(",", group_sep)
+
+        def decimal(value: float, digits: int) -> str:
+            text = f"{value:,.{digits}f}"
+            return text.replace(",", "\0").replace(".", decimal_sep).replace("\0", group_sep)
+
+        return cls(integer=integer, decimal=decimal, percent_pattern=percent_pattern)
+
+    @classmethod
+    def en(cls) -> NumberFormat:
+        return cls.simple(".", ",", "{}%")
+
+    @classmethod
+    def de(cls) -> NumberFormat:
+        return cls.simple(",", ".", "{}\u00a0%")
+
+    @classmethod
+    def babel(cls, locale: str) -> NumberFormat:
+        """Use Babel's CLDR data (installed with Flask-Babel) for any locale."""
+        from babel.numbers import format_decimal, format_percent
+
+        def decimal(value: float, digits: int) -> str:
+            pattern = "#,##0" + ("." + "0" * digits if digits else "")
+            return format_decimal(value, format=pattern, locale=locale)
+
+        sample = format_percent(0.5, locale=locale)  # e.g. "50%", "50 %", "%50"
+        pattern = sample.replace("50", "{}", 1)
+        return cls(integer=lambda v: format_decimal(v, locale=locale), decimal=decimal,
+                   percent_pattern=pattern)
+
+    def percent(self, share: float, digits: int = 0) -> str:
+        return self.percent_pattern.format(self.decimal(share * 100, digits))

@@ -1,0 +1,288 @@
+"""Render a ReportData as an evaluation-report PDF with reportlab; no Flask, aggregated data only.
+
+All headings go through the caller's ``gettext`` (e.g. flask_babel.gettext inside force_locale), so the
+report language is independent of the questionnaire's. All user text is escaped before it reaches a
+Paragraph, so markup in answers appears literally.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from pathlib import Path
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_RIGHT
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.platypus import (
+    CondPageBreak,
+    KeepTogether,
+    PageBreak,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from surveyapp.reports import charts
+from surveyapp.reports.fonts import BOLD, REGULAR, fit, markup, register_fonts, right_aligned
+from surveyapp.reports.model import (
+    BreakdownTable,
+    ItemSection,
+    MatchedComparison,
+    NumberFormat,
+    ReportData,
+    Share,
+    UnmatchedComparison,
+)
+
+MARGIN = 18 * mm
+WIDTH = A4[0] - 2 * MARGIN
+DASH = "–"
+
+
+def _identity(text: str) -> str:
+    return text
+
+
+def _styles() -> dict[str, ParagraphStyle]:
+    base = ParagraphStyle("body", fontName=REGULAR, fontSize=9.5, leading=13)
+    return {
+        "body": base,
+        "small": ParagraphStyle("small", parent=base, fontSize=8, leading=10, textColor=charts.MUTED),
+        "cell": ParagraphStyle("cell", parent=base, fontSize=8.5, leading=10.5),
+        "title": ParagraphStyle("title", parent=base, fontName=BOLD, fontSize=24, leading=30, spaceAfter=14),
+        "h1": ParagraphStyle("h1", parent=base, fontName=BOLD, fontSize=15, leading=19, spaceBefore=6,
+                             spaceAfter=8),
+        "h2": ParagraphStyle("h2", parent=base, fontName=BOLD, fontSize=11, leading=14, spaceBefore=10,
+                             spaceAfter=4),
+        "figure": ParagraphStyle("figure", parent=base, fontName=BOLD, fontSize=26, leading=30),
+    }
+
+
+class _Writer:
+    """Builds the flowables; holds the styles, the translations and the number format."""
+
+    def __init__(self, report: ReportData, gettext: Callable[[str], str], numbers: NumberFormat):
+        self.report = report
+        self._ = gettext
+        self.num = numbers
+        self.styles = _styles()
+        self.hidden = gettext("n < %(min_n)s") % {"min_n": report.min_n}
+
+    # -- text helpers -------------------------------------------------------------------------------
+    def text(self, value: str, style: str = "body", width: float = WIDTH, bullet: str | None = None
+             ) -> Paragraph:
+        """Paragraph for user-supplied or translated text: escaped, RTL shaped and right-aligned."""
+        st = self.styles[style]
+        if right_aligned(value):
+            st = ParagraphStyle(f"{style}-rtl", parent=st, alignment=TA_RIGHT)
+        if bullet is not None:
+            st = ParagraphStyle(f"{st.name}-bullet", parent=st, leftIndent=10, bulletIndent=0)
+        return Paragraph(markup(value, st.fontName, st.fontSize, width), st, bulletText=bullet)
+
+    def pct(self, value: float | None, digits: int = 0) -> str:
+        return DASH if value is None else self.num.percent(value, digits)
+
+    def ci(self, share: Share) -> str:
+        if share.suppressed or share.ci_low is None or share.ci_high is None:
+            return DASH
+        return f"{self.num.decimal(share.ci_low * 100, 1)}{DASH}{self.num.decimal(share.ci_high * 100, 1)}"
+
+    def n_text(self, n: int | None, suppressed: bool) -> str:
+        return self.hidden if suppressed or n is None else self._("n = %(n)s") % {"n": self.num.integer(n)}
+
+    def table(self, header: list[str], rows: list[list[str]], widths: list[float]) -> Table:
+        cells = [[self.text(h, "cell", w - 6) for h, w in zip(header, widths, strict=True)]]
+        cells += [[self.text(c, "cell", w - 6) for c, w in zip(row, widths, strict=True)] for row in rows]
+        table = Table(cells, colWidths=widths, repeatRows=1)
+        table.setStyle(TableStyle([
+            ("FONTNAME", (0, 0), (-1, 0), BOLD),
+            ("LINEBELOW", (0, 0), (-1, 0), 0.8, colors.black),
+            ("LINEBELOW", (0, 1), (-1, -1), 0.25, charts.GRID),
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("LEFTPADDING", (0, 0), (-1, -1), 3),
+            ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+        ]))
+        return table
+
+    # -- sections -----------------------------------------------------------------------------------
+    def title_page(self) -> list:
+        r, _ = self.report, self._
+        out = [Spacer(1, 50 * mm), self.text(r.title, "title"), self.text(r.programme, "h1"),
+               self.text(f"{_('Period')}: {r.period}"),
+               self.text(f"{_('Waves')}: {', '.join(r.waves)}")]
+        if r.generated_on:
+            out.append(self.text(f"{_('Generated on')}: {r.generated_on}", "small"))
+        return [*out, PageBreak()]
+
+    def method(self) -> list:
+        r, _ = self.report, self._
+        rows = [[m.wave, m.fielded, DASH if m.invited is None else self.num.integer(m.invited),
+                 self.num.integer(m.n), self.pct(m.response_rate, 1),
+                 DASH if m.retained is None else self.num.integer(m.retained)] for m in r.method]
+        header = [_("Wave"), _("Fielded"), _("Invited"), _("Respondents"), _("Response rate"),
+                  _("Also in first wave")]
+        box = Table([[self.text(_("Method"), "h2")],
+                     [self.text(f"{_('Who was asked')}: {r.population}")],
+                     [self.table(header, rows, [WIDTH * f - 2 for f in (.18, .24, .12, .14, .14, .18)])],
+                     [self.text(self.footnote(), "small")]], colWidths=[WIDTH])
+        box.setStyle(TableStyle([("BOX", (0, 0), (-1, -1), 0.8, colors.black),
+                                 ("BACKGROUND", (0, 0), (-1, -1), colors.HexColor("#f4f4f4"))]))
+        return [box, Spacer(1, 8 * mm)]
+
+    def footnote(self) -> str:
+        return self._("Figures based on fewer than %(min_n)s respondents are not shown; they appear as "
+                      "“%(hidden)s”. Intervals are 95 %% Wilson score intervals.") % {
+            "min_n": self.report.min_n, "hidden": self.hidden}
+
+    def key_figures(self) -> list:
+        out: list = [self.text(self._("Key figures"), "h1")]
+        for figure in self.report.key_figures:
+            res = figure.result
+            big = self.hidden if res.suppressed else self.pct(res.share)
+            detail = [self.text(figure.label, "h2", WIDTH * 0.7)]
+            if figure.wave:
+                detail.append(self.text(f"{self._('Wave')}: {figure.wave}", "small"))
+            if not res.suppressed:
+                detail.append(self.text(f"{self._('95 % CI')}: {self.ci(res)}"))
+            detail.append(self.text(self.n_text(res.n, res.suppressed)))
+            row = Table([[self.text(big, "figure"), detail]], colWidths=[WIDTH * 0.28, WIDTH * 0.72])
+            row.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                                     ("LINEBELOW", (0, 0), (-1, -1), 0.25, charts.GRID)]))
+            out.append(row)
+        return [*out, PageBreak()]
+
+    def item(self, item: ItemSection) -> list:
+        _ = self._
+        head = [CondPageBreak(60 * mm), self.text(item.question, "h2")]
+        if item.suppressed or item.n is None:
+            return [*head, self.text(self.hidden)]
+        head.append(self.text(_("Valid answers: %(n)s, missing: %(missing)s") % {
+            "n": self.num.integer(item.n), "missing": self.num.integer(item.missing)}, "small"))
+        bars = [charts.Bar(r.label, r.share, r.ci_low, r.ci_high, r.suppressed) for r in item.rows]
+        body: list = []
+        if bars and item.chart == "bar":
+            body.append(charts.share_bars(bars, WIDTH, self.num, self.hidden))
+        elif bars and item.chart == "stacked":
+            body.append(charts.stacked_bar(bars, WIDTH, self.num, self.hidden))
+        if item.rows:
+            rows = [[row.label, self.hidden if row.suppressed else self.num.integer(row.count or 0),
+                     self.pct(row.share, 1), self.ci(Share(row.count, item.n, row.share, row.ci_low,
+                                                           row.ci_high, row.suppressed))]
+                    for row in item.rows]
+            body += [Spacer(1, 3), self.table([_("Answer"), _("Count"), _("Share"), _("95 % CI")], rows,
+                                              [WIDTH * 0.5, WIDTH * 0.15, WIDTH * 0.15, WIDTH * 0.2])]
+        if item.agreement is not None:
+            a = item.agreement
+            value = self.hidden if a.suppressed else f"{self.pct(a.share)} ({self.ci(a)})"
+            body.append(self.text(f"{_('Agreement (top boxes)')}: {value}"))
+        if item.summary is not None:
+            s = item.summary
+            cells = [self.num.decimal(v, 1) if v is not None else DASH
+                     for v in (s.mean, s.median, s.sd, s.minimum, s.maximum)]
+            if s.suppressed:
+                cells = [self.hidden] + [DASH] * 4
+            body.append(self.table([_("Mean"), _("Median"), _("SD"), _("Minimum"), _("Maximum")], [cells],
+                                   [WIDTH / 5] * 5))
+        if self.report.include_open_answers and item.open_answers:
+            body.append(self.text(_("Open answers"), "small"))
+            body += [self.text(answer, "body", WIDTH - 10, bullet="•") for answer in item.open_answers]
+        return [KeepTogether(head + body[:1]), *body[1:]]
+
+    def comparisons(self) -> list:
+        _, r = self._, self.report
+        out: list = []
+        if r.comparisons:
+            out += [self.text(_("Wave comparison"), "h1"),
+                    self.text(_("Matched respondents only: the same panel code answered in both waves. "
+                                "p from McNemar's test."), "small")]
+            out.append(self.table(
+                [_("Item"), _("Waves"), _("Matched n"), _("Before"), _("After"), _("Change"), _("p")],
+                [self._matched_row(c) for c in r.comparisons],
+                [WIDTH * f for f in (.3, .16, .12, .1, .1, .12, .1)]))
+        if r.unmatched:
+            out += [self.text(_("Unmatched comparison"), "h2"),
+                    self.text(_("All respondents of each wave, whether or not they answered both; "
+                                "descriptive only, not a panel comparison."), "small")]
+            out.append(self.table([_("Item"), _("Waves"), _("Before"), _("After")],
+                                  [self._unmatched_row(u) for u in r.unmatched],
+                                  [WIDTH * f for f in (.3, .16, .27, .27)]))
+        return out
+
+    def _matched_row(self, c: MatchedComparison) -> list[str]:
+        waves = f"{c.wave_before} → {c.wave_after}"
+        if c.suppressed or c.matched_n is None:
+            return [c.label, waves, self.hidden, DASH, DASH, DASH, DASH]
+        change = DASH if c.change is None else self._("%(value)s pp") % {
+            "value": self._signed(c.change * 100)}
+        p = DASH if c.p_value is None else ("< " + self.num.decimal(0.001, 3) if c.p_value < 0.001
+                                            else self.num.decimal(c.p_value, 3))
+        return [c.label, waves, self.num.integer(c.matched_n), self.pct(c.share_before),
+                self.pct(c.share_after), change, p]
+
+    def _signed(self, value: float) -> str:
+        text = self.num.decimal(abs(value), 1)
+        return ("+" if value > 0 else "−" if value < 0 else "") + text
+
+    def _share_cell(self, s: Share) -> str:
+        if s.suppressed:
+            return self.hidden
+        return f"{self.pct(s.share)} ({self.ci(s)}), {self.n_text(s.n, False)}"
+
+    def _unmatched_row(self, u: UnmatchedComparison) -> list[str]:
+        return [u.label, f"{u.wave_before} → {u.wave_after}", self._share_cell(u.before),
+                self._share_cell(u.after)]
+
+    def breakdown(self, table: BreakdownTable) -> list:
+        _ = self._
+        bars = [charts.Bar(row.group, row.result.share, row.result.ci_low, row.result.ci_high,
+                           row.result.suppressed) for row in table.rows]
+        rows = [[row.group, self.hidden if row.result.suppressed else self.num.integer(row.result.n or 0),
+                 self.pct(row.result.share, 1), self.ci(row.result)] for row in table.rows]
+        return [CondPageBreak(50 * mm), self.text(table.title, "h2"),
+                charts.share_bars(bars, WIDTH, self.num, self.hidden), Spacer(1, 3),
+                self.table([table.dimension, _("n"), _("Share"), _("95 % CI")], rows,
+                           [WIDTH * 0.45, WIDTH * 0.15, WIDTH * 0.15, WIDTH * 0.25])]
+
+    def story(self) -> list:
+        r = self.report
+        out = [*self.title_page(), *self.method(), *self.key_figures()]
+        if r.items:
+            out.append(self.text(self._("Results by item"), "h1"))
+            for item in r.items:
+                out += self.item(item)
+        out += self.comparisons()
+        if r.breakdowns:
+            out.append(self.text(self._("Breakdowns"), "h1"))
+            for table in r.breakdowns:
+                out += self.breakdown(table)
+        return out
+
+
+def render_pdf(report: ReportData, *, gettext: Callable[[str], str] = _identity,
+               numbers: NumberFormat | None = None, font_dir: Path | None = None) -> bytes:
+    """Return the report as PDF bytes. Raises FontMissingError when DejaVu Sans is not installed."""
+    register_fonts(font_dir)
+    writer = _Writer(report, gettext, numbers or NumberFormat.en())
+    footer = gettext("“%(hidden)s”: fewer than %(min_n)s respondents, not shown.") % {
+        "hidden": writer.hidden, "min_n": report.min_n}
+    page_label = gettext("Page %(page)s")
+
+    def on_page(canvas, doc) -> None:
+        canvas.saveState()
+        canvas.setFont(REGULAR, 7)
+        canvas.setFillColor(charts.MUTED)
+        canvas.drawString(MARGIN, 10 * mm, fit(footer, WIDTH - 60, REGULAR, 7))
+        canvas.drawRightString(A4[0] - MARGIN, 10 * mm, page_label % {"page": doc.page})
+        canvas.restoreState()
+
+    buffer = io.BytesIO()
+    doc = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN,
+                            bottomMargin=MARGIN + 6 * mm, title=report.title,
+                            author=report.programme, lang=report.language, invariant=True)
+    doc.build(writer.story(), onFirstPage=on_page, onLaterPages=on_page)
+    return buffer.getvalue()

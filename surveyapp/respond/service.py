@@ -1,0 +1,128 @@
+"""The respondent's side: load an open questionnaire, build page forms from the item registry, save pages.
+
+Saving is one transaction per page and idempotent: a response is keyed by a random token carried in the form,
+and the claim `submitted_at IS NULL` makes a double tap or a replayed form store nothing twice.
+"""
+import secrets
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from sqlalchemy import delete, insert, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+from wtforms import HiddenField
+
+from surveyapp.db import utcnow
+from surveyapp.errors import Gone, NotFound
+from surveyapp.extensions import db
+from surveyapp.questionnaires.models import Item, Option, Questionnaire, Status
+from surveyapp.respond.models import Answer, Response
+
+
+class AlreadySubmitted(Exception):
+    """The response behind this key is complete; nothing more is accepted."""
+
+
+def field_name(item: Item) -> str:
+    return f"q_{item.code}"
+
+
+def load_questionnaire(slug: str, *, allow_draft: bool = False) -> Questionnaire:
+    questionnaire = db.session.scalar(
+        select(Questionnaire).where(Questionnaire.slug == slug).options(
+            selectinload(Questionnaire.texts),
+            selectinload(Questionnaire.items).selectinload(Item.texts),
+            selectinload(Questionnaire.items).selectinload(Item.options).selectinload(Option.texts),
+        )
+    )
+    if questionnaire is None or (questionnaire.status is Status.DRAFT and not allow_draft):
+        raise NotFound(_l("This survey does not exist. Please check the link."))
+    if questionnaire.status is Status.CLOSED and not allow_draft:
+        raise Gone(_l("This survey is closed. Thank you for your interest."))
+    return questionnaire
+
+
+def new_response_key() -> str:
+    return secrets.token_urlsafe(24)
+
+
+def page_form(questionnaire: Questionnaire, page: int, lang: str, formdata=None, data=None) -> FlaskForm:
+    """A FlaskForm for one page, its fields made by each item's type."""
+
+    class PageForm(FlaskForm):
+        rk = HiddenField()
+        page = HiddenField()
+
+    for item in questionnaire.items_on(page):
+        setattr(PageForm, field_name(item), item.kind.field(item, lang))
+    kwargs = {"data": data or {}}
+    if formdata is not None:
+        kwargs["formdata"] = formdata
+    return PageForm(**kwargs)
+
+
+def page_items(form: FlaskForm, questionnaire: Questionnaire, page: int) -> list[tuple[Item, object]]:
+    return [(item, form[field_name(item)]) for item in questionnaire.items_on(page)]
+
+
+def find_response(key: str | None, questionnaire: Questionnaire) -> Response | None:
+    if not key:
+        return None
+    return db.session.scalar(
+        select(Response).where(Response.key == key, Response.questionnaire_id == questionnaire.id)
+    )
+
+
+def stored_form_data(response: Response, questionnaire: Questionnaire) -> dict:
+    """Answers saved so far, as form data, so a respondent resumes where they stopped."""
+    values: dict[int, list[str]] = {}
+    for item_id, value in db.session.execute(
+        select(Answer.item_id, Answer.value).where(Answer.response_id == response.id).order_by(Answer.id)
+    ):
+        values.setdefault(item_id, []).append(value)
+    return {field_name(item): item.kind.to_form(values[item.id]) for item in questionnaire.items if item.id in values}
+
+
+def collect_answers(form: FlaskForm, questionnaire: Questionnaire, page: int) -> dict[int, list[str]]:
+    return {item.id: item.kind.to_values(form[field_name(item)].data) for item in questionnaire.items_on(page)}
+
+
+def save_page(questionnaire: Questionnaire, key: str, page: int, lang: str, answers: dict[int, list[str]],
+              *, final: bool, now: datetime | None = None) -> int:
+    """Store one page's answers (and submit on the last page) in the current transaction.
+
+    Returns the response id; raises AlreadySubmitted when the response is complete already.
+    The caller commits.
+    """
+    now = now or utcnow()
+    response_id = _claim(questionnaire, key, page, lang, final, now)
+    db.session.execute(delete(Answer).where(Answer.response_id == response_id, Answer.item_id.in_(answers)))
+    rows = [{"response_id": response_id, "item_id": item_id, "value": value}
+            for item_id, values in answers.items() for value in values]
+    if rows:
+        db.session.execute(insert(Answer), rows)
+    return response_id
+
+
+def _claim(questionnaire, key, page, lang, final, now) -> int:
+    next_page = page if final else page + 1
+    claimed = db.session.execute(
+        update(Response)
+        .where(Response.key == key, Response.questionnaire_id == questionnaire.id, Response.submitted_at.is_(None))
+        .values(page=next_page, lang=lang, submitted_at=now if final else None)
+        .returning(Response.id)
+    ).scalar()
+    if claimed is not None:
+        return claimed
+    if find_response(key, questionnaire) is not None:
+        raise AlreadySubmitted
+    try:
+        return db.session.execute(
+            insert(Response).values(questionnaire_id=questionnaire.id, key=key, lang=lang, page=next_page,
+                                    started_at=now, submitted_at=now if final else None)
+            .returning(Response.id)
+        ).scalar_one()
+    except IntegrityError:
+        # A concurrent request with the same key won the insert; the caller rolls back and re-reads.
+        raise AlreadySubmitted from None

@@ -1,0 +1,99 @@
+"""Public respondent pages: /s/<slug>. Server-rendered, no JavaScript needed."""
+from flask import Blueprint, abort, g, redirect, render_template, request, session, url_for
+
+from surveyapp.errors import DomainError
+from surveyapp.extensions import db
+from surveyapp.i18n import choose_language, interface_language_for, text_direction
+from surveyapp.respond import service
+from surveyapp.respond.service import AlreadySubmitted
+from surveyapp.web import http_error
+
+bp = Blueprint("respond", __name__)
+
+
+def _open(slug: str):
+    try:
+        return service.load_questionnaire(slug)
+    except DomainError as error:
+        raise http_error(error) from None
+
+
+def _language(questionnaire) -> str:
+    lang = choose_language(questionnaire.languages, questionnaire.default_lang, session.get("resp_lang"))
+    session["resp_lang"] = lang
+    g.ui_lang = interface_language_for(lang)
+    return lang
+
+
+def _session_key(questionnaire) -> str:
+    return f"rk{questionnaire.id}"
+
+
+@bp.get("/s/<slug>")
+def show(slug):
+    questionnaire = _open(slug)
+    lang = _language(questionnaire)
+    response = service.find_response(session.get(_session_key(questionnaire)), questionnaire)
+    if response is None or response.submitted_at is not None:
+        key, data, page = service.new_response_key(), {}, 1
+        session[_session_key(questionnaire)] = key
+    else:
+        key, data = response.key, service.stored_form_data(response, questionnaire)
+        page = request.args.get("page", response.page, type=int)
+    page = min(max(page, 1), questionnaire.page_numbers[-1])
+    form = service.page_form(questionnaire, page, lang, formdata=None, data={**data, "rk": key, "page": page})
+    return render_page(questionnaire, form, page, lang)
+
+
+@bp.post("/s/<slug>")
+def answer(slug):
+    questionnaire = _open(slug)
+    lang = _language(questionnaire)
+    page = min(max(request.form.get("page", 1, type=int), 1), questionnaire.page_numbers[-1])
+    form = service.page_form(questionnaire, page, lang)
+    key = form.rk.data
+    if not key:
+        abort(400)
+    if "lang" in request.form:  # language switch: show the same answers again, in the new language
+        return render_page(questionnaire, form, page, lang, show_errors=False)
+    if request.form.get("nav") == "back":
+        return redirect(url_for("respond.show", slug=slug, page=max(page - 1, 1)))
+    if not form.validate():
+        return render_page(questionnaire, form, page, lang), 422
+    final = page == questionnaire.page_numbers[-1]
+    try:
+        service.save_page(questionnaire, key, page, lang, service.collect_answers(form, questionnaire, page),
+                          final=final)
+        db.session.commit()
+    except AlreadySubmitted:
+        db.session.rollback()
+        return _after_conflict(questionnaire, key)
+    session[_session_key(questionnaire)] = key
+    if final:
+        return redirect(url_for("respond.thanks", slug=slug))
+    return redirect(url_for("respond.show", slug=slug, page=page + 1))
+
+
+def _after_conflict(questionnaire, key):
+    response = service.find_response(key, questionnaire)
+    if response is not None and response.submitted_at is not None:
+        return redirect(url_for("respond.thanks", slug=questionnaire.slug))
+    return redirect(url_for("respond.show", slug=questionnaire.slug))
+
+
+@bp.get("/s/<slug>/thanks")
+def thanks(slug):
+    questionnaire = _open(slug)
+    lang = _language(questionnaire)
+    return render_template("respond/thanks.html", questionnaire=questionnaire, lang=lang,
+                           html_lang=lang, html_dir=text_direction(lang))
+
+
+def render_page(questionnaire, form, page, lang, *, show_errors=True, preview=False, action=None):
+    pages = questionnaire.page_numbers
+    return render_template(
+        "respond/page.html", questionnaire=questionnaire, form=form, page=page, pages=pages, lang=lang,
+        items=service.page_items(form, questionnaire, page), show_errors=show_errors, preview=preview,
+        action=action or url_for("respond.answer", slug=questionnaire.slug),
+        html_lang=lang, html_dir=text_direction(lang),
+    )

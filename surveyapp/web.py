@@ -1,0 +1,101 @@
+"""Cross-cutting HTTP concerns: security headers, error pages, template helpers, hashed static URLs."""
+import hashlib
+from functools import cache
+from pathlib import Path
+
+from flask import Flask, current_app, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, default_exceptions
+
+from surveyapp.i18n import language_name, text_direction
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "frame-ancestors 'none'; form-action 'self'; base-uri 'self'; object-src 'none'"
+)
+
+ERROR_TEXTS = {
+    400: (_l("Bad request"), _l("The request could not be understood. Please go back and try again.")),
+    403: (_l("Access denied"), _l("You do not have permission to see this page.")),
+    404: (_l("Page not found"), _l("This page does not exist. Please check the link.")),
+    405: (_l("Not allowed"), _l("This action is not allowed here.")),
+    410: (_l("No longer available"), _l("This survey is closed. Thank you for your interest.")),
+    413: (_l("Too large"), _l("The file you sent is too large.")),
+    422: (_l("Please check your answers"), _l("Some answers could not be accepted.")),
+    429: (_l("Too many requests"), _l("Please wait a moment and try again.")),
+    500: (_l("Something went wrong"), _l("An unexpected error occurred. Please try again later.")),
+}
+
+
+def init_app(app: Flask) -> None:
+    app.after_request(_security_headers)
+    app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(CSRFError, _csrf_error)
+    app.register_error_handler(Exception, _unexpected_error)
+    app.jinja_env.globals.update(static_url=static_url, language_name=language_name, page_dir=page_dir,
+                                get_locale=get_locale)
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+
+
+def _security_headers(response):
+    headers = response.headers
+    headers.setdefault("Content-Security-Policy", CSP)
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("Referrer-Policy", "same-origin")
+    headers.setdefault("X-Frame-Options", "DENY")
+    headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+    if request.endpoint != "static" and "Cache-Control" not in headers:
+        headers["Cache-Control"] = "no-store"
+    return response
+
+
+def http_error(error) -> HTTPException:
+    """Turn a DomainError into the HTTP exception of its status, keeping its translated message."""
+    exception = default_exceptions[error.status_code]()
+    exception.survey_message = str(error.message)
+    return exception
+
+
+def render_error(code: int, message: str | None = None):
+    title, default_message = ERROR_TEXTS.get(code, ERROR_TEXTS[500])
+    return render_template("error.html", code=code, title=title, message=message or default_message), code
+
+
+def _http_error(error: HTTPException):
+    if error.code is None or error.code < 400:
+        return error
+    return render_error(error.code, getattr(error, "survey_message", None))
+
+
+def _csrf_error(_error: CSRFError):
+    from flask_babel import gettext as _
+
+    return render_error(400, _("Your form has expired. Please reload the page and try again."))
+
+
+def _unexpected_error(error: Exception):
+    if isinstance(error, HTTPException):
+        return _http_error(error)
+    current_app.logger.exception("unhandled error")
+    from surveyapp.extensions import db
+
+    db.session.rollback()
+    return render_error(500)
+
+
+def page_dir() -> str:
+    return text_direction(str(get_locale() or "en"))
+
+
+@cache
+def _static_hash(path: str) -> str:
+    full = Path(current_app.static_folder) / path
+    return hashlib.sha256(full.read_bytes()).hexdigest()[:12]
+
+
+def static_url(filename: str) -> str:
+    """Content-hashed static URL, so files can be cached for a year."""
+    return url_for("static", filename=filename, v=_static_hash(filename))

@@ -1,0 +1,159 @@
+import io
+import re
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from surveyapp.reports.analysis import make_share
+from surveyapp.reports.fonts import FontMissingError, find_font_dir
+from surveyapp.reports.model import (
+    BreakdownRow,
+    BreakdownTable,
+    FrequencyRow,
+    ItemSection,
+    KeyFigure,
+    MatchedComparison,
+    MethodRow,
+    NumberFormat,
+    NumericSummary,
+    ReportData,
+    Share,
+    UnmatchedComparison,
+)
+from surveyapp.reports.pdf import render_pdf
+
+MARKUP = "<b>bold</b> & <script>x</script>"
+ARABIC = "سأقود بحذر أكثر"
+
+GERMAN = {
+    "Key figures": "Kennzahlen",
+    "Method": "Methode",
+    "Wave comparison": "Wellenvergleich",
+    "Breakdowns": "Aufschlüsselungen",
+    "Results by item": "Ergebnisse nach Frage",
+    "Who was asked": "Wer wurde befragt",
+    "Open answers": "Offene Antworten",
+}
+
+
+def _report(include_open_answers: bool = True) -> ReportData:
+    agree = make_share(1289, 1448)
+    rows = [FrequencyRow("1", "Strongly disagree", 0, 0.0, 0.0, 0.003),
+            FrequencyRow("2", "Disagree", None, None, None, None, suppressed=True),
+            FrequencyRow("3", "Neutral", 156, 156 / 1448, 0.09, 0.12),
+            FrequencyRow("4", "Agree", 389, 389 / 1448, 0.25, 0.29),
+            FrequencyRow("5", "Strongly agree", 900, 900 / 1448, 0.6, 0.65)]
+    return ReportData(
+        title="Close To: evaluation report",
+        programme="Close To – road safety",
+        period="2024-01-01 – 2024-12-31",
+        waves=["T1", "T2"],
+        population="Learner drivers after the session",
+        method=[MethodRow("T1", "Jan–Dec 2024", 1600, 1448, 1448 / 1600),
+                MethodRow("T2", "3–12 months later", 1448, 610, 610 / 1448, retained=610)],
+        key_figures=[KeyFigure("will drive more carefully", agree, wave="T1"),
+                     KeyFigure("tiny group", make_share(3, 4))],
+        items=[
+            ItemSection("careful", "I will drive more carefully", "likert", 1448, 12, rows=rows,
+                        chart="stacked", agreement=agree),
+            ItemSection("car", "Do you have a car? " + ARABIC, "single", 1448, 0, rows=rows[3:], chart="bar"),
+            ItemSection("age", "Age", "number", 1448, 0,
+                        summary=NumericSummary(1448, 0, 19.4, 18.0, 2.1, 17.0, 45.0), chart="none"),
+            ItemSection("open", "What stayed with you?", "text", 2, 0, chart="none",
+                        open_answers=[MARKUP, ARABIC, "ok"]),
+        ],
+        comparisons=[MatchedComparison("will drive more carefully", "T1", "T2", 580, 0.9, 0.72, -0.18,
+                                       120, 16, 0.0000001, "chi2-cc"),
+                     MatchedComparison("small", "T1", "T2", None, None, None, None, None, None, None,
+                                       None, suppressed=True)],
+        unmatched=[UnmatchedComparison("will drive more carefully", "T1", "T2", agree, make_share(440, 610))],
+        breakdowns=[BreakdownTable("Agreement by gender", "Gender", [
+            BreakdownRow("female", make_share(700, 780)),
+            BreakdownRow("male", make_share(585, 664)),
+            BreakdownRow("diverse", make_share(4, 4)),
+        ])],
+        include_open_answers=include_open_answers,
+    )
+
+
+def _text(pdf: bytes) -> str:
+    reader = PdfReader(io.BytesIO(pdf))
+    return "\n".join(page.extract_text() for page in reader.pages)
+
+
+@pytest.fixture(scope="module")
+def english() -> str:
+    pdf = render_pdf(_report())
+    assert pdf.startswith(b"%PDF")
+    return _text(pdf)
+
+
+@pytest.fixture(scope="module")
+def german() -> str:
+    return _text(render_pdf(_report(), gettext=lambda s: GERMAN.get(s, s), numbers=NumberFormat.de()))
+
+
+def test_headline_figure_with_interval_and_n(english):
+    assert re.search(r"\b89%", english)
+    assert "87.3–90.5" in english
+    assert "n = 1,448" in english
+
+
+def test_german_number_format(german):
+    assert re.search(r"\b89\s%", german)
+    assert "87,3–90,5" in german
+    assert "n = 1.448" in german
+
+
+def test_small_group_is_suppressed(english):
+    # the 3-of-4 key figure, the group of 4 and the small cell show "n < 5", never their numbers
+    assert re.search(r"tiny group\s+n < 5", english)
+    assert re.search(r"diverse\s+n < 5\s+–\s+–", english)
+    assert re.search(r"Disagree\s+n < 5\s+–\s+–", english)
+    assert "100.0%" not in english
+
+
+def test_markup_in_open_answers_is_literal(english):
+    assert MARKUP in english
+
+
+def test_open_answers_are_optional():
+    text = _text(render_pdf(_report(include_open_answers=False)))
+    assert "<script>" not in text
+
+
+def test_headings_follow_report_language(english, german):
+    def lines(text: str) -> set[str]:
+        return {line.strip() for line in text.splitlines()}
+
+    for heading in ("Key figures", "Method", "Wave comparison", "Breakdowns"):
+        assert heading in lines(english)
+        assert heading not in lines(german)
+    for heading in ("Kennzahlen", "Methode", "Wellenvergleich", "Aufschlüsselungen"):
+        assert heading in lines(german)
+        assert heading not in lines(english)
+
+
+def test_fonts_embedded(english):
+    pdf = render_pdf(_report())
+    assert b"DejaVuSans" in pdf
+    assert b"/FontFile2" in pdf
+
+
+def test_missing_font_names_the_file(tmp_path: Path):
+    with pytest.raises(FontMissingError, match=r"DejaVuSans\.ttf.*fonts-dejavu-core"):
+        find_font_dir(tmp_path)
+
+
+def test_suppressed_share_renders_without_numbers():
+    report = _report()
+    hidden = Share(None, None, None, None, None, suppressed=True)
+    report.key_figures[:] = [KeyFigure("all hidden", hidden)]
+    assert "n < 5" in _text(render_pdf(report))
+
+
+def test_arabic_is_shaped(english):
+    # arabic_reshaper turns letters into contextual presentation forms (U+FE70-U+FEFF)
+    assert re.search("[\ufe70-\ufeff]{3}", english)
+    assert ARABIC not in english
