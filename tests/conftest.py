@@ -1,11 +1,14 @@
 """Shared fixtures: a real database (SQLite file, or PostgreSQL when TEST_DATABASE_URL is set), the app,
 its test client and CLI runner, a login helper and row factories."""
+import contextvars
 import os
 import re
 import uuid
 from pathlib import Path
 
 import pytest
+from flask import has_app_context
+from flask.testing import FlaskClient
 from sqlalchemy import create_engine, make_url, text
 
 from surveyapp import create_app
@@ -55,9 +58,20 @@ def _test_config(database_url: str, _instance: Path) -> dict:
     }
 
 
+class IsolatedClient(FlaskClient):
+    """Each request runs outside the test's app context, as in production: its own `g` and DB session."""
+
+    def open(self, *args, **kwargs):
+        response = contextvars.Context().run(super().open, *args, **kwargs)
+        if has_app_context():
+            _db.session.expire_all()
+        return response
+
+
 @pytest.fixture
 def app(_schema, tmp_path):
     app = create_app(_test_config(_schema, tmp_path))
+    app.test_client_class = IsolatedClient
     with app.app_context():
         yield app
         _db.session.remove()

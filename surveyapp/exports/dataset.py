@@ -54,6 +54,7 @@ def _item_series(item: Item, long: pd.DataFrame, index: pd.Index, labels_lang: s
         series = series.map(labels).astype(object)
     elif item.kind.numeric:
         series = pd.to_numeric(series, errors="coerce")
+        series = series.astype("Float64" if item.settings.get("decimals") else "Int64")
     return series.rename(item.code).to_frame()
 
 
