@@ -40,9 +40,11 @@ def _register_blueprints(app: Flask) -> None:
     from surveyapp.accounts.views import bp as accounts_bp
     from surveyapp.exports.views import bp as exports_bp
     from surveyapp.questionnaires.views import bp as questionnaires_bp
+    from surveyapp.participants.views import bp as participants_bp
     from surveyapp.respond.views import bp as respond_bp
+    from surveyapp.waves.views import bp as waves_bp
 
-    for blueprint in (accounts_bp, questionnaires_bp, respond_bp, exports_bp):
+    for blueprint in (accounts_bp, questionnaires_bp, respond_bp, exports_bp, participants_bp, waves_bp):
         app.register_blueprint(blueprint)
 
 

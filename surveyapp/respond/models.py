@@ -19,6 +19,10 @@ class Response(db.Model):
     page: Mapped[int] = mapped_column(Integer, default=1)
     started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     submitted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+    # Set only for answers given through a personal invitation (follow-up waves): the panel code, never a contact.
+    participant_id: Mapped[int | None] = mapped_column(ForeignKey("participants.id", ondelete="SET NULL"), index=True)
+    wave_id: Mapped[int | None] = mapped_column(ForeignKey("waves.id", ondelete="SET NULL"), index=True)
+    invitation_id: Mapped[int | None] = mapped_column(ForeignKey("invitations.id", ondelete="SET NULL"), unique=True)
 
     questionnaire: Mapped[Questionnaire] = relationship()
     answers: Mapped[list["Answer"]] = relationship(back_populates="response", cascade="all, delete-orphan")

@@ -1,0 +1,1 @@
+"""Training sessions, pseudonymous participants, contact details kept apart from answers, consent, rosters."""
