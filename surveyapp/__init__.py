@@ -40,17 +40,21 @@ def _register_blueprints(app: Flask) -> None:
     from surveyapp.accounts.views import bp as accounts_bp
     from surveyapp.exports.views import bp as exports_bp
     from surveyapp.questionnaires.views import bp as questionnaires_bp
+    from surveyapp.reports.views import bp as reports_bp
     from surveyapp.participants.views import bp as participants_bp
     from surveyapp.respond.views import bp as respond_bp
     from surveyapp.waves.views import bp as waves_bp
 
-    for blueprint in (accounts_bp, questionnaires_bp, respond_bp, exports_bp, participants_bp, waves_bp):
+    for blueprint in (accounts_bp, questionnaires_bp, respond_bp, exports_bp, participants_bp, waves_bp,
+                      reports_bp):
         app.register_blueprint(blueprint)
 
 
 def _register_cli(app: Flask) -> None:
     from surveyapp.accounts.cli import users_cli
     from surveyapp.demo import demo_command
+    from surveyapp.reports.cli import report_command
 
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_command)
+    app.cli.add_command(report_command)

@@ -1,69 +1,75 @@
-"""Responses as a DataFrame: one row per submitted response, one column per item (per option for multi-choice).
+"""The export tables: wide (one row per response), long (one row per answer) and panel (one row per code).
 
-Every export format renders this frame; nothing here knows about files or HTTP.
+Built on ``reports.datasets``: typed frames read in bounded chunks. Columns are codes and values, with the
+respondent's wave and pseudonymous panel code; contact data is never read.
 """
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
 import pandas as pd
-from sqlalchemy import select
 
-from surveyapp.extensions import db
-from surveyapp.questionnaires.models import Item, Questionnaire
-from surveyapp.respond.models import Answer, Response
+from surveyapp.reports.datasets import (
+    META_COLUMNS,
+    Filters,
+    Scope,
+    answer_codes,
+    item_columns,
+    iter_frames,
+    iter_meta,
+    read_answers,
+)
 
-META_COLUMNS = ["response_id", "lang", "started_at", "submitted_at"]
+__all__ = ["META_COLUMNS", "export_columns", "iter_wide", "iter_long", "panel_frame"]
 
-
-def multi_column(item: Item, option_code: str) -> str:
-    return f"{item.code}_{option_code}"
-
-
-def item_columns(item: Item) -> list[str]:
-    if item.kind.multi:
-        return [multi_column(item, code) for code in item.kind.option_codes(item)]
-    return [item.code]
+LONG_COLUMNS = ["response_id", "wave", "panel_code", "submitted_at", "item", "value"]
 
 
-def response_frame(questionnaire: Questionnaire, labels_lang: str | None = None) -> pd.DataFrame:
-    """Wide frame of submitted responses; option codes by default, labels in `labels_lang` if given."""
-    meta = _read(
-        select(Response.id.label("response_id"), Response.lang, Response.started_at, Response.submitted_at)
-        .where(Response.questionnaire_id == questionnaire.id, Response.submitted_at.is_not(None))
-        .order_by(Response.id)
-    ).set_index("response_id", drop=False)
-    long = _read(
-        select(Answer.response_id, Answer.item_id, Answer.value)
-        .join(Response, Response.id == Answer.response_id)
-        .where(Response.questionnaire_id == questionnaire.id, Response.submitted_at.is_not(None))
-    )
-    parts = [meta[META_COLUMNS], *(_item_series(item, long, meta.index, labels_lang) for item in questionnaire.items)]
-    return pd.concat(parts, axis=1).reset_index(drop=True)
+def export_columns(scope: Scope) -> list[str]:
+    return [*META_COLUMNS, *(column for item in scope.items for column in item_columns(item))]
 
 
-def _read(statement) -> pd.DataFrame:
-    result = db.session.execute(statement)
-    return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+def iter_wide(
+    scope: Scope, filters: Filters | None = None, labels_lang: str | None = None
+) -> Iterator[pd.DataFrame]:
+    """One row per submitted response in chunks, only the exported columns."""
+    columns = export_columns(scope)
+    return (frame[columns] for frame in iter_frames(scope, filters, labels_lang))
 
 
-def _item_series(item: Item, long: pd.DataFrame, index: pd.Index, labels_lang: str | None) -> pd.DataFrame:
-    values = long.loc[long["item_id"] == item.id, ["response_id", "value"]]
-    if item.kind.multi:
-        return _indicator_columns(item, values, index)
-    series = values.drop_duplicates("response_id", keep="last").set_index("response_id")["value"]
-    series = series.reindex(index)
-    if labels_lang and item.kind.coded and not item.kind.numeric:
-        labels = {c.code: c.label for c in item.kind.choices(item, labels_lang)}
-        series = series.map(labels).astype(object)
-    elif item.kind.numeric:
-        series = pd.to_numeric(series, errors="coerce")
-        series = series.astype("Float64" if item.settings.get("decimals") else "Int64")
-    return series.rename(item.code).to_frame()
+def iter_long(scope: Scope, filters: Filters | None = None) -> Iterator[pd.DataFrame]:
+    """One row per stored answer (a multiple choice gives one row per chosen option), in chunks."""
+    code_of = answer_codes(scope)
+    position = {item.code: n for n, item in enumerate(scope.items)}
+    return _long_chunks(iter_meta(scope, filters), code_of, position)
 
 
-def _indicator_columns(item: Item, values: pd.DataFrame, index: pd.Index) -> pd.DataFrame:
-    """One 0/1 column per option; respondents who skipped the item stay empty rather than 0."""
-    codes = item.kind.option_codes(item)
-    chosen = pd.crosstab(values["response_id"], values["value"]).clip(upper=1)
-    frame = chosen.reindex(index=index, columns=codes, fill_value=0).astype("Int64")
-    answered = index.isin(values["response_id"].unique())
-    frame.loc[~answered, :] = pd.NA
-    frame.columns = [multi_column(item, code) for code in codes]
-    return frame
+def _long_chunks(metas, code_of: dict[int, str], position: dict[str, int]) -> Iterator[pd.DataFrame]:
+    for meta in metas:
+        answers = read_answers(meta["response_id"], code_of).rename(columns={"code": "item"})
+        answers["order"] = answers["item"].map(position)
+        joined = meta[["response_id", "wave", "panel_code", "submitted_at"]].merge(answers, on="response_id")
+        yield joined.sort_values(["response_id", "order"], kind="stable")[LONG_COLUMNS]
+
+
+def _prefix(wave: str) -> str:
+    return re.sub(r"[^0-9A-Za-z]+", "_", wave).strip("_").lower() or "wave"
+
+
+def panel_frame(frame: pd.DataFrame, waves: list[str], value_columns: list[str]) -> pd.DataFrame:
+    """One row per panel code; each wave's answers side by side with the wave's name as column prefix.
+
+    Responses without a panel code (public link) cannot be linked and are left out.
+    """
+    coded = frame.dropna(subset=["panel_code", "wave"])
+    base = coded.drop_duplicates("panel_code", keep="first").set_index("panel_code")[["session", "site"]]
+    parts = [base]
+    for wave in waves:
+        part = coded[coded["wave"] == wave].drop_duplicates("panel_code", keep="last").set_index("panel_code")
+        part = part[["submitted_at", "lang", *value_columns]]
+        parts.append(part.add_prefix(f"{_prefix(wave)}_"))
+    panel = pd.concat(parts, axis=1)
+    panel.index.name = "panel_code"
+    return panel.sort_index().reset_index()

@@ -1,22 +1,119 @@
+"""Data downloads for evaluators and managers: CSV (streamed), XLSX with codebook, SPSS, panel CSV."""
+
+from collections.abc import Iterator
 from datetime import date
 
-from flask import Blueprint, Response, request
+from flask import Blueprint, Response, abort, current_app, request, send_file
 
 from surveyapp.accounts.access import READ, require, staff_required
 from surveyapp.exports import formats
-from surveyapp.exports.dataset import response_frame
+from surveyapp.exports.dataset import LONG_COLUMNS, export_columns, iter_long, iter_wide, panel_frame
+from surveyapp.exports.spss import sav_file
+from surveyapp.exports.xlsx import xlsx_file
+from surveyapp.extensions import db
+from surveyapp.programmes.models import Programme
 from surveyapp.questionnaires.views import get_questionnaire
+from surveyapp.reports.datasets import (
+    Scope,
+    item_columns,
+    programme_scope,
+    questionnaire_scope,
+    response_frame,
+)
 
 bp = Blueprint("exports", __name__, url_prefix="/manage")
+
+
+def _scope(questionnaire_id: int) -> Scope:
+    questionnaire = get_questionnaire(questionnaire_id)
+    require(questionnaire.programme_id, READ)
+    return questionnaire_scope(questionnaire)
+
+
+def _in_app_context(chunks: Iterator[bytes]) -> Iterator[bytes]:
+    """Run a streamed body in an app context of its own: the server iterates it after the view's has ended.
+
+    The chunk generators took what they need from the ORM before the view returned; here they only query.
+    """
+    return _with_context(current_app._get_current_object(), chunks)
+
+
+def _with_context(app, chunks: Iterator[bytes]) -> Iterator[bytes]:
+    # One short app context per chunk: a server (or test client) may pull chunks from different threads
+    # or contexts, and a context must be popped where it was pushed.
+    while True:
+        with app.app_context():
+            chunk = next(chunks, None)
+        if chunk is None:
+            return
+        yield chunk
+
+
+def _name(scope: Scope, extension: str, suffix: str = "") -> str:
+    return formats.safe_filename(f"{scope.slug}{suffix}-{date.today().isoformat()}", extension)
+
+
+def _attachment(name: str) -> dict:
+    return {"Content-Disposition": f'attachment; filename="{name}"'}
 
 
 @bp.get("/questionnaires/<int:questionnaire_id>/export.csv")
 @staff_required
 def csv(questionnaire_id: int):
-    questionnaire = get_questionnaire(questionnaire_id)
-    require(questionnaire.programme_id, READ)
-    labels = request.args.get("labels")
-    frame = response_frame(questionnaire, labels if labels in questionnaire.languages else None)
-    name = formats.safe_filename(f"{questionnaire.slug}-{date.today().isoformat()}", "csv")
-    return Response(formats.to_csv(frame), mimetype="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    """Streamed in chunks, so a large export neither holds a worker's memory nor waits to start."""
+    scope = _scope(questionnaire_id)
+    if request.args.get("format") == "long":
+        chunks = formats.csv_chunks(iter_long(scope), LONG_COLUMNS)
+        name = _name(scope, "csv", "-long")
+    else:
+        labels = request.args.get("labels")
+        labels = labels if labels in scope.questionnaires[0].languages else None
+        chunks = formats.csv_chunks(iter_wide(scope, labels_lang=labels), export_columns(scope))
+        name = _name(scope, "csv")
+    return Response(_in_app_context(chunks), mimetype="text/csv; charset=utf-8", headers=_attachment(name))
+
+
+@bp.get("/questionnaires/<int:questionnaire_id>/export.xlsx")
+@staff_required
+def xlsx(questionnaire_id: int):
+    scope = _scope(questionnaire_id)
+    handle = xlsx_file(scope, iter_wide(scope), export_columns(scope))
+    return send_file(
+        handle,
+        as_attachment=True,
+        download_name=_name(scope, "xlsx"),
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+
+
+@bp.get("/questionnaires/<int:questionnaire_id>/export.sav")
+@staff_required
+def sav(questionnaire_id: int):
+    scope = _scope(questionnaire_id)
+    lang = request.args.get("lang")
+    lang = lang if lang in scope.questionnaires[0].languages else scope.default_lang
+    handle = sav_file(scope, response_frame(scope), lang)
+    return send_file(
+        handle,
+        as_attachment=True,
+        download_name=_name(scope, "sav", f"-{lang}"),
+        mimetype="application/x-spss-sav",
+    )
+
+
+@bp.get("/programmes/<int:programme_id>/panel.csv")
+@staff_required
+def panel(programme_id: int):
+    """One row per panel code, every wave's answers side by side."""
+    programme = db.session.get(Programme, programme_id) or abort(404)
+    require(programme.id, READ)
+    scope = programme_scope(programme)
+    frame = response_frame(scope)
+    waves = list(frame.dropna(subset=["wave"]).sort_values("wave_position")["wave"].unique())
+    values = [column for item in scope.items for column in item_columns(item)]
+    table = panel_frame(frame, waves, values)
+    return Response(
+        formats.to_csv(table),
+        mimetype="text/csv; charset=utf-8",
+        headers=_attachment(_name(scope, "csv", "-panel")),
+    )

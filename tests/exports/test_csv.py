@@ -39,7 +39,9 @@ def test_csv_cell_by_cell(app, make, auth):
     assert response.mimetype == "text/csv"
     assert "attachment" in response.headers["Content-Disposition"]
     rows = read_csv(response)
-    assert list(rows[0])[4:] == ["agree", "colour", "tools_bike", "tools_car", "tools_bus", "age", "note"]
+    assert list(rows[0])[4:8] == ["wave", "panel_code", "session", "site"]  # empty for the public link
+    assert list(rows[0])[8:] == ["agree", "colour", "tools_bike", "tools_car", "tools_bus", "age",
+                                 "note"]
     first, second = rows
     assert (first["lang"], first["agree"], first["colour"]) == ("de", "5", "red")
     assert (first["tools_bike"], first["tools_car"], first["tools_bus"]) == ("1", "0", "1")

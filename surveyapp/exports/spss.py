@@ -1,0 +1,90 @@
+"""SPSS .sav export (pyreadstat) with variable labels and value labels in one language.
+
+Option codes that are integers ("1".."5", "-1") are kept as values; other codes ("m", "f") become 1..k in
+option order, the labels say which is which (and the codebook keeps the original codes).
+"""
+
+from __future__ import annotations
+
+import re
+import tempfile
+
+import pandas as pd
+import pyreadstat
+
+from surveyapp.exports.codebook import variables
+from surveyapp.reports.datasets import META_COLUMNS, Scope
+
+META_LABELS = {
+    "response_id": "Response id",
+    "lang": "Language of the answers",
+    "started_at": "Started (UTC)",
+    "submitted_at": "Submitted (UTC)",
+    "wave": "Wave",
+    "panel_code": "Panel code",
+    "session": "Training session",
+    "site": "Site",
+}
+
+
+def spss_name(name: str, taken: set[str]) -> str:
+    """A valid, unique SPSS variable name: letters, digits and _, starting with a letter, at most 64 bytes."""
+    cleaned = re.sub(r"[^0-9A-Za-z_]", "_", name)
+    if not cleaned or not cleaned[0].isalpha():
+        cleaned = "v_" + cleaned
+    candidate, n = cleaned[:64], 1
+    while candidate.lower() in taken:
+        n += 1
+        candidate = f"{cleaned[:60]}_{n}"
+    taken.add(candidate.lower())
+    return candidate
+
+
+def _numeric_codes(codes: list[str]) -> bool:
+    return all(re.fullmatch(r"-?\d+", code) for code in codes)
+
+
+def sav_frame(scope: Scope, frame: pd.DataFrame, lang: str) -> tuple[pd.DataFrame, list[str], dict]:
+    """The frame as SPSS wants it, its variable labels and its value labels."""
+    out, labels, value_labels, taken = {}, [], {}, set()
+    for column in META_COLUMNS:
+        name = spss_name(column, taken)
+        values = frame[column]
+        if pd.api.types.is_datetime64_any_dtype(values):
+            values = values.dt.tz_convert("UTC").dt.tz_localize(None)
+        elif values.dtype != "int64":
+            values = values.astype("object").where(values.notna(), "")
+        out[name] = values
+        labels.append(META_LABELS[column])
+    for variable in variables(scope):
+        name = spss_name(variable.name, taken)
+        values = frame[variable.name]
+        codes = list(variable.values)
+        if variable.values and variable.option is None and not variable.item.kind.numeric:
+            mapping = (
+                {c: int(c) for c in codes}
+                if _numeric_codes(codes)
+                else {c: n + 1 for n, c in enumerate(codes)}
+            )
+            values = values.astype("object").map(mapping)
+            value_labels[name] = {mapping[c]: variable.values[c][lang] for c in codes}
+        elif variable.values:
+            value_labels[name] = {
+                int(c): labels_[lang] for c, labels_ in variable.values.items() if re.fullmatch(r"-?\d+", c)
+            }
+        if variable.values or variable.item.kind.numeric:
+            values = pd.to_numeric(values, errors="coerce").astype("float64")
+        else:
+            values = values.astype("object").where(values.notna(), "")
+        out[name] = values
+        labels.append(variable.question(lang))
+    return pd.DataFrame(out), labels, value_labels
+
+
+def sav_file(scope: Scope, frame: pd.DataFrame, lang: str):
+    """A temporary .sav file, rewound, for send_file."""
+    data, labels, value_labels = sav_frame(scope, frame, lang)
+    handle = tempfile.NamedTemporaryFile(suffix=".sav")  # noqa: SIM115 - handed to send_file
+    pyreadstat.write_sav(data, handle.name, column_labels=labels, variable_value_labels=value_labels)
+    handle.seek(0)
+    return handle

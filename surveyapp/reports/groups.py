@@ -1,0 +1,150 @@
+"""Respondent groups for breakdowns and the wave comparison, built on the report frame.
+
+Groups come from the participants data (wave, session, site) and, where a questionnaire asks for them, from
+items (site, gender, age). Which item codes stand for which attribute is configurable
+(``REPORT_ATTRIBUTE_ITEMS``); the demo questionnaire asks ``driving_school``, ``gender`` and ``age``.
+Call these inside ``force_locale(report language)``: group names are translated.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
+from babel import Locale, UnknownLocaleError
+from flask_babel import gettext as _
+
+from surveyapp.questionnaires.models import Item
+from surveyapp.reports.analysis import breakdown, breakdown_shares
+from surveyapp.reports.comparison import attrition, matched_comparison, unmatched_comparison
+from surveyapp.reports.model import BreakdownRow, BreakdownTable, MatchedComparison, UnmatchedComparison
+
+DEFAULT_ATTRIBUTE_ITEMS = {"site": "driving_school", "gender": "gender", "age": "age"}
+AGE_EDGES = [0, 18, 21, 25, np.inf]
+AGE_LABELS = ["< 18", "18–20", "21–24", "≥ 25"]
+DIMENSIONS = ("wave", "session", "site", "gender", "age_group", "language")
+
+
+def dimension_title(key: str) -> str:
+    return {
+        "wave": _("Wave"),
+        "session": _("Session"),
+        "site": _("Site"),
+        "gender": _("Gender"),
+        "age_group": _("Age group"),
+        "language": _("Language"),
+    }[key]
+
+
+def _language_name(code: str, lang: str) -> str:
+    try:
+        return Locale.parse(code).get_display_name(lang) or code
+    except (ValueError, UnknownLocaleError):
+        return code
+
+
+def _labelled(item: Item, values: pd.Series, lang: str) -> pd.Series:
+    labels = {c.code: c.label for c in item.kind.choices(item, lang)}
+    return values.astype("str").map(labels).where(values.notna())
+
+
+def group_columns(
+    frame: pd.DataFrame,
+    items: Mapping[str, Item],
+    lang: str,
+    attribute_items: Mapping[str, str] = DEFAULT_ATTRIBUTE_ITEMS,
+) -> tuple[pd.DataFrame, dict]:
+    """One labelled column per dimension, and each dimension's group order."""
+    groups = pd.DataFrame(index=frame.index)
+    order: dict[str, list[str]] = {}
+    for key in ("wave", "session", "site"):
+        if key in frame and frame[key].notna().any():
+            groups[key] = frame[key]
+    if "wave" in groups:
+        ranked = (
+            frame[["wave", "wave_position"]].dropna().drop_duplicates("wave").sort_values("wave_position")
+        )
+        order["wave"] = list(ranked["wave"])
+    for key in ("site", "gender"):
+        item = items.get(attribute_items.get(key, ""))
+        if key not in groups and item is not None and item.kind.coded and item.code in frame:
+            groups[key] = _labelled(item, frame[item.code], lang)
+            order[key] = [c.label for c in item.kind.choices(item, lang)]
+    age = items.get(attribute_items.get("age", ""))
+    if age is not None and age.kind.numeric and age.code in frame:
+        years = pd.to_numeric(frame[age.code], errors="coerce").astype("float64")
+        groups["age_group"] = pd.cut(years, AGE_EDGES, right=False, labels=AGE_LABELS).astype("str")
+        groups["age_group"] = groups["age_group"].where(years.notna())
+        order["age_group"] = AGE_LABELS
+    groups["language"] = frame["lang"].map(lambda code: _language_name(code, lang))
+    return groups, order
+
+
+def breakdown_tables(
+    flags: pd.DataFrame,
+    labels: Mapping[str, str],
+    groups: pd.DataFrame,
+    order: Mapping[str, list[str]],
+    min_n: int,
+) -> list[BreakdownTable]:
+    """A table per flag and dimension, for dimensions with at least two groups."""
+    tables = []
+    for key in DIMENSIONS:
+        if key not in groups or groups[key].dropna().nunique() < 2:
+            continue
+        for flag, label in labels.items():
+            data = pd.DataFrame({"flag": flags[flag], "group": groups[key]})
+            wanted = [g for g in order.get(key, []) if g in set(data["group"].dropna())] or None
+            table = breakdown(data, "flag", "group", min_n=min_n, order=wanted)
+            rows = [BreakdownRow(group, share) for group, share in breakdown_shares(table)]
+            title = _("%(item)s – by %(dimension)s") % {"item": label, "dimension": dimension_title(key)}
+            tables.append(BreakdownTable(title, dimension_title(key), rows))
+    return tables
+
+
+def wave_frames(frame: pd.DataFrame, flags: pd.DataFrame, waves: list[str]) -> dict[str, pd.DataFrame]:
+    """Per wave, the panel code and the flags of its respondents (one row per panel code)."""
+    data = pd.concat([frame[["wave", "panel_code"]], flags], axis=1)
+    out = {}
+    for wave in waves:
+        part = data[data["wave"] == wave]
+        # A code that answered a wave twice (should not happen) keeps its last answer.
+        coded = part.dropna(subset=["panel_code"]).drop_duplicates("panel_code", keep="last")
+        out[wave] = (part, coded)
+    return out
+
+
+def comparisons(
+    frame: pd.DataFrame, flags: pd.DataFrame, labels: Mapping[str, str], waves: list[str], min_n: int
+) -> tuple[list[MatchedComparison], list[UnmatchedComparison]]:
+    """Later waves against the first: matched by panel code (McNemar) and all respondents (descriptively)."""
+    if len(waves) < 2:
+        return [], []
+    per_wave = wave_frames(frame, flags, waves)
+    matched, unmatched = [], []
+    first = waves[0]
+    for later in waves[1:]:
+        for flag, label in labels.items():
+            before_all, before = per_wave[first]
+            after_all, after = per_wave[later]
+            matched.append(
+                matched_comparison(
+                    before, after, flag, label=label, wave_before=first, wave_after=later, min_n=min_n
+                )
+            )
+            unmatched.append(
+                unmatched_comparison(
+                    before_all, after_all, flag, label=label, wave_before=first, wave_after=later, min_n=min_n
+                )
+            )
+    return matched, unmatched
+
+
+def retention(frame: pd.DataFrame, waves: list[str]) -> dict[str, int]:
+    """Panel codes per wave that also answered the first wave."""
+    if not waves or "panel_code" not in frame:
+        return {}
+    codes = {wave: frame.loc[frame["wave"] == wave, "panel_code"] for wave in waves}
+    table = attrition(codes)
+    return {str(rec.wave): int(rec.retained) for rec in table.itertuples(index=False)}
