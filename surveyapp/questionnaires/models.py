@@ -3,10 +3,22 @@
 A new language is new rows, never a new column, so it needs no migration.
 """
 import enum
+import secrets
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, DateTime, Enum, ForeignKey, Integer, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    Enum,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    event,
+)
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from surveyapp.db import utcnow
 from surveyapp.extensions import db
@@ -17,6 +29,10 @@ class Status(enum.StrEnum):
     DRAFT = "draft"
     OPEN = "open"
     CLOSED = "closed"
+
+
+def new_structure_stamp() -> str:
+    return secrets.token_hex(8)
 
 
 def _enum(kind):
@@ -33,6 +49,9 @@ class Questionnaire(db.Model):
     languages: Mapped[list[str]] = mapped_column(JSON)
     status: Mapped[Status] = mapped_column(_enum(Status), default=Status.DRAFT)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # A new random stamp on every change to the questionnaire, its items, options or texts (see
+    # _restamp_changed_questionnaires): respondent pages cache the structure per process by (id, stamp).
+    structure_stamp: Mapped[str] = mapped_column(String(32), default=new_structure_stamp, server_default="0")
 
     programme: Mapped[Programme] = relationship()
     items: Mapped[list["Item"]] = relationship(
@@ -158,3 +177,34 @@ def set_text(owner, text_model, key: str, lang: str, value: str | None) -> None:
             return
     if value:
         owner.texts.append(text_model(key=key, lang=lang, text=value))
+
+
+@event.listens_for(Session, "before_flush")
+def _restamp_changed_questionnaires(session, _context, _instances) -> None:
+    """Give every questionnaire whose structure or wording changes in this flush a new structure_stamp."""
+    changed = set()
+    with session.no_autoflush:
+        for obj in (*session.new, *session.dirty, *session.deleted):
+            questionnaire = _owner(session, obj)
+            if questionnaire is not None and questionnaire not in session.deleted:
+                changed.add(questionnaire)
+    for questionnaire in changed:
+        questionnaire.structure_stamp = new_structure_stamp()
+
+
+def _owner(session, obj) -> "Questionnaire | None":
+    """The questionnaire a structural row belongs to (None for anything else, or when not yet attached:
+    a new row is appended to its parent's collection, which makes the parent itself dirty)."""
+    if isinstance(obj, Questionnaire):
+        return obj
+    if isinstance(obj, QuestionnaireText):
+        return session.get(Questionnaire, obj.questionnaire_id) if obj.questionnaire_id else None
+    if isinstance(obj, ItemText):
+        obj = session.get(Item, obj.item_id) if obj.item_id else None
+    elif isinstance(obj, OptionText):
+        obj = session.get(Option, obj.option_id) if obj.option_id else None
+    if isinstance(obj, Option):
+        obj = obj.item
+    if isinstance(obj, Item):
+        return obj.questionnaire
+    return None

@@ -6,17 +6,18 @@ and the claim `submitted_at IS NULL` makes a double tap or a replayed form store
 import secrets
 from datetime import datetime
 
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
 from wtforms import HiddenField
 
 from surveyapp.db import utcnow
 from surveyapp.errors import Gone, NotFound
 from surveyapp.extensions import db
-from surveyapp.questionnaires.models import Item, Option, Questionnaire, Status
+from surveyapp.questionnaires.models import Item, Questionnaire, Status
+from surveyapp.respond import cache
 from surveyapp.respond.models import Answer, Response
 
 
@@ -29,17 +30,23 @@ def field_name(item: Item) -> str:
 
 
 def load_questionnaire(slug: str, *, allow_draft: bool = False) -> Questionnaire:
-    questionnaire = db.session.scalar(
-        select(Questionnaire).where(Questionnaire.slug == slug).options(
-            selectinload(Questionnaire.texts),
-            selectinload(Questionnaire.items).selectinload(Item.texts),
-            selectinload(Questionnaire.items).selectinload(Item.options).selectinload(Option.texts),
-        )
-    )
-    if questionnaire is None or (questionnaire.status is Status.DRAFT and not allow_draft):
+    """The questionnaire at `slug` for a respondent: its cached, read-only structure (see respond.cache)."""
+    if allow_draft:
+        return _load_into_session(slug)
+    found = cache.questionnaire_by_slug(slug)
+    status = found[1] if found else None
+    if status is None or status is Status.DRAFT:
         raise NotFound(_l("This survey does not exist. Please check the link."))
-    if questionnaire.status is Status.CLOSED and not allow_draft:
+    if status is Status.CLOSED:
         raise Gone(_l("This survey is closed. Thank you for your interest."))
+    return found[0]
+
+
+def _load_into_session(slug: str) -> Questionnaire:
+    query = cache.with_structure(select(Questionnaire).where(Questionnaire.slug == slug))
+    questionnaire = db.session.scalar(query)
+    if questionnaire is None:
+        raise NotFound(_l("This survey does not exist. Please check the link."))
     return questionnaire
 
 
@@ -48,18 +55,23 @@ def new_response_key() -> str:
 
 
 def page_form(questionnaire: Questionnaire, page: int, lang: str, formdata=None, data=None) -> FlaskForm:
-    """A FlaskForm for one page, its fields made by each item's type."""
+    """A FlaskForm for one page, its fields made by each item's type (its class cached with the structure)."""
+    form_class = cache.form_class(questionnaire, (page, lang, str(get_locale())),
+                                  lambda: _page_form_class(questionnaire, page, lang))
+    kwargs = {"data": data or {}}
+    if formdata is not None:
+        kwargs["formdata"] = formdata
+    return form_class(**kwargs)
 
+
+def _page_form_class(questionnaire: Questionnaire, page: int, lang: str) -> type[FlaskForm]:
     class PageForm(FlaskForm):
         rk = HiddenField()
         page = HiddenField()
 
     for item in questionnaire.items_on(page):
         setattr(PageForm, field_name(item), item.kind.field(item, lang))
-    kwargs = {"data": data or {}}
-    if formdata is not None:
-        kwargs["formdata"] = formdata
-    return PageForm(**kwargs)
+    return PageForm
 
 
 def page_items(form: FlaskForm, questionnaire: Questionnaire, page: int) -> list[tuple[Item, object]]:

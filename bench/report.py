@@ -1,0 +1,198 @@
+"""Print the markdown tables of one bench/run_all.sh run.  Usage: python bench/report.py RESULTS_DIR
+
+Reads the peer kit's raw outputs (RESULTS_DIR/peer/), surveyapp's cycle runs (sa_cycle_<db>_c<N>.txt and
+.counts), the page-weight JSON lines and the other areas' markdown (exports.md, dispatch.md), and prints one
+table per area with surveyapp, the peer and the bare-Flask limit side by side and the ratios.
+"""
+
+import json
+import re
+import sys
+from pathlib import Path
+
+R = Path(sys.argv[1])
+PEER_KIT = "/work/shared/peer"
+GOAL_PEER, GOAL_LIMIT = 10.0, 0.5
+
+
+def read(name: str) -> str | None:
+    path = R / name
+    return path.read_text() if path.exists() else None
+
+
+def machine() -> dict:
+    return dict(line.split("=", 1) for line in (read("machine.txt") or "").splitlines() if "=" in line)
+
+
+def wrk_result(name: str) -> dict | None:
+    """A wrk_cycle.lua RESULT line -> respondents/s (ok ÷ duration) and per-request latency percentiles."""
+    m = re.search(r"^RESULT (.*)$", read(name) or "", re.M)
+    if not m:
+        return None
+    kv = dict(x.split("=", 1) for x in m.group(1).split())
+    ok, dur = int(kv["ok"]), float(kv["duration_s"])
+    return {
+        "ok": ok,
+        "failed": int(kv["bad"]) + int(kv["sock_err"]),
+        "rate": ok / dur,
+        "p50": float(kv["p50_ms"]),
+        "p95": float(kv["p95_ms"]),
+        "p99": float(kv["p99_ms"]),
+        "s4xx": int(kv["status4xx"]),
+        "s5xx": int(kv["status5xx"]),
+    }
+
+
+def verdict(res: dict, counts: str | None, conc: int) -> str:
+    """Stored vs successful: wrk leaves up to `conc` requests in flight at the end; the server ends them."""
+    if res is None or not counts:
+        return "no result"
+    r0, a0, r1, a1 = map(int, counts.split())
+    stored, answers = r1 - r0, a1 - a0
+    diff = stored - res["ok"]
+    good = 0 <= diff <= conc and answers == 20 * stored
+    return (
+        f"{'OK' if good else '**CHECK FAILED**'}: stored {stored:,} vs ok {res['ok']:,} ({diff:+d}); "
+        f"answers {answers:,} {'=' if answers == 20 * stored else '≠'} 20 × stored"
+    )
+
+
+def ratio(a: float, b: float) -> str:
+    return f"{a / b:.1f}×" if b else "—"
+
+
+def cycle_table(seconds: str) -> list[str]:
+    peer, limit = wrk_result("peer/peer_cycle.txt"), wrk_result("peer/ref_cycle.txt")
+    cmd_peer = f"`bash {PEER_KIT}/run.sh {seconds} --exports` (row: peer respondent cycle)"
+    cmd_limit = f"`bash {PEER_KIT}/run.sh {seconds} --exports` (row: Flask respondent cycle)"
+    rows = [
+        (
+            "Peer (django-survey-and-report 1.5.0)",
+            "SQLite WAL",
+            peer,
+            read("peer/peer_cycle_counts.txt"),
+            cmd_peer,
+        ),
+        ("Limit (bare Flask, same work)", "SQLite WAL", limit, read("peer/ref_cycle_counts.txt"), cmd_limit),
+    ]
+    for db, label in (("sqlite", "SQLite WAL"), ("postgres", "PostgreSQL")):
+        rows.append(
+            (
+                "**surveyapp**",
+                label,
+                wrk_result(f"sa_cycle_{db}_c8.txt"),
+                read(f"sa_cycle_{db}_c8.counts"),
+                f"`bash bench/run_all.sh {seconds}` (BENCH_DBS={db} BENCH_CONCURRENCY=8 for this row alone)",
+            )
+        )
+    out = [
+        "| App | Database | Respondents/s | p50 / p95 / p99 ms (per request) | ÷ peer | ÷ limit | "
+        "Stored = successes | Command |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for name, db, res, counts, cmd in rows:
+        if res is None:
+            out.append(f"| {name} | {db} | not measured | | | | | {cmd} |")
+            continue
+        vs_peer = ratio(res["rate"], peer["rate"]) if peer else "—"
+        vs_limit = f"{100 * res['rate'] / limit['rate']:.0f} %" if limit else "—"
+        out.append(
+            f"| {name} | {db} | **{res['rate']:,.1f}** | {res['p50']:.1f} / {res['p95']:.1f} / "
+            f"{res['p99']:.1f} | {vs_peer} | {vs_limit} | {verdict(res, counts, 8)} | {cmd} |"
+        )
+    goals = []
+    for db in ("sqlite", "postgres"):
+        res = wrk_result(f"sa_cycle_{db}_c8.txt")
+        if res and peer and limit:
+            met = res["rate"] >= GOAL_PEER * peer["rate"] and res["rate"] >= GOAL_LIMIT * limit["rate"]
+            goals.append(
+                f"{db}: {'met' if met else 'MISSED'} ({ratio(res['rate'], peer['rate'])} the peer, "
+                f"{100 * res['rate'] / limit['rate']:.0f} % of the limit)"
+            )
+    if goals:
+        out += [
+            "",
+            f"Goal (≥ {GOAL_PEER:.0f}× the peer and ≥ {100 * GOAL_LIMIT:.0f} % of the limit): "
+            + "; ".join(goals),
+        ]
+    return out
+
+
+def concurrency_table() -> list[str]:
+    out = [
+        "| surveyapp | c | Respondents/s | p50 / p95 / p99 ms | Stored = successes |",
+        "|---|---|---|---|---|",
+    ]
+    found = False
+    for db in ("sqlite", "postgres"):
+        for conc in (2, 8, 16):
+            res = wrk_result(f"sa_cycle_{db}_c{conc}.txt")
+            if res is None:
+                continue
+            found = True
+            out.append(
+                f"| {db} | {conc} | {res['rate']:,.1f} | "
+                f"{res['p50']:.1f} / {res['p95']:.1f} / {res['p99']:.1f} "
+                f"| {verdict(res, read(f'sa_cycle_{db}_c{conc}.counts'), conc)} |"
+            )
+    return out if found else []
+
+
+def page_weight_table() -> list[str]:
+    out = [
+        "| Page | Requests (first load) | Raw | Gzip-6 | HTML raw / gzip-6 | Server compresses | Command |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    found = False
+    for name, file, cmd in (
+        ("**surveyapp** `/s/bench`", "sa_pageweight.json", "`python bench/page_weight.py --json URL`"),
+        (
+            "Peer `/survey/<id>/`",
+            "peer_pageweight.json",
+            "`python bench/page_weight.py --json --all-links URL`",
+        ),
+    ):
+        text = read(file)
+        if not text or not text.strip().startswith("{"):
+            continue
+        found = True
+        j = json.loads(text.strip().splitlines()[-1])
+        out.append(
+            f"| {name} | {j['requests']} | {j['bytes'] / 1024:,.1f} KiB | **{j['gzip6'] / 1024:,.1f} KiB** | "
+            f"{j['html_bytes']:,} B / {j['html_gzip6']:,} B | {'yes' if j['server_compresses'] else 'no'} "
+            f"| {cmd} |"
+        )
+    return out if found else []
+
+
+def main() -> None:
+    m = machine()
+    print(
+        f"Run {m.get('date', '?')}: {m.get('cores', '?')} cores ({m.get('cpu', '?')}), "
+        f"Python {m.get('python', '?')}, "
+        f"SQLite {m.get('sqlite', '?')}, PostgreSQL {m.get('postgres', '?')}, wrk {m.get('wrk', '?')}, "
+        f"surveyapp {m.get('git') or '?'} {m.get('label', '')}; {m.get('seconds', '?')} s per load run; "
+        f"whole run {m.get('total_s', '?')} s.\n"
+    )
+    print("## Respondent cycle, c=8 (a new respondent per iteration: GET the page, POST 20 answers)\n")
+    print("\n".join(cycle_table(m.get("seconds", "15"))))
+    conc = concurrency_table()
+    if conc:
+        print("\n## surveyapp respondent cycle by concurrency\n")
+        print("\n".join(conc))
+    pw = page_weight_table()
+    if pw:
+        print("\n## Page weight\n")
+        print("\n".join(pw))
+    for name, title in (
+        ("peer_table.md", "Peer kit's own table"),
+        ("exports.md", "Exports and reports"),
+        ("dispatch.md", "Dispatch"),
+    ):
+        text = read(name)
+        if text and text.strip():
+            print(f"\n## {title}\n\n{text.strip()}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,162 @@
+#!/usr/bin/env bash
+# One command for every benchmark: the peer kit (peer + bare-Flask limit) and surveyapp, same machine, same run.
+# Usage:  bash bench/run_all.sh [seconds] [--no-peer]     (seconds per load run, default 15; `make bench`)
+#   --no-peer  skip the peer kit and reuse its last results (quick surveyapp-only runs while profiling)
+#
+# Runs, in order (about 8-10 minutes on 2 cores, plus whatever bench/exports.py and bench/dispatch.py take):
+#   1. bash ../shared/peer/run.sh SECONDS --exports   peer + limit: cycle, submission, page weight, CSV 10k
+#   2. surveyapp respondent cycle (GET /s/bench without cookies, POST 20 answers with the page's csrf_token/rk/
+#      page, a new respondent per iteration) with wrk + wrk_cycle.lua under gunicorn -w 2 sync, on SQLite (WAL)
+#      and PostgreSQL, at c=8, then c=2 and c=16; each row checked: stored responses/answers = successes
+#   3. page weight (bench/page_weight.py) of surveyapp's and the peer's survey page
+#   4. bench/exports.py and bench/dispatch.py when present
+#   5. bench/report.py -> $BENCH_WORK/results/table.md (printed at the end)
+# Every server binds to 127.0.0.1 only and is stopped by PID on exit; every load run is bounded by time.
+# Env: BENCH_WORK (/tmp/surveyapp-bench), BENCH_PORT (8111), PEER_WORK (/tmp/surveyapp-peer), PEER_PORT (8101),
+#      PG_ADMIN_URL (postgresql://postgres@127.0.0.1:5432/postgres), BENCH_PG_DB (surveyapp_bench),
+#      BENCH_CONCURRENCY ("8 2 16"), BENCH_DBS ("sqlite postgres"), VENV (<repo>/.venv), BENCH_LABEL (noted in the table).
+set -uo pipefail
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ROOT="$(cd "$HERE/.." && pwd)"
+PEERKIT="$(cd "$ROOT/../shared/peer" 2>/dev/null && pwd || echo /work/shared/peer)"
+DUR=15; RUN_PEER=1
+for arg in "$@"; do
+  case "$arg" in
+    --no-peer) RUN_PEER=0 ;;
+    ''|*[!0-9]*) echo "usage: bash bench/run_all.sh [seconds] [--no-peer]" >&2; exit 2 ;;
+    *) DUR="$arg" ;;
+  esac
+done
+[ "$DUR" -ge 1 ] && [ "$DUR" -le 120 ] || { echo "run_all.sh: seconds must be 1..120" >&2; exit 2; }
+W="${BENCH_WORK:-/tmp/surveyapp-bench}"; R="$W/results"
+PEER_WORK="${PEER_WORK:-/tmp/surveyapp-peer}"; PEER_PORT="${PEER_PORT:-8101}"
+PORT="${BENCH_PORT:-8111}"
+PG_ADMIN_URL="${PG_ADMIN_URL:-postgresql://postgres@127.0.0.1:5432/postgres}"
+PG_DB="${BENCH_PG_DB:-surveyapp_bench}"
+export VENV="${VENV:-$ROOT/.venv}"
+PY="$VENV/bin/python"; FLASK="$VENV/bin/flask"
+# the app measured is the one beside this script (also for a copy of the tree, e.g. `git archive` of a commit)
+cd "$ROOT" && export PYTHONPATH="$ROOT${PYTHONPATH:+:$PYTHONPATH}"
+die() { echo "run_all.sh: $*" >&2; exit 1; }
+say() { echo "== $(date +%T) $*" >&2; }
+[ -x "$PY" ] || die "no venv at $VENV (make setup)"
+command -v wrk >/dev/null || die "wrk is needed (apt-get install wrk)"
+mkdir -p "$R" "$W/logs"; rm -rf "${R:?}"/*
+export SECRET_KEY="${SECRET_KEY:-$("$PY" -c 'import secrets; print(secrets.token_hex(32))')}"
+export LOG="$W/logs/serve.log"
+START=$(date +%s)
+
+PIDS=()
+cleanup() {
+  local p i
+  for p in "${PIDS[@]}"; do kill -TERM "$p" 2>/dev/null; done
+  for p in "${PIDS[@]}"; do
+    for i in $(seq 50); do kill -0 "$p" 2>/dev/null || break; sleep 0.2; done
+    kill -KILL "$p" 2>/dev/null
+  done
+  PIDS=()
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+stop_last() { local p="${PIDS[-1]}"; unset 'PIDS[-1]'; kill -TERM "$p" 2>/dev/null
+  for _ in $(seq 50); do kill -0 "$p" 2>/dev/null || return 0; sleep 0.2; done; kill -KILL "$p" 2>/dev/null; }
+
+# --- machine ------------------------------------------------------------------------------------------
+{
+  echo "date=$(date -Is)"
+  echo "cores=$(nproc)"
+  echo "cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')"
+  echo "python=$("$PY" -c 'import platform; print(platform.python_version())')"
+  echo "sqlite=$("$PY" -c 'import sqlite3; print(sqlite3.sqlite_version)')"
+  echo "postgres=$("$PY" -c 'import psycopg,sys; c=psycopg.connect(sys.argv[1], connect_timeout=3); print(c.execute("show server_version").fetchone()[0])' "$PG_ADMIN_URL" 2>/dev/null || echo unreachable)"
+  echo "wrk=$(wrk --version 2>&1 | head -1 | awk '{print $2}')"
+  echo "git=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null)$(git -C "$ROOT" diff --quiet HEAD -- surveyapp 2>/dev/null || echo '+dirty')"
+  echo "seconds=$DUR"
+  echo "label=${BENCH_LABEL:-}"
+} > "$R/machine.txt"
+
+# --- 1. the peer kit: peer + bare-Flask limit ----------------------------------------------------------
+if [ "$RUN_PEER" = 1 ]; then
+  say "peer kit: bash $PEERKIT/run.sh $DUR --exports"
+  PEER_WORK="$PEER_WORK" PEER_PORT="$PEER_PORT" bash "$PEERKIT/run.sh" "$DUR" --exports > "$R/peer_table.md" 2> "$W/logs/peer_run.log" \
+    || die "the peer kit failed (see $W/logs/peer_run.log)"
+fi
+# --no-peer reuses the peer kit's last results (marked as such by their dates in $PEER_WORK/results)
+mkdir -p "$R/peer" && cp "$PEER_WORK"/results/* "$R/peer/" 2>/dev/null
+
+# --- 2. surveyapp databases ----------------------------------------------------------------------------
+prepare_db() {  # KIND -> prints DATABASE_URL; fresh database, migrated, benchmark questionnaire created
+  local url
+  case "$1" in
+    sqlite) rm -f "$W"/bench.sqlite3*; url="sqlite:///$W/bench.sqlite3" ;;
+    postgres)
+      "$PY" - "$PG_ADMIN_URL" "$PG_DB" <<'EOF' || return 1
+import sys, psycopg
+with psycopg.connect(sys.argv[1], autocommit=True, connect_timeout=5) as c:
+    c.execute(f'DROP DATABASE IF EXISTS "{sys.argv[2]}" WITH (FORCE)')
+    c.execute(f'CREATE DATABASE "{sys.argv[2]}"')
+EOF
+      url="${PG_ADMIN_URL%/*}/$PG_DB"; url="postgresql+psycopg://${url#*://}" ;;
+  esac
+  DATABASE_URL="$url" "$FLASK" --app surveyapp db upgrade > "$W/logs/upgrade-$1.log" 2>&1 || return 1
+  echo "$url"
+}
+
+counts() { DATABASE_URL="$1" "$PY" "$HERE/setup_survey.py" --count; }
+
+# cycle KIND URL C: one respondent-cycle run of DUR seconds at C connections against the running server
+cycle() {
+  local kind="$1" url="$2" c="$3" name="sa_cycle_$1_c$3"
+  say "surveyapp respondent cycle, $kind, wrk c=$c, ${DUR}s"
+  read -r R0 A0 < <(counts "$url")
+  WRK_FORM_PATH="$SPATH" WRK_POST_PATH="$SPATH" WRK_BODY="$BODY" WRK_OK_STATUS=302 \
+    timeout $((DUR + 60)) wrk -t"$c" -c"$c" -d"${DUR}s" --timeout 10s -s "$PEERKIT/wrk_cycle.lua" \
+    "http://127.0.0.1:$PORT" > "$R/$name.txt" 2>&1
+  sleep 1
+  read -r R1 A1 < <(counts "$url")
+  echo "$R0 $A0 $R1 $A1" > "$R/$name.counts"
+}
+
+for kind in ${BENCH_DBS:-sqlite postgres}; do
+  say "surveyapp on $kind: fresh database"
+  URL="$(prepare_db "$kind")" || die "could not prepare the $kind database (see $W/logs/upgrade-$kind.log)"
+  echo "$URL" | sed 's#//[^@/]*@#//#' > "$R/sa_$kind.url"
+  J="$(DATABASE_URL="$URL" "$PY" "$HERE/setup_survey.py")" || die "setup_survey.py failed on $kind"
+  SPATH="$("$PY" -c 'import json,sys; print(json.loads(sys.argv[1])["path"])' "$J")"
+  BODY="$("$PY" -c 'import json,sys; print(json.loads(sys.argv[1])["body"])' "$J")"
+  SPID="$(READY_PATH="$SPATH" bash "$HERE/serve.sh" "$PORT" "$URL")" || die "surveyapp did not start on $kind (see $LOG)"
+  PIDS+=("$SPID")
+  if [ "$kind" = sqlite ]; then
+    say "page weight of surveyapp's survey page"
+    "$PY" "$HERE/page_weight.py" --json "http://127.0.0.1:$PORT$SPATH" > "$R/sa_pageweight.json" 2>&1
+  fi
+  for c in ${BENCH_CONCURRENCY:-8 2 16}; do cycle "$kind" "$URL" "$c"; done
+  stop_last
+done
+
+# --- 3. the peer's page with the same page-weight tool ---------------------------------------------------
+if [ -x "$PEER_WORK/venv/bin/gunicorn" ] && [ -f "$PEER_WORK/survey_id" ]; then
+  say "page weight of the peer's survey page (bench/page_weight.py)"
+  "$PEER_WORK/venv/bin/gunicorn" --chdir "$PEER_WORK/peerproj" peerproj.wsgi:application -w 2 -k sync \
+    -b "127.0.0.1:$PEER_PORT" --error-logfile "$W/logs/peer_gunicorn.log" --log-level warning \
+    </dev/null >>"$W/logs/peer_gunicorn.log" 2>&1 &
+  PIDS+=("$!")
+  PURL="http://127.0.0.1:$PEER_PORT/survey/$(cat "$PEER_WORK/survey_id")/"
+  for _ in $(seq 100); do [ "$(curl -s -o /dev/null -w '%{http_code}' "$PURL")" = 200 ] && break; sleep 0.2; done
+  PYTHONWARNINGS=ignore "$PY" "$HERE/page_weight.py" --json --all-links "$PURL" > "$R/peer_pageweight.json" 2>&1
+  stop_last
+fi
+
+# --- 4. the other areas' scripts, when they exist ---------------------------------------------------------
+for script in exports dispatch; do
+  if [ -f "$HERE/$script.py" ]; then
+    say "bench/$script.py"
+    BENCH_WORK="$W" timeout 600 "$PY" "$HERE/$script.py" > "$R/$script.md" 2> "$W/logs/$script.log" \
+      || echo "   bench/$script.py failed (rc=$?, see $W/logs/$script.log)" >&2
+  fi
+done
+
+# --- 5. the table -----------------------------------------------------------------------------------------
+echo "total_s=$(( $(date +%s) - START ))" >> "$R/machine.txt"
+"$PY" "$HERE/report.py" "$R" | tee "$R/table.md"
+echo "(raw outputs: $R; logs: $W/logs)" >&2

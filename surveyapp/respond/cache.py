@@ -1,0 +1,112 @@
+"""Per-process cache of questionnaire structures for the respondent pages.
+
+Loading a questionnaire with its items, options and texts (five queries, ~100 ORM objects) and building its
+WTForms class were most of a respondent request's cost. Both depend only on the structure, which changes
+rarely and always gets a new `structure_stamp` (see questionnaires.models). So each request reads one light
+row (id, stamp, status) and reuses the structure an earlier request of this process loaded for that (id,
+stamp); a change made in any process shows at the next request, because the stamp in the database differs.
+
+Cached questionnaires are detached from every session and shared between requests: read them, never change
+them or attach them to a session (use their `id` in queries).
+"""
+from collections import OrderedDict
+from collections.abc import Callable
+from threading import Lock
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from surveyapp.extensions import db
+from surveyapp.questionnaires.models import Item, Option, Questionnaire, Status
+
+MAX_ENTRIES = 64  # questionnaires kept per process; the least recently used one is dropped first
+
+
+class _Entry:
+    __slots__ = ("questionnaire", "forms")
+
+    def __init__(self, questionnaire: Questionnaire):
+        self.questionnaire = questionnaire
+        self.forms: dict[tuple, type] = {}
+
+
+_entries: OrderedDict[tuple[int, str], _Entry] = OrderedDict()
+_lock = Lock()
+
+
+def questionnaire_by_slug(slug: str) -> tuple[Questionnaire, Status] | None:
+    """The structure of the questionnaire at `slug` and its status (read now, not cached); None if absent."""
+    row = db.session.execute(
+        select(Questionnaire.id, Questionnaire.structure_stamp, Questionnaire.status)
+        .where(Questionnaire.slug == slug)
+    ).first()
+    if row is None:
+        return None
+    entry = _get((row.id, row.structure_stamp))
+    if entry is None:
+        entry = _put(_load(row.id))
+    return entry.questionnaire, row.status
+
+
+def form_class(questionnaire: Questionnaire, key: tuple, build: Callable[[], type]) -> type:
+    """`build()` once per cached structure and `key` (page, language, ...); uncached ones build every time."""
+    entry = _get((questionnaire.id, questionnaire.structure_stamp))
+    if entry is None or entry.questionnaire is not questionnaire:
+        return build()
+    cls = entry.forms.get(key)
+    if cls is None:
+        cls = entry.forms[key] = build()
+    return cls
+
+
+def clear() -> None:
+    with _lock:
+        _entries.clear()
+
+
+def _get(key: tuple[int, str]) -> _Entry | None:
+    with _lock:
+        entry = _entries.get(key)
+        if entry is not None:
+            _entries.move_to_end(key)
+        return entry
+
+
+def _put(questionnaire: Questionnaire) -> _Entry:
+    key = (questionnaire.id, questionnaire.structure_stamp)
+    with _lock:
+        entry = _entries.get(key)
+        if entry is None:
+            entry = _entries[key] = _Entry(questionnaire)
+            older = [k for k in _entries if k[0] == key[0] and k != key]  # this questionnaire's old stamps
+            for k in older:
+                del _entries[k]
+            while len(_entries) > MAX_ENTRIES:
+                _entries.popitem(last=False)
+        return entry
+
+
+def with_structure(query):
+    """`query` for Questionnaire rows, loading their texts, items, options and option texts too."""
+    return query.options(
+        selectinload(Questionnaire.texts),
+        selectinload(Questionnaire.items).selectinload(Item.texts),
+        selectinload(Questionnaire.items).selectinload(Item.options).selectinload(Option.texts),
+    )
+
+
+def _load(questionnaire_id: int) -> Questionnaire:
+    """Load the whole structure, then detach it so no commit or rollback can expire it."""
+    questionnaire = db.session.scalar(
+        with_structure(select(Questionnaire).where(Questionnaire.id == questionnaire_id))
+        .execution_options(populate_existing=True)
+    )
+    objects = [questionnaire, *questionnaire.texts]
+    for item in questionnaire.items:
+        objects += [item, item.questionnaire, *item.texts]  # back references: identity-map lookups, no query
+        for option in item.options:
+            objects += [option, option.item, *option.texts]
+    for obj in dict.fromkeys(objects):
+        if obj in db.session:
+            db.session.expunge(obj)
+    return questionnaire
