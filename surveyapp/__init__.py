@@ -23,12 +23,13 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 
 def _register_extensions(app: Flask) -> None:
-    from surveyapp.i18n import select_locale
+    from surveyapp.i18n import check_catalogues, select_locale
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(__file__).resolve().parent.parent / "migrations"),
                      render_as_batch=True)
     babel.init_app(app, locale_selector=select_locale, default_translation_directories=str(TRANSLATIONS))
+    check_catalogues(app, TRANSLATIONS)
     csrf.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
@@ -43,10 +44,11 @@ def _register_blueprints(app: Flask) -> None:
     from surveyapp.reports.views import bp as reports_bp
     from surveyapp.participants.views import bp as participants_bp
     from surveyapp.respond.views import bp as respond_bp
+    from surveyapp.translations_ui.views import bp as translations_bp
     from surveyapp.waves.views import bp as waves_bp
 
     for blueprint in (accounts_bp, questionnaires_bp, respond_bp, exports_bp, participants_bp, waves_bp,
-                      reports_bp):
+                      translations_bp, reports_bp):
         app.register_blueprint(blueprint)
 
 
@@ -54,7 +56,9 @@ def _register_cli(app: Flask) -> None:
     from surveyapp.accounts.cli import users_cli
     from surveyapp.demo import demo_command
     from surveyapp.reports.cli import report_command
+    from surveyapp.i18n_cli import translate_cli
 
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_command)
     app.cli.add_command(report_command)
+    app.cli.add_command(translate_cli)

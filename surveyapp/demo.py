@@ -26,28 +26,39 @@ LOGINS = (
     ("manager@demo.surveyapp.local", "demo-manager-2026", Role.MANAGER),
     ("evaluator@demo.surveyapp.local", "demo-evaluator-2026", Role.EVALUATOR),
 )
-AGREE = {"de": ("trifft gar nicht zu", "trifft voll zu"), "en": ("strongly disagree", "strongly agree")}
+AGREE = {"de": ("trifft gar nicht zu", "trifft voll zu"), "en": ("strongly disagree", "strongly agree"),
+         "ar": ("لا أوافق إطلاقًا", "أوافق تمامًا")}
 
 TEXTS = {
-    "title": {"de": "Close To – Feedback nach der Session", "en": "Close To – feedback after the session"},
+    "title": {"de": "Close To – Feedback nach der Session", "en": "Close To – feedback after the session",
+              "ar": "Close To – رأيك بعد الجلسة"},
     "intro": {"de": "Deine Antworten sind anonym und helfen uns, das Programm zu verbessern. Dauer: 2 Minuten.",
-              "en": "Your answers are anonymous and help us improve the programme. It takes 2 minutes."},
-    "thanks": {"de": "Danke! Fahr vorsichtig.", "en": "Thank you! Drive safely."},
-    "page.1": {"de": "Die Session", "en": "The session"},
-    "page.2": {"de": "Über dich", "en": "About you"},
+              "en": "Your answers are anonymous and help us improve the programme. It takes 2 minutes.",
+              "ar": "إجاباتك مجهولة الهوية وتساعدنا على تحسين البرنامج. يستغرق ذلك دقيقتين."},
+    "thanks": {"de": "Danke! Fahr vorsichtig.", "en": "Thank you! Drive safely.",
+               "ar": "شكرًا لك! نتمنى لك قيادة آمنة."},
+    "page.1": {"de": "Die Session", "en": "The session", "ar": "الجلسة"},
+    "page.2": {"de": "Über dich", "en": "About you", "ar": "معلومات عنك"},
 }
 
 LIKERT_ITEMS = (
-    ("attention", {"de": "Die Session hat meine Aufmerksamkeit gehalten.", "en": "The session held my attention."}),
+    ("attention", {"de": "Die Session hat meine Aufmerksamkeit gehalten.", "en": "The session held my attention.",
+                   "ar": "شدّت الجلسة انتباهي."}),
     ("risk_aware", {"de": "Ich bin mir der Risiken im Straßenverkehr jetzt stärker bewusst.",
-                    "en": "I am now more aware of the risks on the road."}),
-    ("careful_driving", {"de": "Ich werde vorsichtiger fahren.", "en": "I will drive more carefully."}),
-    ("remember_story", {"de": "Ich werde mich an die Geschichte erinnern.", "en": "I will remember the story."}),
+                    "en": "I am now more aware of the risks on the road.",
+                    "ar": "أصبحتُ الآن أكثر وعيًا بمخاطر الطريق."}),
+    ("careful_driving", {"de": "Ich werde vorsichtiger fahren.", "en": "I will drive more carefully.",
+                         "ar": "سأقود بحذر أكبر."}),
+    ("remember_story", {"de": "Ich werde mich an die Geschichte erinnern.", "en": "I will remember the story.",
+                        "ar": "سأتذكّر القصة."}),
 )
-GENDERS = (("m", "männlich", "male"), ("f", "weiblich", "female"), ("d", "divers", "diverse"),
-           ("na", "keine Angabe", "prefer not to say"))
+GENDERS = (("m", "männlich", "male", "ذكر"), ("f", "weiblich", "female", "أنثى"),
+           ("d", "divers", "diverse", "آخر"), ("na", "keine Angabe", "prefer not to say", "أفضّل عدم الإجابة"))
 SCHOOLS = (("wien", "Fahrschule Wien-Mitte"), ("graz", "Fahrschule Graz"), ("linz", "Fahrschule Linz"),
            ("salzburg", "Fahrschule Salzburg"), ("innsbruck", "Fahrschule Innsbruck"))
+SCHOOLS_AR = {"wien": "مدرسة القيادة فيينا-ميته", "graz": "مدرسة القيادة غراتس",
+              "linz": "مدرسة القيادة لينتس", "salzburg": "مدرسة القيادة سالزبورغ",
+              "innsbruck": "مدرسة القيادة إنسبروك"}
 
 
 @click.command("demo")
@@ -84,7 +95,8 @@ def load_demo(responses: int = 300, seed: int = 7) -> bool:
 
 
 def build_questionnaire(programme: Programme) -> Questionnaire:
-    questionnaire = builder.create_questionnaire(programme.id, SLUG, "de", ["de", "en"], TEXTS["title"]["de"])
+    questionnaire = builder.create_questionnaire(programme.id, SLUG, "de", ["de", "en", "ar"],
+                                                 TEXTS["title"]["de"])
     for key, by_lang in TEXTS.items():
         for lang, text in by_lang.items():
             builder.set_questionnaire_texts(questionnaire, lang, {key: text})
@@ -92,17 +104,22 @@ def build_questionnaire(programme: Programme) -> Questionnaire:
         texts = {lang: {"label": labels[lang], "low": AGREE[lang][0], "high": AGREE[lang][1]} for lang in labels}
         builder.add_item(questionnaire, code, "likert", required=True, page=1, settings={"points": 5}, texts=texts)
     builder.add_item(questionnaire, "age", "number", required=True, page=2, settings={"min": 15, "max": 99},
-                     texts={"de": {"label": "Wie alt bist du?"}, "en": {"label": "How old are you?"}})
+                     texts={"de": {"label": "Wie alt bist du?"}, "en": {"label": "How old are you?"},
+                            "ar": {"label": "كم عمرك؟"}})
     builder.add_item(questionnaire, "gender", "single", page=2,
-                     texts={"de": {"label": "Geschlecht"}, "en": {"label": "Gender"}},
-                     options=[(code, {"de": de, "en": en}) for code, de, en in GENDERS])
+                     texts={"de": {"label": "Geschlecht"}, "en": {"label": "Gender"},
+                            "ar": {"label": "الجنس"}},
+                     options=[(code, {"de": de, "en": en, "ar": ar}) for code, de, en, ar in GENDERS])
     builder.add_item(questionnaire, "driving_school", "single", required=True, page=2,
                      texts={"de": {"label": "In welcher Fahrschule war die Session?"},
-                            "en": {"label": "At which driving school was the session?"}},
-                     options=[(code, {"de": name, "en": name}) for code, name in SCHOOLS])
+                            "en": {"label": "At which driving school was the session?"},
+                            "ar": {"label": "في أي مدرسة لتعليم القيادة كانت الجلسة؟"}},
+                     options=[(code, {"de": name, "en": name, "ar": SCHOOLS_AR[code]})
+                              for code, name in SCHOOLS])
     builder.add_item(questionnaire, "comment", "longtext", page=2,
                      texts={"de": {"label": "Möchtest du uns noch etwas sagen?"},
-                            "en": {"label": "Is there anything else you would like to tell us?"}})
+                            "en": {"label": "Is there anything else you would like to tell us?"},
+                            "ar": {"label": "هل هناك أي شيء آخر تودّ أن تخبرنا به؟"}})
     builder.set_status(questionnaire, Status.OPEN)
     return questionnaire
 

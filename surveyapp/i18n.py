@@ -1,6 +1,8 @@
 """Locale selection and language facts shared by the staff and respondent sides."""
+from pathlib import Path
+
 from babel import Locale, UnknownLocaleError
-from flask import g, request, session
+from flask import g, has_request_context, request, session
 
 INTERFACE_LANGUAGES = ("de", "en", "fr", "it", "tr", "uk", "ar")
 RTL_LANGUAGES = frozenset({"ar", "fa", "he", "ur", "ps", "ckb", "yi", "dv"})
@@ -49,6 +51,8 @@ def choose_language(offered: list[str], default: str, remembered: str | None) ->
 
 def select_locale() -> str:
     """Flask-Babel selector: a view may pin g.ui_lang (respondent pages); staff pick theirs."""
+    if not has_request_context():  # CLI commands and services run outside a request
+        return FALLBACK_LANGUAGE
     pinned = g.get("ui_lang")
     if pinned:
         return pinned
@@ -59,3 +63,22 @@ def select_locale() -> str:
     if session.get("ui_lang") in INTERFACE_LANGUAGES:
         return session["ui_lang"]
     return request.accept_languages.best_match(INTERFACE_LANGUAGES) or FALLBACK_LANGUAGE
+
+
+def missing_catalogues(translations: Path) -> list[str]:
+    """Interface languages without a compiled catalogue, or whose catalogue is older than its .po file."""
+    missing = []
+    for lang in INTERFACE_LANGUAGES:
+        po = translations / lang / "LC_MESSAGES" / "messages.po"
+        mo = po.with_suffix(".mo")
+        if not mo.exists() or (po.exists() and mo.stat().st_mtime < po.stat().st_mtime):
+            missing.append(lang)
+    return missing
+
+
+def check_catalogues(app, translations: Path) -> None:
+    """Like SecureDrop: say at start-up when a language would silently fall back to English."""
+    missing = missing_catalogues(translations)
+    if missing:
+        app.logger.warning("no compiled (or an outdated) catalogue for %s: run `make translations` "
+                           "or `flask translate compile`", ", ".join(missing))

@@ -42,7 +42,7 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(CSRFError, _csrf_error)
     app.register_error_handler(Exception, _unexpected_error)
     app.jinja_env.globals.update(static_url=static_url, language_name=language_name, page_dir=page_dir,
-                                get_locale=get_locale)
+                                get_locale=get_locale, text_dir=text_direction)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 

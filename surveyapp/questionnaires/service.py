@@ -140,6 +140,10 @@ def move_option(option: Option, step: int) -> None:
 def set_status(questionnaire: Questionnaire, status: Status) -> None:
     if status is Status.OPEN and not questionnaire.items:
         raise DomainError(_l("Add at least one item before opening the questionnaire."))
+    if status is Status.OPEN:
+        from surveyapp.translations_ui.slots import check_complete
+
+        check_complete(questionnaire)
     questionnaire.status = status
     db.session.flush()
 
