@@ -28,6 +28,7 @@ AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 3, "is_mobile": True,
          "has_touch": True}
 DESKTOP = {"viewport": {"width": 1280, "height": 900}}
+DEMO_RESPONSES = 40
 
 
 def _unavailable(reason: str):
@@ -80,7 +81,7 @@ def browser():
 @pytest.fixture
 def live_server(app, db):
     """The real app served by werkzeug on a free loopback port, with the demo loaded (few responses)."""
-    load_demo(responses=12)
+    load_demo(responses=DEMO_RESPONSES)
     app.config["WTF_CSRF_SSL_STRICT"] = False
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -126,9 +127,10 @@ class Pages:
         assert violations == [], f"axe on {page.url}: {violations}"
         assert page.csp_errors == [], page.csp_errors
 
-    def screenshot(self, page, name: str) -> None:
+    def screenshot(self, page, name: str, *, full_page: bool = True) -> None:
+        """Saved to docs/screenshots/ (shown in the README), at CSS pixel size to keep the files small."""
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), scale="css", full_page=True)
+        page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), scale="css", full_page=full_page)
 
     def close(self) -> None:
         for context in self._contexts:

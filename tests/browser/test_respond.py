@@ -17,10 +17,21 @@ def answer_page_one(page) -> None:
         page.locator(f"input[name=q_{code}][value='4']").check()
 
 
+OUTSIDE = """() => {
+    const width = document.documentElement.clientWidth;
+    return [...document.body.querySelectorAll('*')].filter(el => {
+        const box = el.getBoundingClientRect();
+        return box.width > 1 && box.bottom > 0 && (box.left < -1 || box.right > width + 1);
+    }).map(el => el.outerHTML.slice(0, 80));
+}"""
+
+
 def assert_no_horizontal_scroll(page) -> None:
+    """Nothing scrolls sideways, nor sticks out on the start side (where RTL pages clip instead of scroll)."""
     width = page.evaluate("() => [document.documentElement.scrollWidth,"
                           " document.documentElement.clientWidth]")
     assert width[0] <= width[1], f"{page.url} scrolls sideways: {width}"
+    assert page.evaluate(OUTSIDE) == [], f"{page.url}: elements outside the viewport"
 
 
 def complete_with_errors(pages, page, lang: str, name: str | None = None) -> None:
@@ -93,7 +104,6 @@ def test_keyboard_only(pages):
     tab_to(page, "a.skip")
     for code in LIKERT:
         tab_to(page, f"input[name=q_{code}]")
-        page.keyboard.press("ArrowRight")  # arrows move within a radio group and select
         page.keyboard.press("Space")
     tab_to(page, NEXT)
     page.keyboard.press("Enter")
@@ -133,6 +143,13 @@ def test_200_percent_zoom_needs_no_horizontal_scrolling(pages, lang):
     assert_no_horizontal_scroll(page)
     answer_page_one(page)
     page.locator(NEXT).click()
+    assert_no_horizontal_scroll(page)
+    page.locator(SUBMIT).click()  # errors on page 2
+    assert_no_horizontal_scroll(page)
+    page.locator("#q_age").fill("18")
+    page.locator("#q_driving_school-0").check()
+    page.locator(SUBMIT).click()
+    page.wait_for_url("**/thanks")
     assert_no_horizontal_scroll(page)
 
 
