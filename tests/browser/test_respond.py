@@ -69,6 +69,9 @@ def test_complete_in_german(pages, phone):
     page = pages.open(f"{SURVEY}?lang=de", phone=phone)
     assert page.locator("html").get_attribute("dir") == "ltr"
     assert "Die Session hat meine Aufmerksamkeit gehalten." in page.content()
+    group = page.get_by_role("group", name="Die Session hat meine Aufmerksamkeit gehalten.")
+    assert group.get_by_role("radio", name="1 (trifft gar nicht zu)").count() == 1  # the visible end labels
+    assert group.get_by_role("radio", name="5 (trifft voll zu)").count() == 1  # are aria-hidden
     complete_with_errors(pages, page, "de", "respond-phone-de" if phone else None)
     assert "Fahr vorsichtig" in page.content()
 
