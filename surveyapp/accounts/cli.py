@@ -1,5 +1,6 @@
 import click
 from flask.cli import AppGroup
+from flask_babel import force_locale
 
 from surveyapp.accounts.models import Role
 from surveyapp.accounts.service import create_user
@@ -17,7 +18,8 @@ users_cli = AppGroup("users", help="Manage staff accounts.")
 def create(email, role, programme_code, password):
     """Create a staff account."""
     try:
-        create_user(email, password, Role(role), programme_code)
+        with force_locale("en"):  # no request to choose a locale from: messages in English
+            create_user(email, password, Role(role), programme_code)
         db.session.commit()
     except DomainError as error:
         db.session.rollback()

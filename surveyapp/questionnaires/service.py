@@ -20,10 +20,13 @@ from surveyapp.questionnaires.models import (
 
 CODE_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 SLUG_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{1,79}$")
+LANG_PATTERN = re.compile(r"^[a-z]{2,3}(_[A-Za-z0-9]{2,4})?$")
 
 
 class LockedError(DomainError):
     """Codes are frozen once answers exist, so stored answers keep their meaning."""
+
+    status_code = 409
 
 
 def has_responses(questionnaire: Questionnaire) -> bool:
@@ -34,17 +37,54 @@ def has_responses(questionnaire: Questionnaire) -> bool:
 
 def create_questionnaire(programme_id: int, slug: str, default_lang: str, languages: list[str],
                          title: str) -> Questionnaire:
-    if not SLUG_PATTERN.match(slug):
-        raise DomainError(_l("The link name may use lower-case letters, digits and hyphens only."))
-    if db.session.scalar(select(exists().where(Questionnaire.slug == slug))):
-        raise DomainError(_l("This link name is already taken."))
-    languages = list(dict.fromkeys([default_lang, *languages]))
+    _check_slug(slug)
+    if not (title or "").strip():
+        raise DomainError(_l("Please give the questionnaire a title."))
+    languages = _check_languages(default_lang, languages)
     questionnaire = Questionnaire(programme_id=programme_id, slug=slug, default_lang=default_lang,
                                   languages=languages, status=Status.DRAFT)
     set_text(questionnaire, QuestionnaireText, "title", default_lang, title)
     db.session.add(questionnaire)
     db.session.flush()
     return questionnaire
+
+
+def update_settings(questionnaire: Questionnaire, slug: str, default_lang: str, languages: list[str]) -> None:
+    """Change the link name and languages; texts in a dropped language stay stored, unused."""
+    if slug != questionnaire.slug:
+        _check_slug(slug)
+        questionnaire.slug = slug
+    questionnaire.languages = _check_languages(default_lang, languages)
+    questionnaire.default_lang = default_lang
+    db.session.flush()
+
+
+def _check_slug(slug: str) -> None:
+    if not SLUG_PATTERN.match(slug or ""):
+        raise DomainError(_l("The link name may use lower-case letters, digits and hyphens only."))
+    if db.session.scalar(select(exists().where(Questionnaire.slug == slug))):
+        raise DomainError(_l("This link name is already taken."))
+
+
+def _check_languages(default_lang: str, languages: list[str]) -> list[str]:
+    from surveyapp.i18n import is_known_language
+
+    languages = list(dict.fromkeys([default_lang, *languages]))
+    unknown = [lang for lang in languages if not LANG_PATTERN.match(lang) or not is_known_language(lang)]
+    if unknown:
+        raise DomainError(_l("Unknown language code: %(codes)s.", codes=", ".join(unknown)))
+    return languages
+
+
+def check_settings(settings: dict) -> dict:
+    """Drop empty settings; reject contradictory ones (min above max)."""
+    settings = {key: value for key, value in settings.items() if value is not None}
+    low, high = settings.get("min"), settings.get("max")
+    if low is not None and high is not None and low > high:
+        raise DomainError(_l("The minimum must not be greater than the maximum."))
+    if "points" in settings and settings["points"] not in (5, 7):
+        raise DomainError(_l("A Likert scale has 5 or 7 points."))
+    return settings
 
 
 def set_questionnaire_texts(questionnaire: Questionnaire, lang: str, texts: dict[str, str | None]) -> None:
@@ -56,7 +96,10 @@ def set_questionnaire_texts(questionnaire: Questionnaire, lang: str, texts: dict
 def add_item(questionnaire: Questionnaire, code: str, type_code: str, *, required: bool = False,
              page: int = 1, settings: dict | None = None, texts: dict[str, dict[str, str]] | None = None,
              options: list[tuple[str, dict[str, str]]] | None = None) -> Item:
-    """Append an item; `texts` maps language -> {"label": ..., "help": ...}; options are (code, {lang: label})."""
+    """Append an item.
+
+    `texts` maps language -> {"label": ..., "help": ...}; options are (code, {lang: label}).
+    """
     _check_code(code)
     if type_code not in REGISTRY:
         raise DomainError(_l("Unknown item type."))
@@ -64,7 +107,7 @@ def add_item(questionnaire: Questionnaire, code: str, type_code: str, *, require
         raise DomainError(_l("An item with this code already exists."))
     position = max((item.position for item in questionnaire.items), default=0) + 1
     item = Item(code=code, type=type_code, required=required, page=max(1, page), position=position,
-                settings=settings or {})
+                settings=check_settings(settings or {}))
     questionnaire.items.append(item)
     for lang, values in (texts or {}).items():
         set_item_texts(item, lang, values)
@@ -86,7 +129,9 @@ def update_item(item: Item, *, code: str, required: bool, page: int, settings: d
         if any(other.code == code for other in item.questionnaire.items if other is not item):
             raise DomainError(_l("An item with this code already exists."))
         item.code = code
-    item.required, item.page, item.settings = required, max(1, page), settings
+    # Merge, so settings kept by other features (not on the item form) survive; None clears a setting.
+    item.required, item.page = required, max(1, page)
+    item.settings = check_settings({**item.settings, **settings})
     db.session.flush()
 
 

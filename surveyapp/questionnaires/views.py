@@ -1,26 +1,205 @@
-"""Staff builder: list, create and edit questionnaires (thin HTTP layer over service.py)."""
-from flask import Blueprint, abort, render_template
+"""Staff builder: list, create and edit questionnaires, preview, open and close them.
+
+Thin HTTP layer over service.py.
+
+Item and option views live in item_views.py on the same blueprint.
+"""
+from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_wtf import FlaskForm
 from sqlalchemy import select
+from wtforms.fields.choices import SelectChoice
 
-from surveyapp.accounts.access import staff_required, visible_programme_ids
+from surveyapp.accounts.access import READ, require, staff_required, visible_programme_ids
+from surveyapp.accounts.models import Role
+from surveyapp.errors import DomainError
 from surveyapp.extensions import db
-from surveyapp.questionnaires.models import Questionnaire
+from surveyapp.i18n import interface_language_for
+from surveyapp.programmes.models import Programme
+from surveyapp.questionnaires import (
+    item_views,  # noqa: F401  (registers the item and option routes)
+    service,
+)
+from surveyapp.questionnaires.blueprint import (
+    bp,
+    edit_language,
+    get_questionnaire,
+    managed_questionnaire,
+    refused,
+)
+from surveyapp.questionnaires.forms import STATUS_LABELS, CreateForm, SettingsForm, language_list, texts_form
+from surveyapp.questionnaires.models import Questionnaire, Status
+from surveyapp.respond import service as respond
+from surveyapp.respond.views import render_page
 
-bp = Blueprint("questionnaires", __name__, url_prefix="/manage")
+__all__ = ["bp", "get_questionnaire"]
+
+STATUS_ACTIONS = {"open": Status.OPEN, "close": Status.CLOSED, "reopen": Status.OPEN}
 
 
-def get_questionnaire(questionnaire_id: int) -> Questionnaire:
-    questionnaire = db.session.get(Questionnaire, questionnaire_id)
-    if questionnaire is None:
-        abort(404)
-    return questionnaire
+def _managed_programmes() -> list[Programme]:
+    query = select(Programme).order_by(Programme.name)
+    if not current_user.is_admin:
+        ids = [m.programme_id for m in current_user.memberships if m.role is Role.MANAGER]
+        query = query.where(Programme.id.in_(ids))
+    return list(db.session.scalars(query))
 
 
 @bp.get("/")
 @staff_required
 def index():
-    query = select(Questionnaire).order_by(Questionnaire.id)
+    query = select(Questionnaire).join(Programme).order_by(Programme.name, Questionnaire.id)
     visible = visible_programme_ids()
     if visible is not None:
         query = query.where(Questionnaire.programme_id.in_(visible))
-    return render_template("questionnaires/index.html", questionnaires=db.session.scalars(query).all())
+    questionnaires = db.session.scalars(query).all()
+    groups: dict[Programme, list[Questionnaire]] = {}
+    for questionnaire in questionnaires:
+        groups.setdefault(questionnaire.programme, []).append(questionnaire)
+    return render_template("questionnaires/index.html", questionnaires=questionnaires, groups=groups,
+                           can_create=bool(_managed_programmes()), status_labels=STATUS_LABELS)
+
+
+@bp.route("/questionnaires/new", methods=["GET", "POST"])
+@staff_required
+def create():
+    programmes = _managed_programmes()
+    if not programmes:
+        abort(403)
+    form = CreateForm()
+    form.programme_id.choices = [SelectChoice(p.id, p.name) for p in programmes]
+    status = 200
+    if form.validate_on_submit():
+        try:
+            questionnaire = service.create_questionnaire(
+                form.programme_id.data, form.slug.data.strip(), form.default_lang.data.strip(),
+                language_list(form.languages.data), form.title.data)
+            db.session.commit()
+        except DomainError as error:
+            status = refused(form, error)
+        else:
+            flash(_("Questionnaire created. Now add its items."))
+            return redirect(url_for("questionnaires.edit", questionnaire_id=questionnaire.id))
+    elif form.is_submitted():
+        status = 422
+    return render_template("questionnaires/create.html", form=form), status
+
+
+@bp.get("/questionnaires/<int:questionnaire_id>")
+@staff_required
+def edit(questionnaire_id: int):
+    questionnaire = managed_questionnaire(questionnaire_id)
+    return _edit_page(questionnaire, edit_language(questionnaire))
+
+
+def _edit_page(questionnaire, lang, *, settings=None, texts=None, status=200):
+    settings = settings or SettingsForm(formdata=None, data={
+        "slug": questionnaire.slug, "default_lang": questionnaire.default_lang,
+        "languages": ", ".join(questionnaire.languages)})
+    texts = texts or texts_form(questionnaire.page_numbers, formdata=None,
+                                data=_texts_data(questionnaire, lang))
+    return render_template(
+        "questionnaires/edit.html", questionnaire=questionnaire, lang=lang, settings=settings, texts=texts,
+        locked=service.has_responses(questionnaire), responses=service.response_count(questionnaire),
+        status_labels=STATUS_LABELS,
+    ), status
+
+
+def _texts_data(questionnaire, lang) -> dict:
+    data = {key: _own(questionnaire, key, lang) for key in ("title", "intro", "thanks")}
+    for number in questionnaire.page_numbers:
+        data[f"page_{number}"] = _own(questionnaire, f"page.{number}", lang)
+    return data
+
+
+def _own(questionnaire, key, lang) -> str:
+    """The text stored in exactly this language (no fallback), so a missing translation shows as empty."""
+    return next((row.text for row in questionnaire.texts if row.key == key and row.lang == lang), "")
+
+
+@bp.post("/questionnaires/<int:questionnaire_id>/settings")
+@staff_required
+def settings(questionnaire_id: int):
+    questionnaire = managed_questionnaire(questionnaire_id)
+    form = SettingsForm()
+    if not form.validate():
+        return _edit_page(questionnaire, questionnaire.default_lang, settings=form, status=422)
+    try:
+        service.update_settings(questionnaire, form.slug.data.strip(), form.default_lang.data.strip(),
+                                language_list(form.languages.data))
+        db.session.commit()
+    except DomainError as error:
+        status = refused(form, error)
+        return _edit_page(questionnaire, questionnaire.default_lang, settings=form, status=status)
+    flash(_("Settings saved."))
+    return redirect(url_for("questionnaires.edit", questionnaire_id=questionnaire.id))
+
+
+@bp.post("/questionnaires/<int:questionnaire_id>/texts")
+@staff_required
+def texts(questionnaire_id: int):
+    questionnaire = managed_questionnaire(questionnaire_id)
+    lang = edit_language(questionnaire)
+    form = texts_form(questionnaire.page_numbers)
+    if lang == questionnaire.default_lang and not (form.title.data or "").strip():
+        form.title.errors = [_("The title in the default language is required.")]
+        return _edit_page(questionnaire, lang, texts=form, status=422)
+    if not form.validate():
+        return _edit_page(questionnaire, lang, texts=form, status=422)
+    values = {key: form[key].data for key in ("title", "intro", "thanks")}
+    values.update({f"page.{n}": form[f"page_{n}"].data for n in questionnaire.page_numbers})
+    service.set_questionnaire_texts(questionnaire, lang, values)
+    db.session.commit()
+    flash(_("Texts saved."))
+    return redirect(url_for("questionnaires.edit", questionnaire_id=questionnaire.id, lang=lang))
+
+
+@bp.post("/questionnaires/<int:questionnaire_id>/status")
+@staff_required
+def status(questionnaire_id: int):
+    questionnaire = managed_questionnaire(questionnaire_id)
+    form = FlaskForm()  # only its CSRF token is used
+    target = STATUS_ACTIONS.get(request.form.get("action", ""))
+    if target is None or not form.validate():
+        abort(400)
+    try:
+        service.set_status(questionnaire, target)
+        db.session.commit()
+    except DomainError as error:
+        db.session.rollback()
+        flash(str(error.message), "error")
+        return _edit_page(questionnaire, questionnaire.default_lang, status=422)
+    flash(_("The questionnaire is now %(status)s.", status=STATUS_LABELS[target]))
+    return redirect(url_for("questionnaires.edit", questionnaire_id=questionnaire.id))
+
+
+@bp.route("/questionnaires/<int:questionnaire_id>/preview", methods=["GET", "POST"])
+@staff_required
+def preview(questionnaire_id: int):
+    """The respondent's page, checked but never stored."""
+    questionnaire = get_questionnaire(questionnaire_id)
+    require(questionnaire.programme_id, READ)
+    lang = request.form.get("lang") or request.args.get("lang")
+    lang = lang if lang in questionnaire.languages else questionnaire.default_lang
+    g.ui_lang = interface_language_for(lang)
+    last = questionnaire.page_numbers[-1]
+    page = min(max(request.values.get("page", 1, type=int), 1), last)
+    action = url_for("questionnaires.preview", questionnaire_id=questionnaire.id, lang=lang)
+    if request.method == "GET":
+        form = respond.page_form(questionnaire, page, lang, formdata=None,
+                                 data={"rk": "preview", "page": page})
+        return render_page(questionnaire, form, page, lang, preview=True, action=action)
+    form = respond.page_form(questionnaire, page, lang)
+    if "lang" in request.form:
+        return render_page(questionnaire, form, page, lang, show_errors=False, preview=True, action=action)
+    if request.form.get("nav") == "back":
+        return redirect(url_for("questionnaires.preview", questionnaire_id=questionnaire.id, lang=lang,
+                                page=max(page - 1, 1)))
+    if not form.validate():
+        return render_page(questionnaire, form, page, lang, preview=True, action=action), 422
+    if page < last:
+        return redirect(url_for("questionnaires.preview", questionnaire_id=questionnaire.id, lang=lang,
+                                page=page + 1))
+    flash(_("Preview finished: the answers were valid. Nothing was stored."))
+    return redirect(url_for("questionnaires.preview", questionnaire_id=questionnaire.id, lang=lang))

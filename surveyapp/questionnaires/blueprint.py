@@ -1,0 +1,48 @@
+"""The builder blueprint and the lookups every builder view starts with: load a row, check the role."""
+from flask import Blueprint, abort, request
+
+from surveyapp.accounts.access import MANAGE, require
+from surveyapp.errors import DomainError
+from surveyapp.extensions import db
+from surveyapp.questionnaires.models import Item, Option, Questionnaire
+from surveyapp.questionnaires.service import LockedError
+
+bp = Blueprint("questionnaires", __name__, url_prefix="/manage")
+
+
+def get_questionnaire(questionnaire_id: int) -> Questionnaire:
+    questionnaire = db.session.get(Questionnaire, questionnaire_id)
+    if questionnaire is None:
+        abort(404)
+    return questionnaire
+
+
+def managed_questionnaire(questionnaire_id: int) -> Questionnaire:
+    questionnaire = get_questionnaire(questionnaire_id)
+    require(questionnaire.programme_id, MANAGE)
+    return questionnaire
+
+
+def managed_item(item_id: int) -> Item:
+    item = db.session.get(Item, item_id) or abort(404)
+    require(item.questionnaire.programme_id, MANAGE)
+    return item
+
+
+def managed_option(option_id: int) -> Option:
+    option = db.session.get(Option, option_id) or abort(404)
+    require(option.item.questionnaire.programme_id, MANAGE)
+    return option
+
+
+def edit_language(questionnaire: Questionnaire) -> str:
+    """The language whose texts are being edited (?lang=), defaulting to the questionnaire's default."""
+    lang = request.args.get("lang")
+    return lang if lang in questionnaire.languages else questionnaire.default_lang
+
+
+def refused(form, error: DomainError) -> int:
+    """Undo the half-done change, put the message on the form; 409 when locked, else 422."""
+    db.session.rollback()
+    form.form_errors.append(str(error.message))
+    return 409 if isinstance(error, LockedError) else 422

@@ -1,0 +1,128 @@
+"""Builder forms. Per-language forms are made per request, since a questionnaire chooses its own languages."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+
+from surveyapp.i18n import is_known_language, language_name
+from surveyapp.questionnaires.itemtypes import type_choices
+from surveyapp.questionnaires.models import Status
+
+STATUS_LABELS = {Status.DRAFT: _l("Draft"), Status.OPEN: _l("Open"), Status.CLOSED: _l("Closed")}
+LOCKED_CODE = _l("Locked: the questionnaire has responses, so this code can no longer change.")
+CODE_HELP = _l("Lower-case letters, digits and underscores, e.g. careful_driving. "
+               "Used as the column name in exports.")
+
+
+def language_list(text: str | None) -> list[str]:
+    """"de, en tr" -> ["de", "en", "tr"]."""
+    return [part for part in (text or "").replace(",", " ").split() if part]
+
+
+def _known_languages(_form, field) -> None:
+    unknown = [lang for lang in language_list(field.data) if not is_known_language(lang)]
+    if unknown:
+        raise ValidationError(_l("Unknown language code: %(codes)s.", codes=", ".join(unknown)))
+
+
+def _language(_form, field) -> None:
+    if field.data and not is_known_language(field.data):
+        raise ValidationError(_l("Unknown language code: %(codes)s.", codes=field.data))
+
+
+class SettingsForm(FlaskForm):
+    slug = StringField(_l("Link name"), validators=[DataRequired(), Length(max=80)],
+                       description=_l("Lower-case letters, digits and hyphens; "
+                                      "the public link is /s/ followed by it."))
+    default_lang = StringField(_l("Default language"), validators=[DataRequired(), Length(max=20), _language],
+                               description=_l("A language code such as de or en."))
+    languages = StringField(_l("Languages offered"), validators=[Length(max=200), _known_languages],
+                            description=_l("Language codes separated by commas, e.g. de, en, tr."))
+
+
+class CreateForm(SettingsForm):
+    programme_id = SelectField(_l("Programme"), coerce=int, validators=[InputRequired()])
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)],
+                        description=_l("In the default language; other languages on the next page."))
+
+
+def texts_form(page_numbers: list[int], formdata=None, data=None) -> FlaskForm:
+    """Title, intro, thank-you and one title per page, in one language."""
+
+    class TextsForm(FlaskForm):
+        title = StringField(_l("Title"), validators=[Length(max=300)])
+        intro = TextAreaField(_l("Introduction"), validators=[Length(max=5000)], render_kw={"rows": 4})
+        thanks = TextAreaField(_l("Thank-you text"), validators=[Length(max=5000)], render_kw={"rows": 3})
+
+    for number in page_numbers:
+        setattr(TextsForm, f"page_{number}", StringField(_l("Title of page %(n)s", n=number),
+                                                         validators=[Length(max=300)]))
+    return _bind(TextsForm, formdata, data)
+
+
+class ItemForm(FlaskForm):
+    """Item settings plus its wording in one language; the type's settings are read by `settings_keys`."""
+
+    code = StringField(_l("Code"), validators=[DataRequired(), Length(max=64)], description=CODE_HELP)
+    type = SelectField(_l("Type"), validators=[InputRequired()])
+    required = BooleanField(_l("Answer required"))
+    page = IntegerField(_l("Page"), default=1, validators=[InputRequired(), NumberRange(min=1, max=100)])
+    label = TextAreaField(_l("Question"), validators=[DataRequired(), Length(max=2000)],
+                          render_kw={"rows": 2})
+    help = StringField(_l("Help text"), validators=[Optional(), Length(max=1000)])
+    points = SelectField(_l("Likert: number of points"), coerce=int, default=5,
+                         choices=[SelectChoice(5, "5"), SelectChoice(7, "7")])
+    low = StringField(_l("Likert: label of the lowest point"), validators=[Optional(), Length(max=200)])
+    high = StringField(_l("Likert: label of the highest point"), validators=[Optional(), Length(max=200)])
+    min = IntegerField(_l("Number: minimum"), validators=[Optional()])
+    max = IntegerField(_l("Number: maximum"), validators=[Optional()])
+    decimals = IntegerField(_l("Number: decimal places"), default=0,
+                            validators=[Optional(), NumberRange(0, 6)])
+
+    SETTINGS_FIELDS = ("points", "min", "max", "decimals")
+    TEXT_KEYS = ("label", "help", "low", "high")
+
+    def __init__(self, *args, locked: bool = False, type_fixed: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.type.choices = [SelectChoice(code, str(label)) for code, label in type_choices()]
+        if locked:
+            self.code.render_kw = {"disabled": True}
+            self.code.description = LOCKED_CODE
+            self.code.validators = [Optional(), Length(max=64)]
+        if type_fixed:
+            self.type.render_kw = {"disabled": True}
+            self.type.validators = [Optional()]
+
+    def settings_for(self, kind) -> dict:
+        return {key: self[key].data for key in kind.settings_keys if key in self.SETTINGS_FIELDS}
+
+    def texts(self) -> dict[str, str]:
+        return {key: self[key].data for key in self.TEXT_KEYS}
+
+
+def option_form(languages: list[str], *, locked: bool = False, formdata=None, data=None) -> FlaskForm:
+    """An option's code and its label in every language of the questionnaire."""
+
+    class OptionForm(FlaskForm):
+        code = StringField(_l("Code"), validators=[Optional() if locked else DataRequired(), Length(max=64)],
+                           render_kw={"disabled": True} if locked else None,
+                           description=LOCKED_CODE if locked else _l("Stored in the answers and exports, "
+                                                                     "e.g. 1, yes, female."))
+
+    for lang in languages:
+        setattr(OptionForm, f"label_{lang}", StringField(
+            _l("Label (%(language)s)", language=language_name(lang)),
+            validators=[Optional(), Length(max=500)], render_kw={"lang": lang}))
+    return _bind(OptionForm, formdata, data)
+
+
+def option_labels(form: FlaskForm, languages: list[str]) -> dict[str, str]:
+    return {lang: form[f"label_{lang}"].data for lang in languages}
+
+
+def _bind(form_class, formdata, data):
+    kwargs = {"data": data or {}}
+    if formdata is not None:
+        kwargs["formdata"] = formdata
+    return form_class(**kwargs)

@@ -1,0 +1,203 @@
+"""Builder views for items and their options: add, edit wording per language, reorder, delete."""
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_wtf import FlaskForm
+
+from surveyapp.accounts.access import staff_required
+from surveyapp.errors import DomainError
+from surveyapp.extensions import db
+from surveyapp.questionnaires import service
+from surveyapp.questionnaires.blueprint import (
+    bp,
+    edit_language,
+    managed_item,
+    managed_option,
+    managed_questionnaire,
+    refused,
+)
+from surveyapp.questionnaires.forms import ItemForm, option_form, option_labels
+from surveyapp.questionnaires.itemtypes import REGISTRY
+
+STEPS = {"up": -1, "down": 1}
+
+
+def _back_to_items(questionnaire):
+    return redirect(url_for("questionnaires.edit", questionnaire_id=questionnaire.id, _anchor="items"))
+
+
+def _back_to_item(item, lang=None):
+    return redirect(url_for("questionnaires.edit_item", item_id=item.id, lang=lang, _anchor="options"))
+
+
+@bp.route("/questionnaires/<int:questionnaire_id>/items/new", methods=["GET", "POST"])
+@staff_required
+def add_item(questionnaire_id: int):
+    questionnaire = managed_questionnaire(questionnaire_id)
+    form = ItemForm(data={"page": questionnaire.page_numbers[-1]} if request.method == "GET" else None)
+    status = 422 if form.is_submitted() else 200
+    if form.validate_on_submit():
+        kind = REGISTRY.get(form.type.data)
+        try:
+            item = service.add_item(
+                questionnaire, form.code.data.strip(), form.type.data, required=form.required.data,
+                page=form.page.data, settings=form.settings_for(kind) if kind else {},
+                texts={questionnaire.default_lang: form.texts()})
+            db.session.commit()
+        except DomainError as error:
+            status = refused(form, error)
+        else:
+            flash(_("Item %(code)s added.", code=item.code))
+            return _back_to_item(item) if item.kind.has_options else _back_to_items(questionnaire)
+    return render_template("questionnaires/item_new.html", questionnaire=questionnaire, form=form,
+                           lang=questionnaire.default_lang), status
+
+
+@bp.route("/items/<int:item_id>", methods=["GET", "POST"])
+@staff_required
+def edit_item(item_id: int):
+    item = managed_item(item_id)
+    questionnaire = item.questionnaire
+    lang = edit_language(questionnaire)
+    locked = service.has_responses(questionnaire)
+    if request.method == "GET":
+        form = ItemForm(formdata=None, data=_item_data(item, lang), locked=locked, type_fixed=True)
+        return _item_page(item, lang, form, locked)
+    form = ItemForm(locked=locked, type_fixed=True)
+    form.type.data = item.type
+    if not form.validate():
+        return _item_page(item, lang, form, locked, status=422)
+    try:
+        service.update_item(item, code=(form.code.data or item.code).strip(), required=form.required.data,
+                            page=form.page.data, settings=form.settings_for(item.kind))
+        service.set_item_texts(item, lang, form.texts())
+        db.session.commit()
+    except DomainError as error:
+        status = refused(form, error)
+        return _item_page(item, lang, form, locked, status=status)
+    flash(_("Item %(code)s saved.", code=item.code))
+    return redirect(url_for("questionnaires.edit_item", item_id=item.id, lang=lang))
+
+
+def _item_data(item, lang) -> dict:
+    own = {row.key: row.text for row in item.texts if row.lang == lang}
+    return {"code": item.code, "type": item.type, "required": item.required, "page": item.page,
+            **{key: item.settings.get(key) for key in ItemForm.SETTINGS_FIELDS if key in item.settings},
+            **{key: own.get(key, "") for key in ItemForm.TEXT_KEYS}}
+
+
+def _item_page(item, lang, form, locked, *, new_option=None, status=200):
+    languages = item.questionnaire.languages
+    new_option = new_option or option_form(languages, formdata=None)
+    return render_template("questionnaires/item_edit.html", item=item, questionnaire=item.questionnaire,
+                           lang=lang, form=form, locked=locked, new_option=new_option), status
+
+
+@bp.post("/items/<int:item_id>/move")
+@staff_required
+def move_item(item_id: int):
+    item = managed_item(item_id)
+    return _move(service.move_item, item, _back_to_items(item.questionnaire))
+
+
+def _move(move, row, back):
+    """Up/down buttons: one swap with the neighbour, then back to the list."""
+    step = STEPS.get(request.form.get("direction", ""))
+    if not FlaskForm().validate() or step is None:
+        abort(400)
+    move(row, step)
+    db.session.commit()
+    return back
+
+
+@bp.route("/items/<int:item_id>/delete", methods=["GET", "POST"])
+@staff_required
+def delete_item(item_id: int):
+    item = managed_item(item_id)
+    questionnaire = item.questionnaire
+    return _delete_after_confirmation(
+        lambda: service.delete_item(item), _("Item %(code)s deleted.", code=item.code),
+        lambda: _back_to_items(questionnaire), questionnaire=questionnaire,
+        what=_("item %(code)s", code=item.code), label=item.text("label", questionnaire.default_lang),
+        cancel=url_for("questionnaires.edit_item", item_id=item.id))
+
+
+def _delete_after_confirmation(delete, done_message, back, **page):
+    """GET shows the confirmation page; its POST deletes (refused with 409 once responses exist)."""
+    form = FlaskForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            delete()
+            db.session.commit()
+        except DomainError as error:
+            status = refused(form, error)
+        else:
+            flash(done_message)
+            return back()
+    locked = service.has_responses(page["questionnaire"])
+    return render_template("questionnaires/confirm_delete.html", form=form, locked=locked, **page), status
+
+
+@bp.post("/items/<int:item_id>/options")
+@staff_required
+def add_option(item_id: int):
+    item = managed_item(item_id)
+    languages = item.questionnaire.languages
+    form = option_form(languages)
+    locked = service.has_responses(item.questionnaire)
+    status = 422
+    if form.validate():
+        try:
+            service.add_option(item, form.code.data.strip(), option_labels(form, languages))
+            db.session.commit()
+        except DomainError as error:
+            status = refused(form, error)
+        else:
+            flash(_("Option %(code)s added.", code=form.code.data.strip()))
+            return _back_to_item(item)
+    lang = item.questionnaire.default_lang
+    item_form = ItemForm(formdata=None, data=_item_data(item, lang), locked=locked, type_fixed=True)
+    return _item_page(item, lang, item_form, locked, new_option=form, status=status)
+
+
+@bp.route("/options/<int:option_id>", methods=["GET", "POST"])
+@staff_required
+def edit_option(option_id: int):
+    option = managed_option(option_id)
+    questionnaire = option.item.questionnaire
+    locked = service.has_responses(questionnaire)
+    data = {"code": option.code, **{f"label_{row.lang}": row.text for row in option.texts}}
+    form = option_form(questionnaire.languages, locked=locked,
+                       formdata=None if request.method == "GET" else request.form, data=data)
+    status = 422 if request.method == "POST" else 200
+    if request.method == "POST" and form.validate():
+        try:
+            service.update_option(option, (form.code.data or option.code).strip(),
+                                  option_labels(form, questionnaire.languages))
+            db.session.commit()
+        except DomainError as error:
+            status = refused(form, error)
+        else:
+            flash(_("Option %(code)s saved.", code=option.code))
+            return _back_to_item(option.item)
+    return render_template("questionnaires/option_edit.html", option=option, item=option.item,
+                           questionnaire=questionnaire, form=form, locked=locked), status
+
+
+@bp.post("/options/<int:option_id>/move")
+@staff_required
+def move_option(option_id: int):
+    option = managed_option(option_id)
+    return _move(service.move_option, option, _back_to_item(option.item))
+
+
+@bp.route("/options/<int:option_id>/delete", methods=["GET", "POST"])
+@staff_required
+def delete_option(option_id: int):
+    option = managed_option(option_id)
+    item = option.item
+    return _delete_after_confirmation(
+        lambda: service.delete_option(option), _("Option %(code)s deleted.", code=option.code),
+        lambda: _back_to_item(item), questionnaire=item.questionnaire,
+        what=_("option %(code)s", code=option.code), label=option.label(item.questionnaire.default_lang),
+        cancel=url_for("questionnaires.edit_item", item_id=item.id))
