@@ -122,8 +122,16 @@ def _conditions(scope: Scope, filters: Filters | None) -> list:
 
 
 def _read(statement) -> pd.DataFrame:
-    result = db.session.execute(statement)
-    return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+    """Run a Core select and build the frame from the driver's plain tuples.
+
+    Skipping SQLAlchemy's per-row Row objects (and the ORM) makes reading 100,000 x 20 answers several
+    times faster; the columns read here are ints, strings and timestamps that pandas converts itself.
+    """
+    result = db.session.connection().execute(statement)
+    columns = list(result.keys())
+    rows = result.cursor.fetchall()
+    result.close()
+    return pd.DataFrame.from_records(rows, columns=columns, coerce_float=False)
 
 
 def iter_meta(scope: Scope, filters: Filters | None, chunk: int = CHUNK) -> Iterator[pd.DataFrame]:
@@ -204,14 +212,18 @@ def answer_codes(scope: Scope) -> dict[int, str]:
 
 
 def read_answers(ids: pd.Series, code_of: dict[int, str]) -> pd.DataFrame:
-    """The answers (response_id, item_id, value, code) of the response id range of one chunk."""
+    """The answers (response_id, item_id, value, code) of the response id range of one chunk.
+
+    Filtered on the response id only: with an item filter too, SQLite walks the item index and reads
+    every answer of each item once per chunk. Answers of other questionnaires in the range drop out here.
+    """
     answers = _read(
         select(Answer.response_id, Answer.item_id, Answer.value).where(
-            Answer.response_id.between(int(ids.iloc[0]), int(ids.iloc[-1])), Answer.item_id.in_(list(code_of))
+            Answer.response_id.between(int(ids.iloc[0]), int(ids.iloc[-1]))
         )
     )
     answers["code"] = answers["item_id"].map(code_of)
-    return answers
+    return answers[answers["code"].notna()]
 
 
 def iter_frames(
