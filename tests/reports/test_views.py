@@ -117,3 +117,13 @@ def test_cli_writes_pdf(runner, close_to, tmp_path):
     assert programme.exit_code == 0, programme.output
     missing = runner.invoke(args=["report", "nope", "--out", str(out)])
     assert missing.exit_code != 0 and "nope" in missing.output
+
+
+def test_questionnaire_list_links_report_and_exports(client, close_to, evaluator):
+    html = client.get("/manage/").get_data(as_text=True)
+    for url in (
+        f"/manage/questionnaires/{close_to.id}/report",
+        f"/manage/questionnaires/{close_to.id}/export.xlsx",
+        f"/manage/questionnaires/{close_to.id}/export.sav",
+    ):
+        assert url in html
