@@ -34,10 +34,11 @@ def main() -> None:
     parser.add_argument("--slug", default="bench")
     parser.add_argument("--html")
     parser.add_argument("--no-profile", action="store_true")
+    parser.add_argument("--no-pre-ping", action="store_true", help="engine without pool_pre_ping (A/B only)")
     args = parser.parse_args()
     from setup_survey import ITEMS  # bench/ is on sys.path when run as a script
 
-    app = create_app()
+    app = create_app({"SQLALCHEMY_ENGINE_OPTIONS": {}} if args.no_pre_ping else None)
     body = {f"q_{code}": value for code, _, _, value in ITEMS} | {"nav": "submit"}
     path = f"/s/{args.slug}"
     for _ in range(20):  # warm up: imports, template compilation, connection pool

@@ -165,6 +165,41 @@ def page_weight_table() -> list[str]:
     return out if found else []
 
 
+def timed(stem: str) -> str | None:
+    """'12.3 s, 456 MiB peak' from a `/usr/bin/time -v` capture (stem.time) and its size file (stem.size)."""
+    t, size = read(f"{stem}.time"), read(f"{stem}.size")
+    if t is None:
+        return None
+    kv = dict(x.split("=", 1) for x in (size or "").split() if "=" in x)
+    if kv.get("rc", "0") != "0":
+        return f"failed (rc={kv.get('rc')}): " + ((t.strip().splitlines() or ["?"])[-1])[:120]
+    wall = re.search(r"Elapsed \(wall clock\) time.*: (\S+)", t)
+    rss = re.search(r"Maximum resident set size \(kbytes\): (\d+)", t)
+    secs = "?"
+    if wall:
+        parts = [float(x) for x in wall.group(1).split(":")]
+        secs = f"{sum(p * 60**i for i, p in enumerate(reversed(parts))):.1f}"
+    peak = f", {int(rss.group(1)) / 1024:,.0f} MiB peak RSS" if rss else ""
+    return f"**{secs} s**{peak}; {int(kv.get('bytes', 0)):,} B"
+
+
+def exports_table() -> list[str]:
+    out = ["| What | Responses | surveyapp | Peer | Command |", "|---|---|---|---|---|"]
+    peer_csv = timed("peer/export_csv")
+    found = False
+    for step, label in (("csv", "CSV export (wide)"), ("pdf", "PDF report")):
+        for n in (10000, 100000):
+            mine = timed(f"export_{step}_{n}")
+            if mine is None:
+                continue
+            found = True
+            peer = peer_csv if (step, n) == ("csv", 10000) and peer_csv else "—"
+            cmd = f"/usr/bin/time -v python bench/exports.py {step} --db DB"
+            seed = f"bench/exports.py seed --responses {n}"
+            out.append(f"| {label} | {n:,} | {mine} | {peer} | `{cmd}` (DB: `{seed}`) |")
+    return out if found else []
+
+
 def main() -> None:
     m = machine()
     print(
@@ -184,11 +219,17 @@ def main() -> None:
     if pw:
         print("\n## Page weight\n")
         print("\n".join(pw))
-    for name, title in (
-        ("peer_table.md", "Peer kit's own table"),
-        ("exports.md", "Exports and reports"),
-        ("dispatch.md", "Dispatch"),
-    ):
+    ex = exports_table()
+    if ex:
+        print("\n## Exports and reports (wall time and peak memory of the whole process)\n")
+        print("\n".join(ex))
+    sent = re.search(r"^dispatched .*$", read("dispatch.out") or "", re.M)
+    if sent:
+        print("\n## Dispatch\n")
+        print("| surveyapp | Peer | Command |\n|---|---|---|")
+        print(f"| {sent.group(0)} | — (the peer has no invitations) | "
+              f"`DATABASE_URL=<scratch> python bench/dispatch.py --count N` |")
+    for name, title in (("peer_table.md", "Peer kit's own table"),):
         text = read(name)
         if text and text.strip():
             print(f"\n## {title}\n\n{text.strip()}")

@@ -9,12 +9,15 @@
 #      page, a new respondent per iteration) with wrk + wrk_cycle.lua under gunicorn -w 2 sync, on SQLite (WAL)
 #      and PostgreSQL, at c=8, then c=2 and c=16; each row checked: stored responses/answers = successes
 #   3. page weight (bench/page_weight.py) of surveyapp's and the peer's survey page
-#   4. bench/exports.py and bench/dispatch.py when present
+#   4. bench/exports.py (CSV and PDF of 10,000 and 100,000 responses under /usr/bin/time -v; the seeded databases
+#      are kept in $BENCH_WORK between runs) and bench/dispatch.py (BENCH_DISPATCH_COUNT invitations, default
+#      10,000, to a local SMTP sink, on a scratch PostgreSQL database), when present
 #   5. bench/report.py -> $BENCH_WORK/results/table.md (printed at the end)
 # Every server binds to 127.0.0.1 only and is stopped by PID on exit; every load run is bounded by time.
 # Env: BENCH_WORK (/tmp/surveyapp-bench), BENCH_PORT (8111), PEER_WORK (/tmp/surveyapp-peer), PEER_PORT (8101),
 #      PG_ADMIN_URL (postgresql://postgres@127.0.0.1:5432/postgres), BENCH_PG_DB (surveyapp_bench),
-#      BENCH_CONCURRENCY ("8 2 16"), BENCH_DBS ("sqlite postgres"), VENV (<repo>/.venv), BENCH_LABEL (noted in the table).
+#      BENCH_CONCURRENCY ("8 2 16"), BENCH_DBS ("sqlite postgres"), BENCH_EXPORT_SIZES ("10000 100000"),
+#      VENV (<repo>/.venv), BENCH_LABEL (noted in the table).
 set -uo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$HERE/.." && pwd)"
@@ -85,18 +88,22 @@ fi
 mkdir -p "$R/peer" && cp "$PEER_WORK"/results/* "$R/peer/" 2>/dev/null
 
 # --- 2. surveyapp databases ----------------------------------------------------------------------------
-prepare_db() {  # KIND -> prints DATABASE_URL; fresh database, migrated, benchmark questionnaire created
-  local url
-  case "$1" in
-    sqlite) rm -f "$W"/bench.sqlite3*; url="sqlite:///$W/bench.sqlite3" ;;
-    postgres)
-      "$PY" - "$PG_ADMIN_URL" "$PG_DB" <<'EOF' || return 1
+fresh_pg() {  # (re)create the scratch database $BENCH_PG_DB (default $PG_DB) and print its SQLAlchemy URL
+  local name="${BENCH_PG_DB:-$PG_DB}" url
+  "$PY" - "$PG_ADMIN_URL" "$name" <<'EOF' || return 1
 import sys, psycopg
 with psycopg.connect(sys.argv[1], autocommit=True, connect_timeout=5) as c:
     c.execute(f'DROP DATABASE IF EXISTS "{sys.argv[2]}" WITH (FORCE)')
     c.execute(f'CREATE DATABASE "{sys.argv[2]}"')
 EOF
-      url="${PG_ADMIN_URL%/*}/$PG_DB"; url="postgresql+psycopg://${url#*://}" ;;
+  url="${PG_ADMIN_URL%/*}/$name"; echo "postgresql+psycopg://${url#*://}"
+}
+
+prepare_db() {  # KIND -> prints DATABASE_URL; fresh database, migrated, benchmark questionnaire created
+  local url
+  case "$1" in
+    sqlite) rm -f "$W"/bench.sqlite3*; url="sqlite:///$W/bench.sqlite3" ;;
+    postgres) url="$(fresh_pg)" || return 1 ;;
   esac
   DATABASE_URL="$url" "$FLASK" --app surveyapp db upgrade > "$W/logs/upgrade-$1.log" 2>&1 || return 1
   echo "$url"
@@ -147,14 +154,33 @@ if [ -x "$PEER_WORK/venv/bin/gunicorn" ] && [ -f "$PEER_WORK/survey_id" ]; then
   stop_last
 fi
 
-# --- 4. the other areas' scripts, when they exist ---------------------------------------------------------
-for script in exports dispatch; do
-  if [ -f "$HERE/$script.py" ]; then
-    say "bench/$script.py"
-    BENCH_WORK="$W" timeout 600 "$PY" "$HERE/$script.py" > "$R/$script.md" 2> "$W/logs/$script.log" \
-      || echo "   bench/$script.py failed (rc=$?, see $W/logs/$script.log)" >&2
+# --- 4. exports (bench/exports.py: seed | csv | pdf --db) and dispatch, when those scripts exist ----------------
+TIMEV=(); [ -x /usr/bin/time ] && TIMEV=(/usr/bin/time -v)
+if [ -f "$HERE/exports.py" ]; then
+  for n in ${BENCH_EXPORT_SIZES:-10000 100000}; do
+    EDB="$W/exports-$n.sqlite3"
+    if [ ! -f "$EDB.seeded" ]; then  # seeding is set-up, not measured; kept between runs
+      say "bench/exports.py seed --responses $n"
+      rm -f "$EDB"*
+      timeout 900 "$PY" "$HERE/exports.py" seed --responses "$n" --db "$EDB" > "$W/logs/exports-seed-$n.log" 2>&1 \
+        && touch "$EDB.seeded" || { echo "   seeding $n failed (see $W/logs/exports-seed-$n.log)" >&2; continue; }
+    fi
+    for step in csv pdf; do
+      say "bench/exports.py $step, $n responses"
+      timeout 600 "${TIMEV[@]}" "$PY" "$HERE/exports.py" "$step" --db "$EDB" --out "$W/export-$n.$step" \
+        > "$R/export_${step}_$n.out" 2> "$R/export_${step}_$n.time"
+      echo "rc=$? bytes=$(stat -c %s "$W/export-$n.$step" 2>/dev/null || echo 0)" > "$R/export_${step}_$n.size"
+    done
+  done
+fi
+if [ -f "$HERE/dispatch.py" ]; then  # always a scratch database: without DATABASE_URL it would use instance/
+  N="${BENCH_DISPATCH_COUNT:-10000}"
+  say "bench/dispatch.py --count $N (PostgreSQL ${PG_DB}_dispatch, SMTP sink on 127.0.0.1)"
+  if DURL="$(BENCH_PG_DB="${PG_DB}_dispatch" fresh_pg)"; then
+    DATABASE_URL="$DURL" timeout 600 "${TIMEV[@]}" "$PY" "$HERE/dispatch.py" --count "$N" \
+      > "$R/dispatch.out" 2> "$R/dispatch.time" || echo "   bench/dispatch.py failed (rc=$?, see $R/dispatch.time)" >&2
   fi
-done
+fi
 
 # --- 5. the table -----------------------------------------------------------------------------------------
 echo "total_s=$(( $(date +%s) - START ))" >> "$R/machine.txt"
