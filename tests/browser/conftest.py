@@ -82,7 +82,6 @@ def browser():
 def live_server(app, db):
     """The real app served by werkzeug on a free loopback port, with the demo loaded (few responses)."""
     load_demo(responses=DEMO_RESPONSES)
-    app.config["WTF_CSRF_SSL_STRICT"] = False
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
