@@ -1,6 +1,7 @@
 """Cross-cutting HTTP concerns: security headers, error pages, template helpers, hashed static URLs."""
 import gzip
 import hashlib
+import zlib
 from functools import cache
 from pathlib import Path
 
@@ -68,11 +69,12 @@ def _compress(response):
     Done here rather than with flask-compress: a dozen lines, no extra dependency. A reverse proxy that
     compresses itself sees Content-Encoding set and leaves the body alone.
     """
-    generated = response.is_streamed and not response.direct_passthrough  # a generator: keep it streaming
-    if (response.status_code in (204, 206, 304) or generated or "Content-Encoding" in response.headers
+    if (response.status_code in (204, 206, 304) or "Content-Encoding" in response.headers
             or response.mimetype not in COMPRESSIBLE or "gzip" not in request.accept_encodings):
         return response
     response.headers.add("Vary", "Accept-Encoding")
+    if response.is_streamed and not response.direct_passthrough:
+        return _compress_stream(response)
     response.direct_passthrough = False  # static files arrive as a file wrapper: read it (they are small)
     body = response.get_data()
     if len(body) < COMPRESS_MIN_BYTES:
@@ -82,6 +84,27 @@ def _compress(response):
     etag, weak = response.get_etag()
     if etag and not weak:  # the compressed bytes differ from the original, so the validator turns weak
         response.set_etag(etag, weak=True)
+    return response
+
+
+def _compress_stream(response):
+    """A generated body (the streamed CSV export) stays streamed: gzip it chunk by chunk."""
+    original, chunks = response.response, response.iter_encoded()
+
+    def gzipped():
+        compressor = zlib.compressobj(6, zlib.DEFLATED, 16 + zlib.MAX_WBITS)  # 16+: gzip framing
+        try:
+            for chunk in chunks:
+                if data := compressor.compress(chunk):
+                    yield data
+            yield compressor.flush()
+        finally:
+            if hasattr(original, "close"):
+                original.close()
+
+    response.response = gzipped()
+    response.headers["Content-Encoding"] = "gzip"
+    response.headers.pop("Content-Length", None)
     return response
 
 

@@ -3,8 +3,11 @@ import gzip
 import re
 
 import pytest
+from sqlalchemy import select
 
 from surveyapp import create_app
+from surveyapp.demo import LOGINS, SLUG, load_demo
+from surveyapp.questionnaires.models import Questionnaire
 from tests.conftest import csrf_token
 
 GZIP = {"Accept-Encoding": "gzip, deflate, br"}
@@ -57,6 +60,21 @@ def test_static_hashed_url_cached_for_a_year_and_gzipped(client):
     assert etag.startswith('W/"')
     with client.get(css_url, headers={**GZIP, "If-None-Match": etag}) as again:
         assert again.status_code == 304 and not again.data
+
+
+def test_streamed_csv_export_gzipped_chunk_by_chunk(db, auth):
+    load_demo(responses=200)
+    email, password, _role = LOGINS[2]
+    auth.login(email, password)
+    questionnaire_id = db.session.scalar(select(Questionnaire.id).where(Questionnaire.slug == SLUG))
+    url = f"/manage/questionnaires/{questionnaire_id}/export.csv"
+    plain = auth.client.get(url)
+    packed = auth.client.get(url, headers=GZIP)
+    assert packed.is_streamed and packed.headers["Content-Encoding"] == "gzip"
+    assert "Content-Length" not in packed.headers
+    body = plain.get_data()
+    assert body.count(b"\n") == 201 and gzip.decompress(packed.get_data()) == body
+    assert len(packed.get_data()) < len(body) / 3
 
 
 def test_small_responses_left_alone(app, client):
