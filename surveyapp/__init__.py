@@ -45,9 +45,10 @@ def _register_blueprints(app: Flask) -> None:
     from surveyapp.participants.views import bp as participants_bp
     from surveyapp.respond.views import bp as respond_bp
     from surveyapp.translations_ui.views import bp as translations_bp
+    from surveyapp.waves.invite_views import bp as invite_bp
     from surveyapp.waves.views import bp as waves_bp
 
-    for blueprint in (accounts_bp, questionnaires_bp, respond_bp, exports_bp, participants_bp, waves_bp,
+    for blueprint in (accounts_bp, questionnaires_bp, respond_bp, exports_bp, participants_bp, waves_bp, invite_bp,
                       translations_bp, reports_bp):
         app.register_blueprint(blueprint)
 
@@ -55,10 +56,12 @@ def _register_blueprints(app: Flask) -> None:
 def _register_cli(app: Flask) -> None:
     from surveyapp.accounts.cli import users_cli
     from surveyapp.demo import demo_command
+    from surveyapp.waves.cli import waves_cli
     from surveyapp.reports.cli import report_command
     from surveyapp.i18n_cli import translate_cli
 
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_command)
+    app.cli.add_command(waves_cli)
     app.cli.add_command(report_command)
     app.cli.add_command(translate_cli)

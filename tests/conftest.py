@@ -141,3 +141,42 @@ def hidden_fields(html: str) -> dict[str, str]:
         if name:
             fields[name.group(1)] = value.group(1) if value else ""
     return fields
+
+
+class SmtpSink:
+    """What a real aiosmtpd server on a loopback port received: (recipients, parsed message) pairs."""
+
+    def __init__(self):
+        import threading
+
+        self.messages = []
+        self.lock = threading.Lock()
+
+    async def handle_DATA(self, _server, _session, envelope):
+        from email import message_from_bytes, policy
+
+        with self.lock:
+            self.messages.append((list(envelope.rcpt_tos), message_from_bytes(envelope.content, policy=policy.default)))
+        return "250 OK"
+
+    def to(self, address: str) -> list:
+        return [message for rcpts, message in self.messages if address in rcpts]
+
+
+@pytest.fixture
+def smtp(app):
+    """A real SMTP server for this test; the app sends to it (MAIL_MODE smtp)."""
+    import socket
+
+    from aiosmtpd.controller import Controller
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    sink = SmtpSink()
+    controller = Controller(sink, hostname="127.0.0.1", port=port)
+    controller.start()
+    sink.port = port
+    app.config.update(MAIL_MODE="smtp", MAIL_SERVER="127.0.0.1", MAIL_PORT=port, MAIL_USE_TLS=False)
+    yield sink
+    controller.stop()

@@ -1,4 +1,5 @@
 """Pseudonymous panel codes: short, printable, no look-alike characters (0/O, 1/I/L, U/V)."""
+
 import secrets
 
 ALPHABET = "ABCDEFGHJKMNPQRSTWXYZ23456789"

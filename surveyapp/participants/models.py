@@ -2,6 +2,7 @@
 
 Answers link to `Participant` (the code), never to `Contact`: exports, reports and logs never join contacts.
 """
+
 from datetime import date, datetime
 
 from sqlalchemy import Date, DateTime, ForeignKey, String, Text
@@ -24,7 +25,9 @@ class TrainingSession(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     programme: Mapped[Programme] = relationship()
-    participants: Mapped[list["Participant"]] = relationship(back_populates="session", order_by="Participant.id")
+    participants: Mapped[list["Participant"]] = relationship(
+        back_populates="session", order_by="Participant.id"
+    )
 
 
 class Participant(db.Model):
@@ -32,7 +35,9 @@ class Participant(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     programme_id: Mapped[int] = mapped_column(ForeignKey("programmes.id", ondelete="CASCADE"), index=True)
-    session_id: Mapped[int] = mapped_column(ForeignKey("training_sessions.id", ondelete="CASCADE"), index=True)
+    session_id: Mapped[int] = mapped_column(
+        ForeignKey("training_sessions.id", ondelete="CASCADE"), index=True
+    )
     panel_code: Mapped[str] = mapped_column(String(16), unique=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     unsubscribed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
@@ -51,7 +56,9 @@ class Contact(db.Model):
 
     __tablename__ = "contacts"
 
-    participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id", ondelete="CASCADE"), primary_key=True)
+    participant_id: Mapped[int] = mapped_column(
+        ForeignKey("participants.id", ondelete="CASCADE"), primary_key=True
+    )
     name: Mapped[str] = mapped_column(String(200), default="")
     email: Mapped[str | None] = mapped_column(String(254))
     phone: Mapped[str | None] = mapped_column(String(40))

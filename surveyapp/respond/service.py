@@ -101,14 +101,15 @@ def collect_answers(form: FlaskForm, questionnaire: Questionnaire, page: int) ->
 
 
 def save_page(questionnaire: Questionnaire, key: str, page: int, lang: str, answers: dict[int, list[str]],
-              *, final: bool, now: datetime | None = None) -> int:
+              *, final: bool, now: datetime | None = None, links: dict | None = None) -> int:
     """Store one page's answers (and submit on the last page) in the current transaction.
 
     Returns the response id; raises AlreadySubmitted when the response is complete already.
+    `links` (participant_id, wave_id, invitation_id) are set on a new response given through an invitation.
     The caller commits.
     """
     now = now or utcnow()
-    response_id = _claim(questionnaire, key, page, lang, final, now)
+    response_id = _claim(questionnaire, key, page, lang, final, now, links or {})
     db.session.execute(delete(Answer).where(Answer.response_id == response_id, Answer.item_id.in_(answers)))
     rows = [{"response_id": response_id, "item_id": item_id, "value": value}
             for item_id, values in answers.items() for value in values]
@@ -117,7 +118,7 @@ def save_page(questionnaire: Questionnaire, key: str, page: int, lang: str, answ
     return response_id
 
 
-def _claim(questionnaire, key, page, lang, final, now) -> int:
+def _claim(questionnaire, key, page, lang, final, now, links) -> int:
     next_page = page if final else page + 1
     claimed = db.session.execute(
         update(Response)
@@ -132,7 +133,7 @@ def _claim(questionnaire, key, page, lang, final, now) -> int:
     try:
         return db.session.execute(
             insert(Response).values(questionnaire_id=questionnaire.id, key=key, lang=lang, page=next_page,
-                                    started_at=now, submitted_at=now if final else None)
+                                    started_at=now, submitted_at=now if final else None, **links)
             .returning(Response.id)
         ).scalar_one()
     except IntegrityError:

@@ -1,10 +1,12 @@
 """Public respondent pages: /s/<slug>. Server-rendered, no JavaScript needed."""
 from flask import Blueprint, abort, g, redirect, render_template, request, session, url_for
+from jinja2 import pass_context
 
 from surveyapp.errors import DomainError
 from surveyapp.extensions import db
 from surveyapp.i18n import choose_language, interface_language_for, text_direction
 from surveyapp.respond import service
+from surveyapp.respond.piping import pipe
 from surveyapp.respond.service import AlreadySubmitted
 from surveyapp.web import http_error
 
@@ -89,11 +91,18 @@ def thanks(slug):
                            html_lang=lang, html_dir=text_direction(lang))
 
 
-def render_page(questionnaire, form, page, lang, *, show_errors=True, preview=False, action=None):
+def render_page(questionnaire, form, page, lang, *, show_errors=True, preview=False, action=None, piping=None):
     pages = questionnaire.page_numbers
     return render_template(
         "respond/page.html", questionnaire=questionnaire, form=form, page=page, pages=pages, lang=lang,
         items=service.page_items(form, questionnaire, page), show_errors=show_errors, preview=preview,
         action=action or url_for("respond.answer", slug=questionnaire.slug),
-        html_lang=lang, html_dir=text_direction(lang),
+        html_lang=lang, html_dir=text_direction(lang), piping=piping,
     )
+
+
+@bp.app_template_filter("piped")
+@pass_context
+def _piped(context, text: str) -> str:
+    """Questionnaire texts with the respondent's session facts filled in (invitations only)."""
+    return pipe(text, context.get("piping"))

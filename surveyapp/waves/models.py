@@ -4,6 +4,7 @@ An invitation's state is a few timestamps plus `sends` (messages delivered: 1 = 
 and `next_send_at` (when the dispatcher should send the next message; NULL when nothing more is due).
 Editing the plan recomputes only what has not been sent, so nothing is sent twice.
 """
+
 from datetime import datetime
 
 from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
@@ -78,7 +79,7 @@ class Invitation(db.Model):
 
 
 class SendAttempt(db.Model):
-    """One row per claim: committed before the SMTP call, so a crash leaves a trace and a resend is a retry."""
+    """One row per claim, committed before the SMTP call: a crash leaves a trace, a resend is a retry."""
 
     __tablename__ = "send_attempts"
 

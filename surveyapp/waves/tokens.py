@@ -3,6 +3,7 @@
 The token is HMAC(SECRET_KEY, salt): the dispatcher can rebuild it for each reminder without the database
 ever holding it, and a copy of the database alone opens no link. Rotating SECRET_KEY invalidates unsent links.
 """
+
 import base64
 import hashlib
 import hmac

@@ -1,4 +1,5 @@
 """Staff pages for the wave plan and dashboard; the personal link /i/<token>."""
+
 from flask import Blueprint
 
 from surveyapp.waves import models  # noqa: F401

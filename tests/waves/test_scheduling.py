@@ -1,4 +1,5 @@
 """Pure cores, no app: scheduling, tokens, panel codes."""
+
 from datetime import UTC, date, datetime, timedelta
 
 from surveyapp.participants.codes import ALPHABET, new_panel_code, normalise_panel_code

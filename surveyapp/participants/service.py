@@ -1,0 +1,123 @@
+"""Sessions, participants, contacts and consent. Services flush; the caller commits.
+
+Contact details are written here and read only by the programme's managers' views and by the dispatcher.
+"""
+
+import secrets
+from datetime import date, datetime
+
+from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select, update
+
+from surveyapp.db import utcnow
+from surveyapp.errors import DomainError
+from surveyapp.extensions import db
+from surveyapp.i18n import interface_language_for
+from surveyapp.participants.codes import new_panel_code
+from surveyapp.participants.models import Consent, Contact, Participant, TrainingSession
+
+CONSENT_VERSION = "2026-01"
+CONSENT_TEXT = _l(
+    "I agree that the programme may e-mail me up to three short follow-up questionnaires about "
+    "this session. My e-mail address is kept apart from my answers and is never passed on. "
+    "I can withdraw at any time through the link in every e-mail."
+)
+
+
+def create_session(programme_id: int, held_on: date, place: str, trainer: str = "") -> TrainingSession:
+    session = TrainingSession(
+        programme_id=programme_id,
+        held_on=held_on,
+        place=place.strip(),
+        trainer=(trainer or "").strip(),
+        enrol_code=secrets.token_urlsafe(9),
+    )
+    db.session.add(session)
+    db.session.flush()
+    return session
+
+
+def find_session_by_enrol_code(code: str) -> TrainingSession | None:
+    return db.session.scalar(select(TrainingSession).where(TrainingSession.enrol_code == code))
+
+
+def _unused_panel_code() -> str:
+    while True:  # ~39 bits: a clash is rare, but cheap to rule out
+        code = new_panel_code()
+        if db.session.scalar(select(Participant.id).where(Participant.panel_code == code)) is None:
+            return code
+
+
+def add_participant(
+    session: TrainingSession,
+    *,
+    email: str | None,
+    lang: str,
+    name: str = "",
+    phone: str | None = None,
+    consent_source: str,
+    consent_version: str = CONSENT_VERSION,
+    now: datetime | None = None,
+) -> Participant:
+    """A new participant with a fresh panel code, their contact row and the consent they gave."""
+    now = now or utcnow()
+    participant = Participant(
+        programme_id=session.programme_id, session=session, panel_code=_unused_panel_code(), created_at=now
+    )
+    participant.contact = Contact(
+        name=name.strip(), email=(email or "").strip() or None, phone=(phone or "").strip() or None, lang=lang
+    )
+    with force_locale(interface_language_for(lang)):  # the wording as the participant read it
+        statement = str(CONSENT_TEXT)
+    participant.consents.append(
+        Consent(text_version=consent_version, source=consent_source, statement=statement, given_at=now)
+    )
+    db.session.add(participant)
+    db.session.flush()
+    return participant
+
+
+def update_contact(
+    participant: Participant, *, name: str, email: str | None, phone: str | None, lang: str
+) -> None:
+    contact = participant.contact or Contact(participant_id=participant.id, lang=lang)
+    contact.name, contact.lang = name.strip(), lang
+    contact.email, contact.phone = (email or "").strip() or None, (phone or "").strip() or None
+    participant.contact = contact
+    db.session.flush()
+
+
+def stop_contact(participant_id: int, now: datetime | None = None) -> None:
+    """Unsubscribe or withdrawal: nothing more is sent, from this moment on (answers stay, under the code)."""
+    from surveyapp.waves.models import Invitation
+
+    now = now or utcnow()
+    db.session.execute(
+        update(Participant)
+        .where(Participant.id == participant_id, Participant.unsubscribed_at.is_(None))
+        .values(unsubscribed_at=now)
+    )
+    db.session.execute(
+        update(Consent)
+        .where(Consent.participant_id == participant_id, Consent.withdrawn_at.is_(None))
+        .values(withdrawn_at=now)
+    )
+    db.session.execute(
+        update(Invitation).where(Invitation.participant_id == participant_id).values(next_send_at=None)
+    )
+    db.session.expire_all()
+
+
+def programme_sessions(programme_id: int) -> list[TrainingSession]:
+    return list(
+        db.session.scalars(
+            select(TrainingSession)
+            .where(TrainingSession.programme_id == programme_id)
+            .order_by(TrainingSession.held_on.desc(), TrainingSession.id)
+        )
+    )
+
+
+class EnrolmentError(DomainError):
+    status_code = 422

@@ -1,0 +1,171 @@
+"""The wave plan and the invitations it implies. Services flush; the view or CLI commits.
+
+Editing a wave recomputes only what is still to come: `sends` never goes back, so nothing is re-sent.
+"""
+
+from datetime import datetime
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import and_, insert, select, update
+
+from surveyapp.db import utcnow
+from surveyapp.errors import DomainError, Gone, NotFound
+from surveyapp.extensions import db
+from surveyapp.participants.models import Consent, Contact, Participant, TrainingSession
+from surveyapp.questionnaires.models import Questionnaire
+from surveyapp.waves import scheduling, tokens
+from surveyapp.waves.models import Invitation, Wave
+
+WAVE_FIELDS = (
+    "name",
+    "position",
+    "questionnaire_id",
+    "offset_days",
+    "offset_months",
+    "window_days",
+    "reminder_days",
+    "max_reminders",
+)
+
+
+class WaveError(DomainError):
+    status_code = 422
+
+
+def programme_waves(programme_id: int) -> list[Wave]:
+    return list(
+        db.session.scalars(
+            select(Wave).where(Wave.programme_id == programme_id).order_by(Wave.position, Wave.id)
+        )
+    )
+
+
+def save_wave(programme_id: int, values: dict, wave: Wave | None = None, now: datetime | None = None) -> Wave:
+    """Create or edit a wave, then bring its invitations in line with the plan."""
+    questionnaire = db.session.get(Questionnaire, values["questionnaire_id"])
+    if questionnaire is None or questionnaire.programme_id != programme_id:
+        raise WaveError(_l("Please choose a questionnaire of this programme."))
+    wave = wave or Wave(programme_id=programme_id)
+    for key in WAVE_FIELDS:
+        setattr(wave, key, values[key])
+    wave.reminder_days = sorted({int(day) for day in values["reminder_days"]})
+    db.session.add(wave)
+    db.session.flush()
+    reschedule(wave, now)
+    ensure_invitations(programme_id, now)
+    return wave
+
+
+def reschedule(wave: Wave, now: datetime | None = None) -> None:
+    """New dates for what is not sent or claimed yet; sent messages stay sent."""
+    now = now or utcnow()
+    rows = db.session.execute(
+        select(Invitation.id, Invitation.sends, TrainingSession.held_on)
+        .join(Participant, Participant.id == Invitation.participant_id)
+        .join(TrainingSession, TrainingSession.id == Participant.session_id)
+        .where(
+            Invitation.wave_id == wave.id,
+            Invitation.submitted_at.is_(None),
+            Invitation.bounced_at.is_(None),
+            Participant.unsubscribed_at.is_(None),
+            (Invitation.claimed_until.is_(None)) | (Invitation.claimed_until < now),
+        )
+    ).all()
+    for invitation_id, sends, held_on in rows:
+        values = _dates(wave, held_on, sends)
+        if sends:  # the invitation went out with its own due date; keep it
+            values.pop("due_at")
+        db.session.execute(update(Invitation).where(Invitation.id == invitation_id).values(**values))
+
+
+def _dates(wave: Wave, held_on, sends: int = 0) -> dict:
+    due = scheduling.due_at(held_on, wave.offset_days, wave.offset_months)
+    closes = scheduling.closes_at(due, wave.window_days)
+    return {
+        "due_at": due,
+        "closes_at": closes,
+        "next_send_at": scheduling.next_send_after(
+            due, closes, wave.reminder_days, wave.max_reminders, sends
+        ),
+    }
+
+
+def ensure_invitations(programme_id: int, now: datetime | None = None) -> int:
+    """One invitation per (consenting, reachable) participant and wave; returns how many were added."""
+    consenting = select(Consent.id).where(
+        Consent.participant_id == Participant.id, Consent.withdrawn_at.is_(None)
+    )
+    missing = db.session.execute(
+        select(Wave, Participant.id, TrainingSession.held_on)
+        .join(Participant, Participant.programme_id == Wave.programme_id)
+        .join(TrainingSession, TrainingSession.id == Participant.session_id)
+        .join(Contact, Contact.participant_id == Participant.id)
+        .outerjoin(
+            Invitation, and_(Invitation.wave_id == Wave.id, Invitation.participant_id == Participant.id)
+        )
+        .where(
+            Wave.programme_id == programme_id,
+            Invitation.id.is_(None),
+            Contact.email.is_not(None),
+            Participant.unsubscribed_at.is_(None),
+            consenting.exists(),
+        )
+    ).all()
+    secret = current_app.config["SECRET_KEY"]
+    rows = []
+    for wave, participant_id, held_on in missing:
+        salt = tokens.new_salt()
+        rows.append(
+            {
+                "wave_id": wave.id,
+                "participant_id": participant_id,
+                "token_salt": salt,
+                "token_hash": tokens.hash_token(tokens.make_token(secret, salt)),
+                "sends": 0,
+                "attempts": 0,
+                **_dates(wave, held_on),
+            }
+        )
+    for start in range(0, len(rows), 1000):
+        db.session.execute(insert(Invitation), rows[start : start + 1000])
+    return len(rows)
+
+
+def invitation_link(invitation: Invitation) -> str:
+    token = tokens.make_token(current_app.config["SECRET_KEY"], invitation.token_salt)
+    return f"{current_app.config['PUBLIC_BASE_URL'].rstrip('/')}/i/{token}"
+
+
+def find_invitation(token: str) -> Invitation:
+    """The invitation behind a personal link; NotFound for anything unknown (nothing is stored)."""
+    invitation = None
+    if 20 <= len(token) <= 64:
+        invitation = db.session.scalar(
+            select(Invitation).where(Invitation.token_hash == tokens.hash_token(token))
+        )
+    if invitation is None:
+        raise NotFound(_l("This link is not valid. Please check that you copied all of it."))
+    return invitation
+
+
+def check_open(invitation: Invitation, now: datetime | None = None) -> None:
+    now = now or utcnow()
+    if now >= scheduling.aware(invitation.closes_at) or invitation.participant.unsubscribed_at is not None:
+        raise Gone(_l("This questionnaire is closed now. Thank you all the same!"))
+
+
+def response_key(invitation: Invitation) -> str:
+    return tokens.response_key(current_app.config["SECRET_KEY"], invitation.token_salt)
+
+
+def mark(invitation: Invitation, event: str, now: datetime | None = None) -> None:
+    """Record opened / started / submitted once (the first time counts); submitted stops all reminders."""
+    now = now or utcnow()
+    column = getattr(Invitation, f"{event}_at")
+    values = {column.key: now}
+    if event == "submitted":
+        values["next_send_at"] = None
+    db.session.execute(
+        update(Invitation).where(Invitation.id == invitation.id, column.is_(None)).values(**values)
+    )
