@@ -77,7 +77,9 @@ def group_columns(
         groups["age_group"] = pd.cut(years, AGE_EDGES, right=False, labels=AGE_LABELS).astype("str")
         groups["age_group"] = groups["age_group"].where(years.notna())
         order["age_group"] = AGE_LABELS
-    groups["language"] = frame["lang"].map(lambda code: _language_name(code, lang))
+    # Name each language once, not once per response (babel's Locale.parse is slow).
+    names = {code: _language_name(code, lang) for code in frame["lang"].dropna().unique()}
+    groups["language"] = frame["lang"].map(names)
     return groups, order
 
 
