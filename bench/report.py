@@ -118,6 +118,37 @@ def cycle_table(seconds: str) -> list[str]:
     return out
 
 
+def cpu_ms(name: str) -> float | None:
+    """Server worker CPU (user + system) per completed respondent in run `name` (name.cpu + name.txt)."""
+    cpu, res = read(f"{name}.cpu"), wrk_result(f"{name}.txt")
+    if not cpu or not res or not res["ok"]:
+        return None
+    t0, t1, hz = map(int, cpu.split())
+    return 1000 * (t1 - t0) / hz / res["ok"]
+
+
+def cpu_table() -> list[str]:
+    rows = [
+        ("Peer", "SQLite WAL", "peer_cpu_cycle_c8"),
+        ("Limit (bare Flask)", "SQLite WAL", "ref_cpu_cycle_c8"),
+        ("**surveyapp**", "SQLite WAL", "sa_cycle_sqlite_c8"),
+        ("**surveyapp**", "PostgreSQL", "sa_cycle_postgres_c8"),
+    ]
+    costs = {name: cpu_ms(name) for _, _, name in rows}
+    peer, limit = costs["peer_cpu_cycle_c8"], costs["ref_cpu_cycle_c8"]
+    out = ["| App | Database | Respondents/s (this run) | Server CPU per respondent | Peer's cost ÷ this | "
+           "This ÷ limit's cost | Ceiling on 2 cores |", "|---|---|---|---|---|---|---|"]
+    for app, db, name in rows:
+        cost, res = costs[name], wrk_result(f"{name}.txt")
+        if cost is None:
+            continue
+        vs_peer = f"{peer / cost:.1f}×" if peer else "—"
+        vs_limit = f"{cost / limit:.1f}× ({100 * limit / cost:.0f} % of the limit's rate)" if limit else "—"
+        out.append(f"| {app} | {db} | {res['rate']:,.1f} | **{cost:.2f} ms** | {vs_peer} | {vs_limit} | "
+                   f"{2000 / cost:,.0f} /s |")
+    return out if len(out) > 2 else []
+
+
 def concurrency_table() -> list[str]:
     out = [
         "| surveyapp | c | Respondents/s | p50 / p95 / p99 ms | Stored = successes |",
@@ -211,6 +242,10 @@ def main() -> None:
     )
     print("## Respondent cycle, c=8 (a new respondent per iteration: GET the page, POST 20 answers)\n")
     print("\n".join(cycle_table(m.get("seconds", "15"))))
+    cpu = cpu_table()
+    if cpu:
+        print("\n## Server CPU per respondent, c=8 (robust to a busy machine; excludes PostgreSQL's CPU)\n")
+        print("\n".join(cpu))
     conc = concurrency_table()
     if conc:
         print("\n## surveyapp respondent cycle by concurrency\n")

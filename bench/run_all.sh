@@ -8,7 +8,8 @@
 #   2. surveyapp respondent cycle (GET /s/bench without cookies, POST 20 answers with the page's csrf_token/rk/
 #      page, a new respondent per iteration) with wrk + wrk_cycle.lua under gunicorn -w 2 sync, on SQLite (WAL)
 #      and PostgreSQL, at c=8, then c=2 and c=16; each row checked: stored responses/answers = successes
-#   3. page weight (bench/page_weight.py) of surveyapp's and the peer's survey page
+#   3. page weight (bench/page_weight.py) of surveyapp's and the peer's survey page; the peer's and the limit's
+#      c=8 cycle again, measuring their server CPU per respondent as for surveyapp
 #   4. bench/exports.py (CSV and PDF of 10,000 and 100,000 responses under /usr/bin/time -v; the seeded databases
 #      are kept in $BENCH_WORK between runs) and bench/dispatch.py (BENCH_DISPATCH_COUNT invitations, default
 #      10,000, to a local SMTP sink, on a scratch PostgreSQL database), when present
@@ -111,14 +112,31 @@ prepare_db() {  # KIND -> prints DATABASE_URL; fresh database, migrated, benchma
 
 counts() { DATABASE_URL="$1" "$PY" "$HERE/setup_survey.py" --count; }
 
-# cycle KIND URL C: one respondent-cycle run of DUR seconds at C connections against the running server
+worker_ticks() {  # MASTER_PID -> utime + stime (clock ticks) of its worker processes so far
+  local t=0 p s f
+  for p in $(pgrep -P "$1"); do
+    s="$(cat "/proc/$p/stat" 2>/dev/null)" || continue
+    s="${s##*) }"; read -r -a f <<< "$s"; t=$(( t + f[11] + f[12] ))
+  done
+  echo "$t"
+}
+
+# wrk_cycle MASTER_PID BASE FORM_PATH POST_PATH BODY OK_STATUS C NAME: one respondent-cycle run of DUR seconds
+# (wrk + the peer kit's wrk_cycle.lua) -> $R/NAME.txt, and the server workers' CPU time -> $R/NAME.cpu
+wrk_cycle() {
+  local t0; t0=$(worker_ticks "$1")
+  WRK_FORM_PATH="$3" WRK_POST_PATH="$4" WRK_BODY="$5" WRK_OK_STATUS="$6" \
+    timeout $((DUR + 60)) wrk -t"$7" -c"$7" -d"${DUR}s" --timeout 10s -s "$PEERKIT/wrk_cycle.lua" "$2" \
+    > "$R/$8.txt" 2>&1
+  echo "$t0 $(worker_ticks "$1") $(getconf CLK_TCK)" > "$R/$8.cpu"
+}
+
+# cycle KIND URL C: surveyapp's respondent cycle at C connections, checked against the database
 cycle() {
   local kind="$1" url="$2" c="$3" name="sa_cycle_$1_c$3"
   say "surveyapp respondent cycle, $kind, wrk c=$c, ${DUR}s"
   read -r R0 A0 < <(counts "$url")
-  WRK_FORM_PATH="$SPATH" WRK_POST_PATH="$SPATH" WRK_BODY="$BODY" WRK_OK_STATUS=302 \
-    timeout $((DUR + 60)) wrk -t"$c" -c"$c" -d"${DUR}s" --timeout 10s -s "$PEERKIT/wrk_cycle.lua" \
-    "http://127.0.0.1:$PORT" > "$R/$name.txt" 2>&1
+  wrk_cycle "$SPID" "http://127.0.0.1:$PORT" "$SPATH" "$SPATH" "$BODY" 302 "$c" "$name"
   sleep 1
   read -r R1 A1 < <(counts "$url")
   echo "$R0 $A0 $R1 $A1" > "$R/$name.counts"
@@ -141,16 +159,40 @@ for kind in ${BENCH_DBS:-sqlite postgres}; do
   stop_last
 done
 
-# --- 3. the peer's page with the same page-weight tool ---------------------------------------------------
+# --- 3. the peer's page with the same page-weight tool; peer and limit cycles with server CPU ------------------
+# The peer kit's rows above are the reference; these repeat its c=8 cycles only to measure the server CPU per
+# respondent the same way as surveyapp's (robust to a busy machine, where throughput is not).
+form_and_body() {  # BASE PATH -> two lines: the POST path of the page's form, a filled body (peer kit's load.py)
+  local j; j="$(PYTHONWARNINGS=ignore "$PEER_WORK/venv/bin/python" "$PEERKIT/load.py" "$1" "$2" --emit-form)" || return 1
+  "$PY" -c 'import json,sys,urllib.parse as u; j=json.loads(sys.argv[1]); p=u.urlsplit(j["action"])
+print(p.path + ("?" + p.query if p.query else "")); print(j["body"])' "$j"
+}
+up() { for _ in $(seq 100); do [ "$(curl -s -o /dev/null -w '%{http_code}' "$1")" = 200 ] && return 0; sleep 0.2; done; return 1; }
 if [ -x "$PEER_WORK/venv/bin/gunicorn" ] && [ -f "$PEER_WORK/survey_id" ]; then
-  say "page weight of the peer's survey page (bench/page_weight.py)"
+  REF_PORT="${REF_PORT:-8102}"; PFORM="/survey/$(cat "$PEER_WORK/survey_id")/"
   "$PEER_WORK/venv/bin/gunicorn" --chdir "$PEER_WORK/peerproj" peerproj.wsgi:application -w 2 -k sync \
     -b "127.0.0.1:$PEER_PORT" --error-logfile "$W/logs/peer_gunicorn.log" --log-level warning \
     </dev/null >>"$W/logs/peer_gunicorn.log" 2>&1 &
   PIDS+=("$!")
-  PURL="http://127.0.0.1:$PEER_PORT/survey/$(cat "$PEER_WORK/survey_id")/"
-  for _ in $(seq 100); do [ "$(curl -s -o /dev/null -w '%{http_code}' "$PURL")" = 200 ] && break; sleep 0.2; done
-  PYTHONWARNINGS=ignore "$PY" "$HERE/page_weight.py" --json --all-links "$PURL" > "$R/peer_pageweight.json" 2>&1
+  if up "http://127.0.0.1:$PEER_PORT$PFORM"; then
+    say "page weight of the peer's survey page (bench/page_weight.py)"
+    PYTHONWARNINGS=ignore "$PY" "$HERE/page_weight.py" --json --all-links "http://127.0.0.1:$PEER_PORT$PFORM" \
+      > "$R/peer_pageweight.json" 2>&1
+    say "peer respondent cycle with server CPU, c=8, ${DUR}s"
+    { read -r ACTION; read -r PBODY; } < <(form_and_body "http://127.0.0.1:$PEER_PORT" "$PFORM")
+    wrk_cycle "${PIDS[-1]}" "http://127.0.0.1:$PEER_PORT" "$PFORM" "$ACTION" "$PBODY" 302 8 peer_cpu_cycle_c8
+  fi
+  stop_last
+  rm -f "$W"/ref.sqlite3*
+  REF_DB="$W/ref.sqlite3" "$PEER_WORK/venv/bin/gunicorn" --chdir "$PEER_WORK/flaskref" app:app -w 2 -k sync \
+    -b "127.0.0.1:$REF_PORT" --error-logfile "$W/logs/ref_gunicorn.log" --log-level warning \
+    </dev/null >>"$W/logs/ref_gunicorn.log" 2>&1 &
+  PIDS+=("$!")
+  if up "http://127.0.0.1:$REF_PORT/hello"; then
+    say "limit (bare Flask) respondent cycle with server CPU, c=8, ${DUR}s"
+    { read -r ACTION; read -r RBODY; } < <(form_and_body "http://127.0.0.1:$REF_PORT" /form)
+    wrk_cycle "${PIDS[-1]}" "http://127.0.0.1:$REF_PORT" /form "$ACTION" "$RBODY" 2xx 8 ref_cpu_cycle_c8
+  fi
   stop_last
 fi
 
@@ -173,7 +215,7 @@ if [ -f "$HERE/exports.py" ]; then
     done
   done
 fi
-if [ -f "$HERE/dispatch.py" ]; then  # always a scratch database: without DATABASE_URL it would use instance/
+if [ -f "$HERE/dispatch.py" ] && [ "${BENCH_DISPATCH_COUNT:-10000}" -gt 0 ]; then  # scratch DB, never instance/
   N="${BENCH_DISPATCH_COUNT:-10000}"
   say "bench/dispatch.py --count $N (PostgreSQL ${PG_DB}_dispatch, SMTP sink on 127.0.0.1)"
   if DURL="$(BENCH_PG_DB="${PG_DB}_dispatch" fresh_pg)"; then
