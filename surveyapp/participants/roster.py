@@ -6,6 +6,7 @@ date "YYYY-MM-DD", or "YYYY-MM-DD place" when two sessions share a day; default:
 
 import csv
 import io
+import zipfile
 from dataclasses import dataclass, field
 
 from email_validator import EmailNotValidError, validate_email
@@ -57,7 +58,7 @@ def read_rows(filename: str, data: bytes) -> list[dict[str, str]]:
             table = _xlsx_table(data)
         else:
             raise RosterRejected(_l("Please upload a .csv or .xlsx file."))
-    except (UnicodeDecodeError, csv.Error, OSError, ValueError, KeyError) as error:
+    except (UnicodeDecodeError, csv.Error, OSError, ValueError, KeyError, zipfile.BadZipFile) as error:
         if isinstance(error, RosterRejected):
             raise
         raise RosterRejected(

@@ -1,6 +1,185 @@
-"""Staff pages for sessions and participants; the public self-enrolment page."""
-from flask import Blueprint
+"""Staff pages for sessions and participants (contacts: managers only; evaluators see codes); enrolment."""
 
-from surveyapp.participants import models  # noqa: F401  (tables known to the metadata)
+import base64
+
+import qrcode
+import qrcode.image.svg
+from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_wtf import FlaskForm
+
+from surveyapp.accounts.access import MANAGE, READ, require, staff_required
+from surveyapp.extensions import db, limiter
+from surveyapp.i18n import FALLBACK_LANGUAGE, INTERFACE_LANGUAGES, choose_language, interface_language_for
+from surveyapp.participants import service
+from surveyapp.participants.forms import ContactForm, EnrolForm, ParticipantForm, RosterForm, SessionForm
+from surveyapp.participants.models import Participant, TrainingSession
+from surveyapp.participants.roster import RosterRejected, import_roster
+from surveyapp.programmes.models import Programme
+from surveyapp.waves.service import ensure_invitations
 
 bp = Blueprint("participants", __name__)
+
+
+def _get(model, object_id: int):
+    row = db.session.get(model, object_id)
+    if row is None:
+        abort(404)
+    return row
+
+
+@bp.route("/manage/programmes/<int:programme_id>/sessions", methods=["GET", "POST"])
+@staff_required
+def sessions(programme_id: int):
+    programme = _get(Programme, programme_id)
+    require(programme.id, READ)
+    form = SessionForm()
+    if form.validate_on_submit():
+        require(programme.id, MANAGE)
+        session = service.create_session(programme.id, form.held_on.data, form.place.data, form.trainer.data)
+        db.session.commit()
+        return redirect(url_for("participants.session", session_id=session.id))
+    return render_template(
+        "participants/sessions.html",
+        programme=programme,
+        form=form,
+        sessions=service.programme_sessions(programme.id),
+        can_manage=current_user.can(programme.id, *MANAGE),
+    )
+
+
+def enrol_url(session: TrainingSession) -> str:
+    return f"{current_app.config['PUBLIC_BASE_URL'].rstrip('/')}/e/{session.enrol_code}"
+
+
+def qr_data_uri(url: str) -> str:
+    svg = qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage, box_size=8).to_string()
+    return "data:image/svg+xml;base64," + base64.b64encode(svg).decode()
+
+
+@bp.get("/manage/sessions/<int:session_id>")
+@staff_required
+def session(session_id: int):
+    session = _get(TrainingSession, session_id)
+    require(session.programme_id, READ)
+    can_manage = current_user.can(session.programme_id, *MANAGE)
+    url = enrol_url(session)
+    return render_template(
+        "participants/session.html",
+        session=session,
+        can_manage=can_manage,
+        add_form=ParticipantForm(),
+        roster_form=RosterForm(),
+        enrol_url=url,
+        qr=qr_data_uri(url) if can_manage else None,
+    )
+
+
+@bp.post("/manage/sessions/<int:session_id>/participants")
+@staff_required
+def add(session_id: int):
+    session = _get(TrainingSession, session_id)
+    require(session.programme_id, MANAGE)
+    form = ParticipantForm()
+    if not form.validate_on_submit():
+        for errors in form.errors.values():
+            flash(" ".join(str(e) for e in errors), "error")
+        return redirect(url_for("participants.session", session_id=session.id))
+    participant = service.add_participant(
+        session,
+        email=form.email.data,
+        lang=form.lang.data,
+        name=form.name.data,
+        phone=form.phone.data,
+        consent_source="manual",
+    )
+    ensure_invitations(session.programme_id)
+    db.session.commit()
+    flash(_("Participant %(code)s added.", code=participant.panel_code), "success")
+    return redirect(url_for("participants.session", session_id=session.id))
+
+
+@bp.post("/manage/sessions/<int:session_id>/import")
+@staff_required
+def roster(session_id: int):
+    session = _get(TrainingSession, session_id)
+    require(session.programme_id, MANAGE)
+    form = RosterForm()
+    if not form.validate_on_submit():
+        for errors in form.errors.values():
+            flash(" ".join(str(e) for e in errors), "error")
+        return redirect(url_for("participants.session", session_id=session.id))
+    upload = form.roster.data
+    try:
+        added = import_roster(session, upload.filename or "", upload.read())
+    except RosterRejected as rejected:
+        db.session.rollback()
+        return render_template(
+            "participants/roster_report.html",
+            session=session,
+            message=rejected.message,
+            problems=rejected.problems,
+        ), 422
+    ensure_invitations(session.programme_id)
+    db.session.commit()
+    flash(_("%(n)d participants imported.", n=len(added)), "success")
+    return redirect(url_for("participants.session", session_id=session.id))
+
+
+@bp.route("/manage/participants/<int:participant_id>", methods=["GET", "POST"])
+@staff_required
+def edit(participant_id: int):
+    participant = _get(Participant, participant_id)
+    require(participant.programme_id, MANAGE)  # contact details: managers of the programme only
+    contact = participant.contact
+    form = ContactForm(obj=contact)
+    if form.validate_on_submit():
+        service.update_contact(
+            participant,
+            name=form.name.data,
+            email=form.email.data,
+            phone=form.phone.data,
+            lang=form.lang.data,
+        )
+        db.session.commit()
+        flash(_("Saved."), "success")
+        return redirect(url_for("participants.session", session_id=participant.session_id))
+    return render_template("participants/edit.html", participant=participant, form=form)
+
+
+@bp.post("/manage/participants/<int:participant_id>/withdraw")
+@staff_required
+def withdraw(participant_id: int):
+    participant = _get(Participant, participant_id)
+    require(participant.programme_id, MANAGE)
+    if not FlaskForm().validate_on_submit():  # the CSRF token only
+        abort(400)
+    service.stop_contact(participant.id)
+    db.session.commit()
+    flash(
+        _("Consent withdrawn: %(code)s will not be contacted again.", code=participant.panel_code), "success"
+    )
+    return redirect(url_for("participants.session", session_id=participant.session_id))
+
+
+def _enrol_rate_limit() -> str:
+    return current_app.config["TOKEN_RATE_LIMIT"]
+
+
+@bp.route("/e/<code>", methods=["GET", "POST"])
+@limiter.limit(_enrol_rate_limit)
+def enrol(code: str):
+    session = service.find_session_by_enrol_code(code)
+    if session is None:
+        abort(404)
+    g.ui_lang = interface_language_for(choose_language(list(INTERFACE_LANGUAGES), FALLBACK_LANGUAGE, None))
+    form = EnrolForm(lang=g.ui_lang)
+    if form.validate_on_submit():
+        service.add_participant(session, email=form.email.data, lang=form.lang.data, consent_source="self")
+        ensure_invitations(session.programme_id)
+        db.session.commit()
+        return render_template("participants/enrolled.html", session=session)
+    return render_template(
+        "participants/enrol.html", session=session, form=form, consent_text=service.CONSENT_TEXT
+    ), 200 if request.method == "GET" else 422

@@ -1,7 +1,114 @@
-"""Staff pages for the wave plan and dashboard; the personal link /i/<token>."""
+"""Staff pages: panels per programme, the wave plan, the dashboard, the panel status export (codes only)."""
 
-from flask import Blueprint
+from datetime import date
 
-from surveyapp.waves import models  # noqa: F401
+from flask import Blueprint, Response, abort, redirect, render_template, url_for
+from flask_babel import format_datetime, format_percent
+from flask_login import current_user
+from sqlalchemy import select
+from wtforms.fields.choices import SelectChoice
 
-bp = Blueprint("waves", __name__)
+from surveyapp.accounts.access import MANAGE, READ, require, staff_required, visible_programme_ids
+from surveyapp.errors import DomainError
+from surveyapp.exports import formats
+from surveyapp.extensions import db
+from surveyapp.participants.service import programme_sessions
+from surveyapp.programmes.models import Programme
+from surveyapp.questionnaires.models import Questionnaire
+from surveyapp.waves import dashboard, service
+from surveyapp.waves.forms import WaveForm
+from surveyapp.waves.models import Wave
+from surveyapp.web import http_error
+
+bp = Blueprint("waves", __name__, url_prefix="/manage")
+
+
+@bp.context_processor
+def _formatters() -> dict:
+    return {"format_percent": format_percent, "format_datetime": format_datetime}
+
+
+def _programme(programme_id: int, roles=READ) -> Programme:
+    programme = db.session.get(Programme, programme_id)
+    if programme is None:
+        abort(404)
+    require(programme.id, roles)
+    return programme
+
+
+@bp.get("/panel")
+@staff_required
+def programmes():
+    query = select(Programme).order_by(Programme.name)
+    visible = visible_programme_ids()
+    if visible is not None:
+        query = query.where(Programme.id.in_(visible))
+    return render_template("waves/programmes.html", programmes=db.session.scalars(query).all())
+
+
+def _wave_form(programme: Programme, wave: Wave | None = None) -> WaveForm:
+    form = WaveForm(obj=wave)
+    if wave is not None and not form.is_submitted():
+        form.reminder_days.data = ", ".join(str(day) for day in wave.reminder_days)
+    questionnaires = db.session.scalars(
+        select(Questionnaire).where(Questionnaire.programme_id == programme.id).order_by(Questionnaire.id)
+    )
+    form.questionnaire_id.choices = [
+        SelectChoice(q.id, q.text("title", q.default_lang) or q.slug) for q in questionnaires
+    ]
+    return form
+
+
+@bp.route("/programmes/<int:programme_id>/waves", methods=["GET", "POST"])
+@staff_required
+def plan(programme_id: int):
+    programme = _programme(programme_id)
+    form = _wave_form(programme)
+    if form.validate_on_submit():
+        require(programme.id, MANAGE)
+        _save(programme, form)
+        return redirect(url_for("waves.plan", programme_id=programme.id))
+    per_wave, by_session = dashboard.figures(programme.id)
+    return render_template(
+        "waves/plan.html",
+        programme=programme,
+        form=form,
+        per_wave=per_wave,
+        by_session=by_session,
+        sessions=programme_sessions(programme.id),
+        can_manage=current_user.can(programme.id, *MANAGE),
+    )
+
+
+def _save(programme: Programme, form: WaveForm, wave: Wave | None = None) -> None:
+    try:
+        service.save_wave(programme.id, form.values(), wave)
+    except DomainError as error:
+        db.session.rollback()
+        raise http_error(error) from None
+    db.session.commit()
+
+
+@bp.route("/waves/<int:wave_id>", methods=["GET", "POST"])
+@staff_required
+def edit(wave_id: int):
+    wave = db.session.get(Wave, wave_id) or abort(404)
+    programme = _programme(wave.programme_id, MANAGE)
+    form = _wave_form(programme, wave)
+    if form.validate_on_submit():
+        _save(programme, form, wave)
+        return redirect(url_for("waves.plan", programme_id=programme.id))
+    return render_template("waves/edit.html", programme=programme, wave=wave, form=form)
+
+
+@bp.get("/programmes/<int:programme_id>/panel-status.csv")
+@staff_required
+def panel_status(programme_id: int):
+    programme = _programme(programme_id)
+    frame = dashboard.panel_status_frame(programme.id)
+    name = formats.safe_filename(f"{programme.code}-panel-status-{date.today().isoformat()}", "csv")
+    return Response(
+        formats.to_csv(frame),
+        mimetype="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )

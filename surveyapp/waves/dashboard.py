@@ -1,0 +1,141 @@
+"""Dashboard figures and the panel status, from invitations only: codes, never contacts."""
+
+from dataclasses import dataclass
+
+import pandas as pd
+from sqlalchemy import case, func, select
+
+from surveyapp.extensions import db
+from surveyapp.participants.models import Participant, TrainingSession
+from surveyapp.waves.models import Invitation, Wave
+
+
+@dataclass
+class Figures:
+    planned: int = 0
+    invited: int = 0
+    opened: int = 0
+    started: int = 0
+    submitted: int = 0
+    bounced: int = 0
+    next_due: object = None
+
+    @property
+    def response_rate(self) -> float | None:
+        return self.submitted / self.invited if self.invited else None
+
+    def add(self, other: "Figures") -> None:
+        for key in ("planned", "invited", "opened", "started", "submitted", "bounced"):
+            setattr(self, key, getattr(self, key) + getattr(other, key))
+        if other.next_due is not None and (self.next_due is None or other.next_due < self.next_due):
+            self.next_due = other.next_due
+
+
+def figures(programme_id: int) -> tuple[list[tuple[Wave, Figures, float | None]], dict]:
+    """Per wave (with attrition from the previous wave) and per (session, wave)."""
+    rows = db.session.execute(
+        select(
+            Invitation.wave_id,
+            Participant.session_id,
+            func.count(),
+            func.sum(case((Invitation.sends > 0, 1), else_=0)),
+            func.count(Invitation.opened_at),
+            func.count(Invitation.started_at),
+            func.count(Invitation.submitted_at),
+            func.count(Invitation.bounced_at),
+            func.min(Invitation.next_send_at),
+        )
+        .join(Participant, Participant.id == Invitation.participant_id)
+        .where(Participant.programme_id == programme_id)
+        .group_by(Invitation.wave_id, Participant.session_id)
+    ).all()
+    by_session: dict[tuple[int, int], Figures] = {}
+    for wave_id, session_id, *numbers in rows:
+        by_session[(session_id, wave_id)] = Figures(*(int(n or 0) for n in numbers[:-1]), numbers[-1])
+    waves = list(
+        db.session.scalars(
+            select(Wave).where(Wave.programme_id == programme_id).order_by(Wave.position, Wave.id)
+        )
+    )
+    per_wave, previous = [], None
+    for wave in waves:
+        total = Figures()
+        for (_, wave_id), numbers in by_session.items():
+            if wave_id == wave.id:
+                total.add(numbers)
+        attrition = 1 - total.submitted / previous.submitted if previous and previous.submitted else None
+        per_wave.append((wave, total, attrition))
+        previous = total
+    return per_wave, by_session
+
+
+def status(invitation: dict) -> str:
+    for key in ("submitted", "bounced", "started", "opened"):
+        if invitation[f"{key}_at"] is not None:
+            return key
+    return "invited" if invitation["sends"] else "scheduled"
+
+
+def panel_status_frame(programme_id: int) -> pd.DataFrame:
+    """One row per panel code: session date and place, and each wave's status. No contact data."""
+    waves = list(
+        db.session.scalars(
+            select(Wave).where(Wave.programme_id == programme_id).order_by(Wave.position, Wave.id)
+        )
+    )
+    people = db.session.execute(
+        select(
+            Participant.id,
+            Participant.panel_code,
+            TrainingSession.held_on,
+            TrainingSession.place,
+            Participant.unsubscribed_at.is_not(None).label("unsubscribed"),
+        )
+        .join(TrainingSession, TrainingSession.id == Participant.session_id)
+        .where(Participant.programme_id == programme_id)
+        .order_by(Participant.panel_code)
+    ).all()
+    invitations = (
+        db.session.execute(
+            select(
+                Invitation.participant_id,
+                Invitation.wave_id,
+                Invitation.sends,
+                Invitation.opened_at,
+                Invitation.started_at,
+                Invitation.submitted_at,
+                Invitation.bounced_at,
+            )
+            .join(Participant, Participant.id == Invitation.participant_id)
+            .where(Participant.programme_id == programme_id)
+        )
+        .mappings()
+        .all()
+    )
+    found = {(row["participant_id"], row["wave_id"]): status(row) for row in invitations}
+    records = []
+    for person in people:
+        record = {
+            "panel_code": person.panel_code,
+            "session_date": person.held_on.isoformat(),
+            "session_place": person.place,
+            "unsubscribed": int(person.unsubscribed),
+        }
+        for wave in waves:
+            record[f"{wave_key(wave)}_status"] = found.get((person.id, wave.id), "none")
+        records.append(record)
+    columns = [
+        "panel_code",
+        "session_date",
+        "session_place",
+        "unsubscribed",
+        *(f"{wave_key(wave)}_status" for wave in waves),
+    ]
+    return pd.DataFrame.from_records(records, columns=columns)
+
+
+def wave_key(wave: Wave) -> str:
+    """A column prefix from the wave's name: "3 months" -> "w_3_months"."""
+    import re
+
+    return "w_" + (re.sub(r"\W+", "_", wave.name.lower()).strip("_") or str(wave.id))

@@ -1,0 +1,46 @@
+"""The wave form: offsets from the session date, answering window and reminders."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import IntegerField, SelectField, StringField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Regexp
+
+
+class WaveForm(FlaskForm):
+    name = StringField(_l("Name (e.g. 3 months)"), validators=[DataRequired(), Length(max=80)])
+    questionnaire_id = SelectField(_l("Questionnaire"), coerce=int)
+    position = IntegerField(_l("Order"), default=0, validators=[InputRequired(), NumberRange(0, 99)])
+    offset_months = IntegerField(
+        _l("Months after the session"), default=0, validators=[InputRequired(), NumberRange(0, 60)]
+    )
+    offset_days = IntegerField(
+        _l("Days after the session (added to the months)"),
+        default=0,
+        validators=[InputRequired(), NumberRange(0, 365)],
+    )
+    window_days = IntegerField(
+        _l("Days to answer"), default=21, validators=[InputRequired(), NumberRange(1, 365)]
+    )
+    reminder_days = StringField(
+        _l("Reminders, days after the invitation (e.g. 7, 14)"),
+        default="7, 14",
+        validators=[
+            Regexp(r"^\s*(\d{1,3}\s*(,\s*\d{1,3}\s*)*)?$", message=_l("Whole numbers separated by commas."))
+        ],
+    )
+    max_reminders = IntegerField(
+        _l("At most this many reminders"), default=2, validators=[InputRequired(), NumberRange(0, 10)]
+    )
+
+    def values(self) -> dict:
+        days = [int(part) for part in self.reminder_days.data.split(",") if part.strip()]
+        fields = (
+            "name",
+            "questionnaire_id",
+            "position",
+            "offset_months",
+            "offset_days",
+            "window_days",
+            "max_reminders",
+        )
+        return {**{key: self[key].data for key in fields}, "reminder_days": days}
