@@ -18,6 +18,7 @@ from surveyapp.programmes.models import Programme
 from surveyapp.questionnaires import service as builder
 from surveyapp.questionnaires.models import Questionnaire, Status
 from surveyapp.respond.models import Answer, Response
+from surveyapp.waves.demo import load_panel_demo
 
 PROGRAMME_CODE = "closeto"
 SLUG = "close-to"
@@ -70,6 +71,8 @@ def demo_command(responses: int) -> None:
         click.echo("Demo programme loaded.")
     else:
         click.echo("Demo programme already present; nothing changed.")
+    if load_panel_demo():
+        click.echo("Demo panel loaded: past sessions, waves post-session / 3 / 12 months, participants.")
     base = current_app.config["PUBLIC_BASE_URL"]
     click.echo("\nStaff logins (demo only):")
     for email, password, role in LOGINS:
