@@ -1,4 +1,5 @@
 """`flask demo` gives the demo programme a panel: past sessions, three waves, every stage, attrition; once."""
+
 from sqlalchemy import func, select
 
 from surveyapp.respond.models import Response
@@ -14,7 +15,9 @@ def test_demo_panel_has_every_stage_and_is_loaded_once(runner, db):
     submitted = [numbers.submitted for _, numbers, _ in per_wave]
     assert submitted[0] > submitted[1] > submitted[2] > 0  # attrition
     assert all(numbers.planned > numbers.invited for _, numbers, _ in per_wave[1:])  # some still to come
-    linked = db.session.scalar(select(func.count()).select_from(Response).where(Response.participant_id.is_not(None)))
+    linked = db.session.scalar(
+        select(func.count()).select_from(Response).where(Response.participant_id.is_not(None))
+    )
     assert linked == sum(submitted)
     count = db.session.scalar(select(func.count()).select_from(Invitation))
     assert runner.invoke(args=["demo"]).exit_code == 0
