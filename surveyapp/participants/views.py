@@ -76,16 +76,24 @@ def session(session_id: int):
     )
 
 
+def _managed_session(session_id: int, form_class):
+    session = _get(TrainingSession, session_id)
+    require(session.programme_id, MANAGE)
+    return session, form_class()
+
+
+def _back_with_errors(session: TrainingSession, form):
+    for errors in form.errors.values():
+        flash(" ".join(str(e) for e in errors), "error")
+    return redirect(url_for("participants.session", session_id=session.id))
+
+
 @bp.post("/manage/sessions/<int:session_id>/participants")
 @staff_required
 def add(session_id: int):
-    session = _get(TrainingSession, session_id)
-    require(session.programme_id, MANAGE)
-    form = ParticipantForm()
+    session, form = _managed_session(session_id, ParticipantForm)
     if not form.validate_on_submit():
-        for errors in form.errors.values():
-            flash(" ".join(str(e) for e in errors), "error")
-        return redirect(url_for("participants.session", session_id=session.id))
+        return _back_with_errors(session, form)
     participant = service.add_participant(
         session,
         email=form.email.data,
@@ -103,13 +111,9 @@ def add(session_id: int):
 @bp.post("/manage/sessions/<int:session_id>/import")
 @staff_required
 def roster(session_id: int):
-    session = _get(TrainingSession, session_id)
-    require(session.programme_id, MANAGE)
-    form = RosterForm()
+    session, form = _managed_session(session_id, RosterForm)
     if not form.validate_on_submit():
-        for errors in form.errors.values():
-            flash(" ".join(str(e) for e in errors), "error")
-        return redirect(url_for("participants.session", session_id=session.id))
+        return _back_with_errors(session, form)
     upload = form.roster.data
     try:
         added = import_roster(session, upload.filename or "", upload.read())
