@@ -12,10 +12,10 @@ from surveyapp.extensions import db
 from surveyapp.participants import service as participants
 from surveyapp.programmes.models import Programme
 from surveyapp.questionnaires import service as builder
-from surveyapp.questionnaires.models import Questionnaire, Status
+from surveyapp.questionnaires.models import Questionnaire, Status, set_text
 from surveyapp.respond.models import Answer, Response
 from surveyapp.waves import scheduling
-from surveyapp.waves.models import Invitation, Wave
+from surveyapp.waves.models import Invitation, Wave, WaveText
 from surveyapp.waves.service import ensure_invitations, response_key, save_wave
 
 FOLLOW_UP_SLUG = "close-to-follow-up"
@@ -41,6 +41,10 @@ FOLLOW_UP_ITEMS = (
         },
     ),
 )
+MESSAGES = {  # the programme's own words in the e-mails, beside the translated standard text
+    "de": "Deine Antworten helfen uns, Close To für die nächsten Fahrschüler:innen besser zu machen.",
+    "en": "Your answers help us make Close To better for the next learner drivers.",
+}
 # wave name, offset months, offset days, window days, reminders, who opens / answers of those still in
 PLAN = (
     ("post-session", 0, 1, 14, [3, 7], 0.85, 0.80),
@@ -82,7 +86,7 @@ def load_panel_demo(seed: int = 11) -> bool:
                 now=utcnow() - timedelta(days=days_ago),
             )
     for position, (name, months, days, window, reminders, _, _) in enumerate(PLAN):
-        save_wave(
+        wave = save_wave(
             programme.id,
             {
                 "name": name,
@@ -95,6 +99,8 @@ def load_panel_demo(seed: int = 11) -> bool:
                 "max_reminders": 2,
             },
         )
+        for lang, text in MESSAGES.items():
+            set_text(wave, WaveText, "message", lang, text)
     ensure_invitations(programme.id)
     _play_history(programme, rng)
     db.session.commit()

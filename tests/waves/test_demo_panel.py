@@ -20,5 +20,6 @@ def test_demo_panel_has_every_stage_and_is_loaded_once(runner, db):
     )
     assert linked == sum(submitted)
     count = db.session.scalar(select(func.count()).select_from(Invitation))
+    assert waves[1].text("message", "en").startswith("Your answers help us")
     assert runner.invoke(args=["demo"]).exit_code == 0
     assert db.session.scalar(select(func.count()).select_from(Invitation)) == count

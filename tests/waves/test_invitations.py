@@ -8,9 +8,10 @@ from sqlalchemy import func, select
 from surveyapp.db import utcnow
 from surveyapp.participants.models import Participant
 from surveyapp.questionnaires import service as builder
+from surveyapp.questionnaires.models import set_text
 from surveyapp.respond.models import Response
 from surveyapp.waves.dispatch import dispatch_due
-from surveyapp.waves.models import Invitation, SendAttempt
+from surveyapp.waves.models import Invitation, SendAttempt, WaveText
 from surveyapp.waves.scheduling import aware
 from tests import panel_factories as panel
 from tests.conftest import csrf_token, hidden_fields
@@ -38,13 +39,16 @@ def link_of(message) -> str:
 
 def test_invitations_arrive_in_language_with_link_and_piped_session(db, make, client, smtp):
     *_, session, wave, anna, ben = setup_wave(db, make)
+    set_text(wave, WaveText, "message", "en", "See you again in {place}!")
+    db.session.commit()
     report = dispatch_due()
     assert report.sent == 2 and len(smtp.messages) == 2
     german, english = smtp.to("anna@example.org")[0], smtp.to("ben@example.org")[0]
     assert german["Content-Language"] == "de" and english["Content-Language"] == "en"
     held = session.held_on
     assert f"{held.day}. " in german.get_body(("plain",)).get_content()
-    assert "Fahrschule Graz" in english.get_body(("plain",)).get_content()
+    assert "See you again in Fahrschule Graz!" in english.get_body(("plain",)).get_content()
+    assert "See you again" not in german.get_body(("plain",)).get_content()
     assert f"{held.strftime('%B')} {held.day}, {held.year}" in english.get_body(("plain",)).get_content()
     assert "Title en" in english["Subject"] and "Title de" in german["Subject"]
     assert "/unsubscribe" in english["List-Unsubscribe"]
