@@ -61,8 +61,7 @@ def item_columns_frame(specs: list[ColumnSpec], answers: LongAnswers, index: pd.
     grid[s_rows[text_at], s_cols[text_at]] = s_values[text_at]
     numbers = np.full((len(index), len(specs)), np.nan)
     if is_number.any():
-        parsed = pd.to_numeric(pd.Series(s_values[is_number], dtype=object), errors="coerce")
-        numbers[s_rows[is_number], s_cols[is_number]] = parsed.to_numpy(dtype="float64", na_value=np.nan)
+        numbers[s_rows[is_number], s_cols[is_number]] = parse_numbers(s_values[is_number])
 
     columns: dict[str, object] = {}
     for position, spec in enumerate(specs):
@@ -74,6 +73,25 @@ def item_columns_frame(specs: list[ColumnSpec], answers: LongAnswers, index: pd.
         else:
             columns[spec.code] = _typed(spec, pd.Series(grid[:, position], index=index, dtype=object))
     return pd.DataFrame(columns, index=index)
+
+
+def parse_numbers(values: np.ndarray) -> np.ndarray:
+    """The answers' text as float64, NaN where it is no number (as ``pd.to_numeric(errors="coerce")``).
+
+    Plain ASCII digit strings, almost all of them, are parsed by numpy in one pass; the rest (signs,
+    decimals, anything else) go through ``to_numeric``.
+    """
+    try:
+        ascii_text = values.astype("S")
+    except (UnicodeEncodeError, TypeError, ValueError):
+        ascii_text = np.zeros(len(values), dtype="S1")
+    plain = np.strings.isdigit(ascii_text) & (np.strings.str_len(ascii_text) <= 15)
+    numbers = np.full(len(values), np.nan)
+    numbers[plain] = ascii_text[plain].astype(np.int64)
+    if not plain.all():
+        rest = pd.to_numeric(pd.Series(values[~plain], dtype=object), errors="coerce")
+        numbers[~plain] = rest.to_numpy(dtype="float64", na_value=np.nan)
+    return numbers
 
 
 def _numbers(spec: ColumnSpec, values: np.ndarray):

@@ -3,7 +3,7 @@
 import numpy as np
 import pandas as pd
 
-from surveyapp.reports.pivot import ColumnSpec, LongAnswers, item_columns_frame
+from surveyapp.reports.pivot import ColumnSpec, LongAnswers, item_columns_frame, parse_numbers
 
 SPECS = [
     ColumnSpec("agree", "likert", True, True, False, False, ("1", "2", "3", "4", "5"), None),
@@ -61,3 +61,12 @@ def test_labels_instead_of_codes():
     frame = pivot([(10, 0, "a"), (12, 0, "b")], specs=[spec])
     assert frame["pick"].tolist()[0] == "Apple" and frame["pick"].tolist()[2] == "Pear"
     assert frame["pick"].isna().tolist() == [False, True, False]
+
+
+def test_numbers_parse_like_to_numeric():
+    texts = ["4", "007", "-3", "2.5", " 8", "1e3", "x", "", "٣", "12345678901234567890", "inf"]
+    values = np.array(texts, dtype=object)
+    expected = pd.to_numeric(pd.Series(values, dtype=object), errors="coerce").to_numpy(dtype="float64")
+    np.testing.assert_array_equal(parse_numbers(values), expected)
+    plain = np.array(["1", "22", "333"], dtype=object)
+    np.testing.assert_array_equal(parse_numbers(plain), [1.0, 22.0, 333.0])
