@@ -90,7 +90,7 @@ def _timestamps_as_text(frame: pd.DataFrame) -> pd.DataFrame:
         if isinstance(dtype, pd.DatetimeTZDtype) and str(dtype.tz) == "UTC":
             values = frame[column]
             seconds = values.dt.tz_convert(None).to_numpy().astype("datetime64[s]")
-            text = np.strings.add(np.datetime_as_string(seconds, unit="s"), "+0000")
+            text = np.char.add(np.datetime_as_string(seconds, unit="s"), "+0000")
             texts[column] = pd.Series(text, index=frame.index, dtype=object).where(values.notna())
     return frame.assign(**texts) if texts else frame
 

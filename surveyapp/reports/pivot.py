@@ -85,7 +85,7 @@ def parse_numbers(values: np.ndarray) -> np.ndarray:
         ascii_text = values.astype("S")
     except (UnicodeEncodeError, TypeError, ValueError):
         ascii_text = np.zeros(len(values), dtype="S1")
-    plain = np.strings.isdigit(ascii_text) & (np.strings.str_len(ascii_text) <= 15)
+    plain = np.char.isdigit(ascii_text) & (np.char.str_len(ascii_text) <= 15)
     numbers = np.full(len(values), np.nan)
     numbers[plain] = ascii_text[plain].astype(np.int64)
     if not plain.all():
