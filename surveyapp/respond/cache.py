@@ -23,11 +23,11 @@ MAX_ENTRIES = 64  # questionnaires kept per process; the least recently used one
 
 
 class _Entry:
-    __slots__ = ("questionnaire", "forms")
+    __slots__ = ("questionnaire", "derived")
 
     def __init__(self, questionnaire: Questionnaire):
         self.questionnaire = questionnaire
-        self.forms: dict[tuple, type] = {}
+        self.derived: dict[tuple, object] = {}  # page form classes, blank pages (respond.blank)
 
 
 _entries: OrderedDict[tuple[int, str], _Entry] = OrderedDict()
@@ -48,15 +48,19 @@ def questionnaire_by_slug(slug: str) -> tuple[Questionnaire, Status] | None:
     return entry.questionnaire, row.status
 
 
-def form_class(questionnaire: Questionnaire, key: tuple, build: Callable[[], type]) -> type:
-    """`build()` once per cached structure and `key` (page, language, ...); uncached ones build every time."""
+def derived(questionnaire: Questionnaire, key: tuple, build: Callable[[], object]) -> object:
+    """`build()` once per cached structure and `key` (what, page, language, ...); uncached ones every time.
+
+    What is built must depend only on the structure and on `key`.
+    """
     entry = _get((questionnaire.id, questionnaire.structure_stamp))
     if entry is None or entry.questionnaire is not questionnaire:
         return build()
-    cls = entry.forms.get(key)
-    if cls is None:
-        cls = entry.forms[key] = build()
-    return cls
+    try:
+        return entry.derived[key]
+    except KeyError:
+        value = entry.derived[key] = build()
+        return value
 
 
 def clear() -> None:

@@ -10,6 +10,7 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import delete, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from wtforms import HiddenField
 
@@ -56,8 +57,8 @@ def new_response_key() -> str:
 
 def page_form(questionnaire: Questionnaire, page: int, lang: str, formdata=None, data=None) -> FlaskForm:
     """A FlaskForm for one page, its fields made by each item's type (its class cached with the structure)."""
-    form_class = cache.form_class(questionnaire, (page, lang, str(get_locale())),
-                                  lambda: _page_form_class(questionnaire, page, lang))
+    form_class = cache.derived(questionnaire, ("form", page, lang, str(get_locale())),
+                               lambda: _page_form_class(questionnaire, page, lang))
     kwargs = {"data": data or {}}
     if formdata is not None:
         kwargs["formdata"] = formdata
@@ -109,33 +110,48 @@ def save_page(questionnaire: Questionnaire, key: str, page: int, lang: str, answ
     The caller commits.
     """
     now = now or utcnow()
-    response_id = _claim(questionnaire, key, page, lang, final, now, links or {})
-    db.session.execute(delete(Answer).where(Answer.response_id == response_id, Answer.item_id.in_(answers)))
+    state = {"page": page if final else page + 1, "lang": lang, "submitted_at": now if final else None}
+    response_id = _start(questionnaire, key, state, now, links or {})
+    if response_id is None:  # the response exists: this page again, or a later one
+        response_id = _claim(questionnaire, key, state)
+        db.session.execute(
+            delete(Answer).where(Answer.response_id == response_id, Answer.item_id.in_(answers)))
     rows = [{"response_id": response_id, "item_id": item_id, "value": value}
             for item_id, values in answers.items() for value in values]
     if rows:
-        db.session.execute(insert(Answer), rows)
+        db.session.execute(insert(Answer.__table__), rows)  # Core executemany: no ORM bulk machinery needed
     return response_id
 
 
-def _claim(questionnaire, key, page, lang, final, now, links) -> int:
-    next_page = page if final else page + 1
+_INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
+
+
+def _start(questionnaire, key, state, now, links) -> int | None:
+    """Insert the response unless its key exists (then None): one statement for a new respondent."""
+    dialect_insert = _INSERTS.get(db.session.get_bind().dialect.name)
+    if dialect_insert is None:  # no ON CONFLICT here: look first, the unique key still guards the race
+        if db.session.scalar(select(Response.id).where(Response.key == key)) is not None:
+            return None
+        statement = insert(Response)
+    else:
+        statement = dialect_insert(Response).on_conflict_do_nothing(index_elements=[Response.key])
+    row = dict(questionnaire_id=questionnaire.id, key=key, started_at=now, **state, **links)
+    try:
+        return db.session.execute(statement.values(**row).returning(Response.id)).scalar()
+    except IntegrityError:
+        # another unique value (the invitation) is taken already; the caller rolls back and re-reads
+        raise AlreadySubmitted from None
+
+
+def _claim(questionnaire, key, state) -> int:
+    """Take the existing, unsubmitted response with this key (and questionnaire); AlreadySubmitted if none."""
     claimed = db.session.execute(
         update(Response)
-        .where(Response.key == key, Response.questionnaire_id == questionnaire.id, Response.submitted_at.is_(None))
-        .values(page=next_page, lang=lang, submitted_at=now if final else None)
+        .where(Response.key == key, Response.questionnaire_id == questionnaire.id,
+               Response.submitted_at.is_(None))
+        .values(**state)
         .returning(Response.id)
     ).scalar()
-    if claimed is not None:
-        return claimed
-    if find_response(key, questionnaire) is not None:
+    if claimed is None:
         raise AlreadySubmitted
-    try:
-        return db.session.execute(
-            insert(Response).values(questionnaire_id=questionnaire.id, key=key, lang=lang, page=next_page,
-                                    started_at=now, submitted_at=now if final else None, **links)
-            .returning(Response.id)
-        ).scalar_one()
-    except IntegrityError:
-        # A concurrent request with the same key won the insert; the caller rolls back and re-reads.
-        raise AlreadySubmitted from None
+    return claimed

@@ -5,7 +5,7 @@ from jinja2 import pass_context
 from surveyapp.errors import DomainError
 from surveyapp.extensions import db
 from surveyapp.i18n import choose_language, interface_language_for, text_direction
-from surveyapp.respond import service
+from surveyapp.respond import blank, service
 from surveyapp.respond.piping import pipe
 from surveyapp.respond.service import AlreadySubmitted
 from surveyapp.web import http_error
@@ -37,13 +37,16 @@ def show(slug):
     lang = _language(questionnaire)
     response = service.find_response(session.get(_session_key(questionnaire)), questionnaire)
     if response is None or response.submitted_at is not None:
-        key, data, page = service.new_response_key(), {}, 1
-        session[_session_key(questionnaire)] = key
-    else:
-        key, data = response.key, service.stored_form_data(response, questionnaire)
-        page = request.args.get("page", response.page, type=int)
-    page = min(max(page, 1), questionnaire.page_numbers[-1])
-    form = service.page_form(questionnaire, page, lang, formdata=None, data={**data, "rk": key, "page": page})
+        key = session[_session_key(questionnaire)] = service.new_response_key()
+        return blank.page(questionnaire, 1, lang, key,
+                          lambda: _render_form(questionnaire, 1, lang, {"rk": key}))
+    page = min(max(request.args.get("page", response.page, type=int), 1), questionnaire.page_numbers[-1])
+    data = {**service.stored_form_data(response, questionnaire), "rk": response.key}
+    return _render_form(questionnaire, page, lang, data)
+
+
+def _render_form(questionnaire, page, lang, data):
+    form = service.page_form(questionnaire, page, lang, formdata=None, data={**data, "page": page})
     return render_page(questionnaire, form, page, lang)
 
 
