@@ -13,7 +13,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from threading import Lock
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import selectinload
 
 from surveyapp.extensions import db
@@ -32,14 +32,14 @@ class _Entry:
 
 _entries: OrderedDict[tuple[int, str], _Entry] = OrderedDict()
 _lock = Lock()
+# built once: constructing the statement cost more than running it (a Core execute, no ORM entities)
+_BY_SLUG = select(Questionnaire.id, Questionnaire.structure_stamp, Questionnaire.status).where(
+    Questionnaire.slug == bindparam("slug"))
 
 
 def questionnaire_by_slug(slug: str) -> tuple[Questionnaire, Status] | None:
     """The structure of the questionnaire at `slug` and its status (read now, not cached); None if absent."""
-    row = db.session.execute(
-        select(Questionnaire.id, Questionnaire.structure_stamp, Questionnaire.status)
-        .where(Questionnaire.slug == slug)
-    ).first()
+    row = db.session.connection().execute(_BY_SLUG, {"slug": slug}).first()
     if row is None:
         return None
     entry = _get((row.id, row.structure_stamp))

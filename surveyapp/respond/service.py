@@ -5,14 +5,18 @@ and the claim `submitted_at IS NULL` makes a double tap or a replayed form store
 """
 import secrets
 from datetime import datetime
+from functools import lru_cache
 
+from babel.support import Translations
+from flask import current_app
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from wtforms import HiddenField
+from wtforms.i18n import messages_path
 
 from surveyapp.db import utcnow
 from surveyapp.errors import Gone, NotFound
@@ -67,12 +71,24 @@ def page_form(questionnaire: Questionnaire, page: int, lang: str, formdata=None,
 
 def _page_form_class(questionnaire: Questionnaire, page: int, lang: str) -> type[FlaskForm]:
     class PageForm(FlaskForm):
+        class Meta:
+            def get_translations(self, form):
+                if not current_app.config.get("WTF_I18N_ENABLED", True):
+                    return None
+                return _wtforms_translations(str(get_locale()))
+
         rk = HiddenField()
         page = HiddenField()
 
     for item in questionnaire.items_on(page):
         setattr(PageForm, field_name(item), item.kind.field(item, lang))
     return PageForm
+
+
+@lru_cache(maxsize=16)
+def _wtforms_translations(locale: str) -> Translations:
+    """WTForms' own messages in `locale`, read once per process (Flask-WTF reads the catalogue per request)."""
+    return Translations.load(messages_path(), [locale], domain="wtforms")
 
 
 def page_items(form: FlaskForm, questionnaire: Questionnaire, page: int) -> list[tuple[Item, object]]:
@@ -119,25 +135,28 @@ def save_page(questionnaire: Questionnaire, key: str, page: int, lang: str, answ
     rows = [{"response_id": response_id, "item_id": item_id, "value": value}
             for item_id, values in answers.items() for value in values]
     if rows:
-        db.session.execute(insert(Answer.__table__), rows)  # Core executemany: no ORM bulk machinery needed
+        db.session.connection().execute(_ANSWERS, rows)  # Core executemany: no ORM bulk machinery needed
     return response_id
 
 
-_INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
+# INSERT ... ON CONFLICT (key) DO NOTHING RETURNING id, built once per dialect (building cost more than running)
+_START = {name: dialect.insert(Response.__table__).on_conflict_do_nothing(index_elements=["key"])
+          .returning(Response.id) for name, dialect in (("postgresql", postgresql), ("sqlite", sqlite))}
+_ANSWERS = insert(Answer.__table__)
+_KEY_TAKEN = select(Response.id).where(Response.key == bindparam("key"))
 
 
 def _start(questionnaire, key, state, now, links) -> int | None:
     """Insert the response unless its key exists (then None): one statement for a new respondent."""
-    dialect_insert = _INSERTS.get(db.session.get_bind().dialect.name)
-    if dialect_insert is None:  # no ON CONFLICT here: look first, the unique key still guards the race
-        if db.session.scalar(select(Response.id).where(Response.key == key)) is not None:
+    connection = db.session.connection()
+    statement = _START.get(connection.dialect.name)
+    if statement is None:  # no ON CONFLICT here: look first, the unique key still guards the race
+        if connection.execute(_KEY_TAKEN, {"key": key}).first() is not None:
             return None
-        statement = insert(Response)
-    else:
-        statement = dialect_insert(Response).on_conflict_do_nothing(index_elements=[Response.key])
+        statement = insert(Response.__table__).returning(Response.id)
     row = dict(questionnaire_id=questionnaire.id, key=key, started_at=now, **state, **links)
     try:
-        return db.session.execute(statement.values(**row).returning(Response.id)).scalar()
+        return connection.execute(statement, row).scalar()
     except IntegrityError:
         # another unique value (the invitation) is taken already; the caller rolls back and re-reads
         raise AlreadySubmitted from None
