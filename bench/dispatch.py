@@ -3,10 +3,12 @@
     DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/bench_dispatch \\
         /usr/bin/time -v .venv/bin/python bench/dispatch.py --count 100000 [--workers 4]
 
-Creates the database's schema if needed (DROPs its waves data first), loads N participants with one due
-invitation each, starts an aiosmtpd sink in its own process, runs `flask waves dispatch` (--workers processes)
-and prints the rate. Peak memory: the "Maximum resident set size" line of /usr/bin/time -v covers this
-script; each dispatcher's own peak is printed too (memory stays flat: batches are streamed).
+Refuses to run without an explicit DATABASE_URL: it DELETEs every participant, wave and invitation of that
+database (once it wiped the development database instance/surveyapp.sqlite). Creates the schema if needed,
+loads N participants with one due invitation each, starts an aiosmtpd sink in its own process, runs
+`flask waves dispatch` (--workers processes) and prints the rate. Peak memory: the "Maximum resident set
+size" line of /usr/bin/time -v covers this script; each dispatcher's own peak is printed too (memory stays
+flat: batches are streamed).
 """
 
 import argparse
@@ -48,6 +50,19 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+def scratch_database_url() -> str:
+    """The database named by DATABASE_URL; never the default (the instance database of development)."""
+    url = os.environ.get("DATABASE_URL", "").strip()
+    if not url:
+        sys.exit(
+            "bench/dispatch.py: set DATABASE_URL to a scratch database (its participants, waves and "
+            "invitations are deleted), e.g. DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/bench_dispatch"
+        )
+    if "instance/surveyapp.sqlite" in url.replace("\\", "/"):
+        sys.exit("bench/dispatch.py: refusing to wipe the development database instance/surveyapp.sqlite")
+    return url
+
+
 def load(count: int) -> None:
     from flask_migrate import upgrade
     from sqlalchemy import text
@@ -74,11 +89,12 @@ def load(count: int) -> None:
             db.session.execute(text(f"DELETE FROM {table}"))  # noqa: S608 - fixed table names
         db.session.commit()
         make = Factories(db)
-        programme = make.programme(code=f"bench{int(time.time())}")
-        questionnaire = make.questionnaire(programme, items=[("ok", "yesno", False, 1, {}, [])])
+        run = f"bench{time.time_ns()}"  # rerunnable on the same database: questionnaires are kept
+        programme = make.programme(code=run)
+        questionnaire = make.questionnaire(programme, slug=run, items=[("ok", "yesno", False, 1, {}, [])])
         session = panel.session(db, programme, date.today() - timedelta(days=1))
-        for _ in range(0, count, 10000):
-            panel.many_participants(db, session, min(10000, count))
+        for start in range(0, count, 10000):
+            panel.many_participants(db, session, min(10000, count - start))
         panel.wave(db, programme, questionnaire, reminder_days=(), max_reminders=0)
         ensure_invitations(programme.id)
         db.session.commit()
@@ -90,6 +106,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--batch", type=int, default=200)
     args = parser.parse_args()
+    scratch_database_url()
     started = time.monotonic()
     load(args.count)
     print(f"loaded {args.count} due invitations in {time.monotonic() - started:.1f} s")

@@ -1,12 +1,14 @@
 """Send what is due, exactly once, with several dispatchers at the same time.
 
-1. Claim (one short transaction): `SELECT … FOR UPDATE SKIP LOCKED` picks due invitations no other dispatcher
-   holds, stamps a lease (`claimed_until`), bumps `attempts`, writes a `send_attempts` row. Committed before
-   any mail leaves, so a crash after the claim leaves a trace.
-2. Send each message, then record it (one transaction per message): `sends + 1`, next reminder, lease cleared.
-   The update only matches if our claim is still the current one.
-3. A dispatcher killed between 1 and 2 leaves its lease to expire; the next claim sends again as attempt 2,
-   recorded as a retry. SMTP failures are rescheduled with backoff; 5xx answers count as bounces.
+1. Claim a batch (one short transaction): one `UPDATE … WHERE id IN (SELECT … FOR UPDATE SKIP LOCKED LIMIT n)`
+   picks due invitations no other dispatcher holds, stamps a lease (`claimed_until`) and bumps `attempts`;
+   one multi-row insert writes a `send_attempts` row per claim. Committed before any mail leaves, so a crash
+   after the claim leaves a trace.
+2. Send the batch over one SMTP connection (letters rendered once per kind, see letters.py), then record it in
+   one transaction: per invitation `sends + 1`, next reminder, lease cleared, each update matching only if our
+   claim is still the current one; failures are rescheduled with backoff, 5xx answers count as bounces.
+3. A dispatcher killed between 1 and 2 leaves its leases to expire; the next claim sends those again as
+   attempt 2, recorded as a retry (at most one batch: choose --batch accordingly).
 
 SQLite has no row locks: run one dispatcher at a time there.
 """
@@ -16,27 +18,22 @@ import os
 import socket
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from email.message import EmailMessage
-from urllib.parse import urlsplit
 
-from flask import current_app, render_template
-from flask_babel import force_locale, format_date
-from flask_babel import gettext as _
-from sqlalchemy import insert, or_, select, update
-from sqlalchemy.orm import selectinload
+from flask import current_app
+from sqlalchemy import bindparam, func, insert, or_, select, update
 
 from surveyapp.db import utcnow
 from surveyapp.extensions import db
-from surveyapp.i18n import interface_language_for
 from surveyapp.participants.models import Contact, Participant, TrainingSession
-from surveyapp.questionnaires.models import Questionnaire
-from surveyapp.respond.piping import pipe
-from surveyapp.waves import scheduling, tokens
+from surveyapp.waves import scheduling
+from surveyapp.waves.letters import Letter, LetterWriter, WaveFacts
 from surveyapp.waves.mail import Mailer, is_permanent
 from surveyapp.waves.models import Invitation, SendAttempt, Wave
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
+INVITATIONS = Invitation.__table__
+ATTEMPTS = SendAttempt.__table__
 
 
 @dataclass
@@ -78,6 +75,7 @@ def dispatch_due(
     """Claim and send batches until nothing is due; the caller owns nothing (this commits per step)."""
     report, worker, done = Report(), worker_name(), 0
     mailer = mailer or Mailer(current_app.config)
+    round_ = Round(LetterWriter(), {})
     expire_closed(now or utcnow())
     with mailer:
         while max_batches is None or done < max_batches:
@@ -85,9 +83,17 @@ def dispatch_due(
             claims = claim(batch, moment, lease, worker)
             if not claims:
                 break
-            report.add(deliver(claims, moment, mailer, moment + timedelta(seconds=lease)))
+            report.add(deliver(claims, moment, mailer, moment + timedelta(seconds=lease), round_))
             done += 1
     return report
+
+
+@dataclass
+class Round:
+    """What one dispatcher round keeps between batches: rendered kinds of letter and the waves' facts."""
+
+    writer: LetterWriter
+    waves: dict[int, WaveFacts]
 
 
 def expire_closed(now: datetime) -> None:
@@ -104,7 +110,8 @@ def expire_closed(now: datetime) -> None:
 
 
 def claim(batch: int, now: datetime, lease: int, worker: str) -> list[Claim]:
-    ids = db.session.scalars(
+    """Take up to `batch` due invitations no one else holds, and log an attempt for each; commits."""
+    due = (
         select(Invitation.id)
         .join(Participant, Participant.id == Invitation.participant_id)
         .where(
@@ -118,193 +125,167 @@ def claim(batch: int, now: datetime, lease: int, worker: str) -> list[Claim]:
         .order_by(Invitation.next_send_at, Invitation.id)
         .limit(batch)
         .with_for_update(of=Invitation, skip_locked=True)
+        .correlate(None)  # the subquery reads invitations itself, not the row being updated
+    )
+    rows = db.session.execute(
+        update(INVITATIONS)
+        .where(INVITATIONS.c.id.in_(due))
+        .values(claimed_until=now + timedelta(seconds=lease), attempts=INVITATIONS.c.attempts + 1)
+        .returning(INVITATIONS.c.id, INVITATIONS.c.sends, INVITATIONS.c.attempts)
     ).all()
-    if not ids:
+    if not rows:
         db.session.commit()
         return []
-    rows = db.session.execute(
-        update(Invitation)
-        .where(Invitation.id.in_(ids))
-        .values(claimed_until=now + timedelta(seconds=lease), attempts=Invitation.attempts + 1)
-        .returning(Invitation.id, Invitation.sends, Invitation.attempts)
-    ).all()
+    rows.sort()
     attempt_rows = [
         {"invitation_id": i, "sequence": s, "attempt": a, "worker": worker, "claimed_at": now}
         for i, s, a in rows
     ]
     attempt_ids = db.session.scalars(
-        insert(SendAttempt).returning(SendAttempt.id, sort_by_parameter_order=True), attempt_rows
+        insert(ATTEMPTS).returning(ATTEMPTS.c.id, sort_by_parameter_order=True), attempt_rows
     ).all()
     db.session.commit()
     return [Claim(i, s, a, attempt_id) for (i, s, a), attempt_id in zip(rows, attempt_ids, strict=True)]
 
 
-@dataclass(frozen=True)
-class Letter:
-    """What one message needs, read once per batch: commits in between expire ORM objects."""
-
-    invitation_id: int
-    token_salt: str
-    due_at: datetime
-    closes_at: datetime
-    first_sent_at: datetime | None
-    email: str
-    lang: str
-    held_on: object
-    place: str
-    wave: "WaveFacts"
-
-
-@dataclass(frozen=True)
-class WaveFacts:
-    reminder_days: tuple
-    max_reminders: int
-    titles: dict
-    notes: dict
-
-
-def deliver(claims: list[Claim], now: datetime, mailer: Mailer, lease_end: datetime) -> Report:
-    report = Report()
-    letters = _load([claim.invitation_id for claim in claims])
+def deliver(claims: list[Claim], now: datetime, mailer: Mailer, lease_end: datetime, round_: Round) -> Report:
+    """Send a claimed batch, then record every outcome in one transaction."""
+    report, sent, failed = Report(), [], []
+    letters = _load([claim.invitation_id for claim in claims], round_)
     margin = (lease_end - now) / 5
     for claim in claims:
         if utcnow() > lease_end - margin:
             break  # our lease ran out: another dispatcher may hold these now; leave them to it
         letter = letters[claim.invitation_id]
+        wave = round_.waves[letter.wave_id]
         try:
-            mailer.send(build_message(letter, claim.sequence))
+            mailer.send(
+                round_.writer.sender, letter.email, round_.writer.compose(letter, wave, claim.sequence, now)
+            )
         except Exception as error:  # noqa: BLE001 - every failure is recorded and retried or bounced
-            _failed(claim, error, now, report)
+            failed.append((claim, error))
         else:
-            _sent(claim, letter, now)
+            sent.append((claim, letter, wave, utcnow()))
             report.sent += 1
             report.retried += claim.attempt > 1
-        db.session.commit()
+    _record_sent(sent, now)
+    _record_failed(failed, now, report)
+    db.session.commit()
     return report
 
 
-def _load(ids: list[int]) -> dict[int, Letter]:
+def _load(ids: list[int], round_: Round) -> dict[int, Letter]:
     rows = db.session.execute(
-        select(Invitation, Contact.email, Contact.lang, TrainingSession.held_on, TrainingSession.place)
+        select(
+            Invitation.id,
+            Invitation.wave_id,
+            Invitation.token_salt,
+            Invitation.due_at,
+            Invitation.closes_at,
+            Contact.email,
+            Contact.lang,
+            TrainingSession.held_on,
+            TrainingSession.place,
+        )
         .join(Participant, Participant.id == Invitation.participant_id)
         .join(Contact, Contact.participant_id == Participant.id)
         .join(TrainingSession, TrainingSession.id == Participant.session_id)
         .where(Invitation.id.in_(ids))
-        .options(
-            selectinload(Invitation.wave).selectinload(Wave.texts),
-            selectinload(Invitation.wave).selectinload(Wave.questionnaire).selectinload(Questionnaire.texts),
-        )
     ).all()
-    waves: dict[int, WaveFacts] = {}
-    letters = {}
-    for invitation, email, lang, held_on, place in rows:
-        wave = invitation.wave
-        if wave.id not in waves:
-            langs = set(wave.questionnaire.languages) | {row.lang for row in rows}
-            waves[wave.id] = WaveFacts(
-                tuple(wave.reminder_days),
-                wave.max_reminders,
-                {code: wave.questionnaire.text("title", code) for code in langs},
-                {code: wave.text("message", code) for code in langs},
-            )
-        letters[invitation.id] = Letter(
-            invitation.id,
-            invitation.token_salt,
-            invitation.due_at,
-            invitation.closes_at,
-            invitation.first_sent_at,
-            email,
-            lang,
-            held_on,
-            place,
-            waves[wave.id],
-        )
+    letters = {row.id: Letter(*row) for row in rows}
+    langs: dict[int, set] = {}
+    for letter in letters.values():
+        langs.setdefault(letter.wave_id, set()).add(letter.lang)
+    for wave_id, wanted in langs.items():
+        known = round_.waves.get(wave_id)
+        if known is None or not wanted <= known.titles.keys():
+            round_.waves[wave_id] = _wave_facts(wave_id, wanted | set(known.titles if known else ()))
     return letters
 
 
-def _ours(claim: Claim):
-    return update(Invitation).where(
-        Invitation.id == claim.invitation_id,
-        Invitation.attempts == claim.attempt,
-        Invitation.sends == claim.sequence,
+def _wave_facts(wave_id: int, langs: set) -> WaveFacts:
+    wave = db.session.get(Wave, wave_id)
+    langs = langs | set(wave.questionnaire.languages)
+    return WaveFacts(
+        tuple(wave.reminder_days),
+        wave.max_reminders,
+        {code: wave.questionnaire.text("title", code) for code in langs},
+        {code: wave.text("message", code) for code in langs},
     )
 
 
-def _sent(claim: Claim, letter: Letter, now: datetime) -> None:
-    sends = claim.sequence + 1
-    following = scheduling.next_send_after(
-        letter.due_at, letter.closes_at, list(letter.wave.reminder_days), letter.wave.max_reminders, sends
+def _ours(**values):
+    """An update of one invitation per parameter set that only matches while our claim is the current one."""
+    return (
+        update(INVITATIONS)
+        .where(
+            INVITATIONS.c.id == bindparam("claimed_id"),
+            INVITATIONS.c.attempts == bindparam("claimed_attempt"),
+            INVITATIONS.c.sends == bindparam("claimed_sends"),
+        )
+        .values(**values)
     )
+
+
+def _claimed(claim: Claim) -> dict:
+    return {
+        "claimed_id": claim.invitation_id,
+        "claimed_attempt": claim.attempt,
+        "claimed_sends": claim.sequence,
+    }
+
+
+def _record_sent(sent: list, now: datetime) -> None:
+    if not sent:
+        return
     db.session.execute(
-        _ours(claim).values(
-            sends=sends,
+        _ours(
+            sends=INVITATIONS.c.sends + 1,
             attempts=0,
             claimed_until=None,
-            next_send_at=following,
+            next_send_at=bindparam("following"),
             last_sent_at=now,
             last_error=None,
-            first_sent_at=letter.first_sent_at or now,
+            first_sent_at=func.coalesce(INVITATIONS.c.first_sent_at, now),
+        ),
+        [
+            _claimed(claim)
+            | {
+                "following": scheduling.next_send_after(
+                    letter.due_at,
+                    letter.closes_at,
+                    list(wave.reminder_days),
+                    wave.max_reminders,
+                    claim.sequence + 1,
+                )
+            }
+            for claim, letter, wave, _ in sent
+        ],
+    )
+    db.session.execute(
+        update(ATTEMPTS).where(ATTEMPTS.c.id == bindparam("attempt_id")).values(sent_at=bindparam("at")),
+        [{"attempt_id": claim.attempt_id, "at": at} for claim, _, _, at in sent],
+    )
+
+
+def _record_failed(failed: list, now: datetime, report: Report) -> None:
+    for claim, error in failed:
+        message = f"{type(error).__name__}: {getattr(error, 'smtp_code', '')}"[:300]
+        permanent = is_permanent(error) or claim.attempt >= MAX_ATTEMPTS
+        values = {"claimed_until": None, "last_error": message}
+        if permanent:
+            values |= {"bounced_at": now, "next_send_at": None}
+            report.bounced += 1
+        else:
+            values["next_send_at"] = scheduling.retry_at(now, claim.attempt)
+            report.failed += 1
+        db.session.execute(_ours(**values), [_claimed(claim)])
+        db.session.execute(update(ATTEMPTS).where(ATTEMPTS.c.id == claim.attempt_id).values(error=message))
+        # the invitation id only: addresses never go to logs
+        log.warning(
+            "invitation %s: send failed (%s), %s",
+            claim.invitation_id,
+            message,
+            "bounced" if permanent else "will retry",
         )
-    )
-    db.session.execute(update(SendAttempt).where(SendAttempt.id == claim.attempt_id).values(sent_at=utcnow()))
-
-
-def _failed(claim: Claim, error: Exception, now: datetime, report: Report) -> None:
-    message = f"{type(error).__name__}: {getattr(error, 'smtp_code', '')}"[:300]
-    permanent = is_permanent(error) or claim.attempt >= MAX_ATTEMPTS
-    values = {"claimed_until": None, "last_error": message}
-    if permanent:
-        values |= {"bounced_at": now, "next_send_at": None}
-        report.bounced += 1
-    else:
-        values["next_send_at"] = scheduling.retry_at(now, claim.attempt)
-        report.failed += 1
-    db.session.execute(_ours(claim).values(**values))
-    db.session.execute(update(SendAttempt).where(SendAttempt.id == claim.attempt_id).values(error=message))
-    # the invitation id only: addresses never go to logs
-    log.warning(
-        "invitation %s: send failed (%s), %s",
-        claim.invitation_id,
-        message,
-        "bounced" if permanent else "will retry",
-    )
-    report.errors.append(f"invitation {claim.invitation_id}: {message}")
-
-
-def build_message(letter: Letter, sequence: int) -> EmailMessage:
-    """The invitation (sequence 0) or a reminder in the participant's language, session facts piped in."""
-    config = current_app.config
-    base = config["PUBLIC_BASE_URL"].rstrip("/")
-    token = tokens.make_token(config["SECRET_KEY"], letter.token_salt)
-    lang = letter.lang
-    with force_locale(interface_language_for(lang)):
-        values = {"place": letter.place, "date": format_date(letter.held_on, "long")}
-        title = pipe(letter.wave.titles.get(lang, ""), values)
-        context = {
-            "title": title,
-            "note": pipe(letter.wave.notes.get(lang, ""), values),
-            "reminder": sequence > 0,
-            "link": f"{base}/i/{token}",
-            "unsubscribe": f"{base}/i/{token}/unsubscribe",
-            "closes": format_date(letter.closes_at, "long"),
-            **values,
-        }
-        subject = (
-            _("Reminder: %(title)s", title=title)
-            if sequence
-            else _("Your follow-up questionnaire: %(title)s", title=title)
-        )
-        text = render_template("waves/email/invitation.txt", **context)
-        html = render_template("waves/email/invitation.html", lang=lang, **context)
-    message = EmailMessage()
-    message["Subject"] = subject
-    message["From"] = config["MAIL_SENDER"]
-    message["To"] = letter.email
-    message["Message-ID"] = (
-        f"<invitation-{letter.invitation_id}-{sequence}@{urlsplit(base).hostname or 'localhost'}>"
-    )
-    message["List-Unsubscribe"] = f"<{context['unsubscribe']}>"
-    message.set_content(text)
-    message.add_alternative(html, subtype="html")
-    message["Content-Language"] = lang  # after set_content, which drops Content-* headers
-    return message
+        report.errors.append(f"invitation {claim.invitation_id}: {message}")

@@ -1,11 +1,12 @@
 """Outgoing mail: SMTP (host, port, STARTTLS, login from config/environment) or printed to the console.
 
-One connection per batch; `send` raises smtplib errors so the dispatcher can retry or record a bounce.
+One connection per dispatcher round; `send` raises smtplib errors so the dispatcher can retry or record a
+bounce.
 """
 
 import smtplib
 import sys
-from email.message import EmailMessage
+from email import message_from_bytes, policy
 
 PERMANENT = (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused, smtplib.SMTPDataError)
 
@@ -34,12 +35,13 @@ class Mailer:
             self.connection = connection
         return self.connection
 
-    def send(self, message: EmailMessage) -> None:
+    def send(self, sender: str, recipient: str, message: bytes) -> None:
+        """Send one ready-made RFC 5322 message (CRLF line ends) to one recipient."""
         if self.mode == "console":
-            self.stream.write(message.as_string() + "\n" + "-" * 72 + "\n")
+            self.stream.write(readable(message) + "\n" + "-" * 72 + "\n")
             return
         try:
-            self._connect().send_message(message)
+            self._connect().sendmail(sender, [recipient], message)
         except (smtplib.SMTPServerDisconnected, OSError):
             self.close()  # reconnect for the next message; this one is retried later
             raise
@@ -59,3 +61,10 @@ def is_permanent(error: Exception) -> bool:
     if isinstance(error, smtplib.SMTPRecipientsRefused):
         return all(500 <= c < 600 for c, _ in error.recipients.values())
     return isinstance(error, PERMANENT) and code is not None and 500 <= code < 600
+
+
+def readable(message: bytes) -> str:
+    """The headers and the plain-text part, decoded: what the console mode shows for the demo."""
+    parsed = message_from_bytes(message, policy=policy.default)
+    headers = "".join(f"{name}: {value}\n" for name, value in parsed.items() if name != "Content-Type")
+    return headers + "\n" + parsed.get_body(("plain",)).get_content()

@@ -1,0 +1,160 @@
+"""Invitation and reminder e-mails as ready-to-send bytes, rendered once per kind of letter.
+
+Everything in a letter but the personal token is shared by the participants of one session, wave, language and
+step (invitation or reminder): it is rendered once (templates, gettext, dates, piping) with a random stand-in
+for the token, and each recipient's message is that text with the token put in, wrapped in a small MIME
+envelope (7bit when plain ASCII, quoted-printable otherwise, as the e-mail package would choose).
+"""
+
+import binascii
+import secrets
+from dataclasses import dataclass
+from datetime import date, datetime
+from email import policy
+from email.utils import formatdate
+from urllib.parse import urlsplit
+
+from flask import current_app, render_template
+from flask_babel import force_locale, format_date
+from flask_babel import gettext as _
+
+from surveyapp.i18n import interface_language_for
+from surveyapp.respond.piping import pipe
+from surveyapp.waves import tokens
+
+CACHE_SIZE = 512  # kinds of letter kept per dispatcher round (session x wave x language x step)
+
+
+@dataclass(frozen=True)
+class WaveFacts:
+    reminder_days: tuple
+    max_reminders: int
+    titles: dict
+    notes: dict
+
+
+@dataclass(frozen=True)
+class Letter:
+    """What one message needs, read once per batch as plain values (no ORM objects)."""
+
+    invitation_id: int
+    wave_id: int
+    token_salt: str
+    due_at: datetime
+    closes_at: datetime
+    email: str
+    lang: str
+    held_on: date
+    place: str
+
+
+@dataclass(frozen=True)
+class Kind:
+    """One rendered kind of letter: header lines and bodies with `stand_in` where the token goes."""
+
+    headers: str
+    text: str
+    html: str
+
+
+class LetterWriter:
+    """Turns letters into RFC 5322 messages (bytes); one per dispatcher round, inside the app context."""
+
+    def __init__(self):
+        config = current_app.config
+        self.secret = config["SECRET_KEY"]
+        self.base = config["PUBLIC_BASE_URL"].rstrip("/")
+        self.host = urlsplit(self.base).hostname or "localhost"
+        self.sender = config["MAIL_SENDER"]
+        self.sender_line = _header("From", self.sender)
+        self.stand_in = "tok" + secrets.token_hex(12)  # never in a text; tokens need no HTML escaping
+        self.boundary = "=_" + secrets.token_hex(12)  # '=' never starts a line of 7bit/QP text
+        self.kinds: dict[tuple, Kind] = {}
+
+    def compose(self, letter: Letter, wave: WaveFacts, sequence: int, now: datetime) -> bytes:
+        kind = self._kind(letter, wave, sequence)
+        token = tokens.make_token(self.secret, letter.token_salt)
+        lines = [
+            kind.headers,
+            _address_line("To", letter.email),
+            f"Date: {formatdate(now.timestamp(), usegmt=True)}\r\n",
+            f"Message-ID: <invitation-{letter.invitation_id}-{sequence}@{self.host}>\r\n",
+            f"List-Unsubscribe: <{self.base}/i/{token}/unsubscribe>\r\n",
+            f'Content-Type: multipart/alternative; boundary="{self.boundary}"\r\n\r\n',
+            _part(self.boundary, "plain", kind.text.replace(self.stand_in, token)),
+            _part(self.boundary, "html", kind.html.replace(self.stand_in, token)),
+            f"--{self.boundary}--\r\n",
+        ]
+        return "".join(lines).encode("ascii")
+
+    def _kind(self, letter: Letter, wave: WaveFacts, sequence: int) -> Kind:
+        key = (letter.wave_id, letter.lang, sequence > 0, letter.held_on, letter.place, letter.closes_at)
+        kind = self.kinds.get(key)
+        if kind is None:
+            if len(self.kinds) >= CACHE_SIZE:
+                self.kinds.clear()
+            kind = self.kinds[key] = self._render(letter, wave, sequence)
+        return kind
+
+    def _render(self, letter: Letter, wave: WaveFacts, sequence: int) -> Kind:
+        """The invitation (sequence 0) or a reminder in the participant's language, session facts piped in."""
+        lang = letter.lang
+        with force_locale(interface_language_for(lang)):
+            values = {"place": letter.place, "date": format_date(letter.held_on, "long")}
+            title = pipe(wave.titles.get(lang, ""), values)
+            context = {
+                "title": title,
+                "note": pipe(wave.notes.get(lang, ""), values),
+                "reminder": sequence > 0,
+                "link": f"{self.base}/i/{self.stand_in}",
+                "unsubscribe": f"{self.base}/i/{self.stand_in}/unsubscribe",
+                "closes": format_date(letter.closes_at, "long"),
+                **values,
+            }
+            subject = (
+                _("Reminder: %(title)s", title=title)
+                if sequence
+                else _("Your follow-up questionnaire: %(title)s", title=title)
+            )
+            text = render_template("waves/email/invitation.txt", **context)
+            html = render_template("waves/email/invitation.html", lang=lang, **context)
+        headers = (
+            self.sender_line
+            + _header("Subject", subject)
+            + _header("Content-Language", lang)
+            + "MIME-Version: 1.0\r\n"
+        )
+        return Kind(headers, text, html)
+
+
+def _address_line(name: str, address: str) -> str:
+    if address.isascii() and address.isprintable() and " " not in address and len(address) < 900:
+        return f"{name}: {address}\r\n"
+    return _header(name, address)
+
+
+def _header(name: str, value: str) -> str:
+    """A header line as the e-mail package writes it for SMTP: folded, non-ASCII as RFC 2047 words."""
+    return policy.SMTP.fold(*policy.SMTP.header_store_parse(name, value))
+
+
+def _part(boundary: str, subtype: str, body: str) -> str:
+    """One text part, CRLF line ends: 7bit when it can be, else quoted-printable (readable, links intact)."""
+    body = body.replace("\r\n", "\n")
+    if not body.endswith("\n"):
+        body += "\n"
+    if body.isascii() and max(map(len, body.split("\n"))) <= 78 and not _needs_quoting(body):
+        encoding, data = "7bit", body
+    else:
+        encoding = "quoted-printable"
+        data = binascii.b2a_qp(body.encode("utf-8"), istext=True).decode("ascii")
+    return (
+        f"--{boundary}\r\n"
+        f'Content-Type: text/{subtype}; charset="utf-8"\r\n'
+        f"Content-Transfer-Encoding: {encoding}\r\n\r\n" + data.replace("\n", "\r\n")
+    )
+
+
+def _needs_quoting(body: str) -> bool:
+    """Trailing white space would be lost in transit, so such a body goes quoted-printable."""
+    return " \n" in body or "\t\n" in body or "\r" in body
