@@ -122,7 +122,7 @@ def claim(batch: int, now: datetime, lease: int, worker: str) -> list[Claim]:
             Participant.unsubscribed_at.is_(None),
             or_(Invitation.claimed_until.is_(None), Invitation.claimed_until < now),
         )
-        .order_by(Invitation.next_send_at, Invitation.id)
+        .order_by(Invitation.next_send_at)  # not `, id`: a session's letters share one time; the index serves
         .limit(batch)
         .with_for_update(of=Invitation, skip_locked=True)
         .correlate(None)  # the subquery reads invitations itself, not the row being updated
