@@ -12,7 +12,7 @@ from flask import current_app
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from sqlalchemy import bindparam, delete, insert, select, update
+from sqlalchemy import bindparam, delete, insert, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from wtforms import HiddenField
@@ -87,7 +87,7 @@ def _page_form_class(questionnaire: Questionnaire, page: int, lang: str) -> type
 
 @lru_cache(maxsize=16)
 def _wtforms_translations(locale: str) -> Translations:
-    """WTForms' own messages in `locale`, read once per process (Flask-WTF reads the catalogue per request)."""
+    """WTForms' own messages in `locale`, read once per process (Flask-WTF reads them per request)."""
     return Translations.load(messages_path(), [locale], domain="wtforms")
 
 
@@ -132,17 +132,30 @@ def save_page(questionnaire: Questionnaire, key: str, page: int, lang: str, answ
         response_id = _claim(questionnaire, key, state)
         db.session.execute(
             delete(Answer).where(Answer.response_id == response_id, Answer.item_id.in_(answers)))
-    rows = [{"response_id": response_id, "item_id": item_id, "value": value}
-            for item_id, values in answers.items() for value in values]
-    if rows:
-        db.session.connection().execute(_ANSWERS, rows)  # Core executemany: no ORM bulk machinery needed
+    pairs = [(item_id, value) for item_id, values in answers.items() for value in values]
+    if pairs:
+        _insert_answers(db.session.connection(), response_id, pairs)
     return response_id
 
 
-# INSERT ... ON CONFLICT (key) DO NOTHING RETURNING id, built once per dialect (building cost more than running)
+def _insert_answers(connection, response_id: int, pairs: list[tuple[int, str]]) -> None:
+    if connection.dialect.name == "postgresql":  # one statement with two arrays, not one per answer
+        items, values = zip(*pairs)
+        connection.execute(_ANSWERS_UNNEST, {"response_id": response_id, "item_ids": list(items),
+                                             "values": list(values)})
+        return
+    connection.execute(_ANSWERS, [{"response_id": response_id, "item_id": item_id, "value": value}
+                                  for item_id, value in pairs])  # Core executemany (cheap in sqlite3)
+
+
+# INSERT ... ON CONFLICT (key) DO NOTHING RETURNING id, built once per dialect (cheaper than per call)
 _START = {name: dialect.insert(Response.__table__).on_conflict_do_nothing(index_elements=["key"])
           .returning(Response.id) for name, dialect in (("postgresql", postgresql), ("sqlite", sqlite))}
 _ANSWERS = insert(Answer.__table__)
+_ANSWERS_UNNEST = text(  # rows in the order given (ids ascending), as the executemany would
+    "INSERT INTO answers (response_id, item_id, value) SELECT :response_id, item_id, value "
+    "FROM unnest(CAST(:item_ids AS integer[]), CAST(:values AS text[])) "
+    "WITH ORDINALITY AS a(item_id, value, n) ORDER BY n")
 _KEY_TAKEN = select(Response.id).where(Response.key == bindparam("key"))
 
 
