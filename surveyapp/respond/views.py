@@ -29,9 +29,15 @@ def _open(slug: str):
 
 def _language(questionnaire) -> str:
     lang = choose_language(questionnaire.languages, questionnaire.default_lang, session.get("resp_lang"))
-    session["resp_lang"] = lang
+    _remember("resp_lang", lang)
     g.ui_lang = interface_language_for(lang)
     return lang
+
+
+def _remember(name: str, value: str) -> None:
+    """Write to the session only on a change: an unchanged session is not signed and sent again."""
+    if session.get(name) != value:
+        session[name] = value
 
 
 def _session_key(questionnaire) -> str:
@@ -80,7 +86,7 @@ def answer(slug):
     except AlreadySubmitted:
         db.session.rollback()
         return _after_conflict(questionnaire, key)
-    session[_session_key(questionnaire)] = key
+    _remember(_session_key(questionnaire), key)
     if final:
         return redirect(url_for("respond.thanks", slug=slug))
     return redirect(url_for("respond.show", slug=slug, page=page + 1))
