@@ -56,7 +56,8 @@ def main() -> None:
     if profiler:
         profiler.stop()
     print(f"{args.n} cycles in {elapsed:.2f} s: {args.n / elapsed:.1f} respondents/s in one process "
-          f"({1000 * elapsed / args.n:.2f} ms per GET + POST; CPU {1000 * cpu / args.n:.2f} ms, client included)")
+          f"({1000 * elapsed / args.n:.2f} ms per GET + POST; CPU {1000 * cpu / args.n:.2f} ms, "
+          "test client included)")
     if profiler:
         if args.html:
             with open(args.html, "w") as out:
