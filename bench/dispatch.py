@@ -124,7 +124,7 @@ def main() -> None:
     command = [
         "/usr/bin/time",
         "-f",
-        "%M",
+        "%M %U %S",
         str(Path(sys.executable).parent / "flask"),
         "--app",
         "surveyapp",
@@ -140,16 +140,19 @@ def main() -> None:
         )
         for _ in range(args.workers)
     ]
-    peaks = []
+    peaks, cpu = [], 0.0
     for worker in workers:
         out, err = worker.communicate()
-        peaks.append(int(err.strip().splitlines()[-1]) // 1024)
+        peak, user, system = err.strip().splitlines()[-1].split()
+        peaks.append(int(peak) // 1024)
+        cpu += float(user) + float(system)
         print(out.strip())
     elapsed = time.monotonic() - started
     sent = counter.value
     print(
         f"dispatched {sent} invitations in {elapsed:.1f} s with {args.workers} dispatcher(s): "
-        f"{sent / elapsed:.0f} invitations/s; dispatcher peak RSS {max(peaks)} MiB; "
+        f"{sent / elapsed:.0f} invitations/s; dispatcher CPU {cpu:.1f} s ({1000 * cpu / max(sent, 1):.2f} ms "
+        f"per invitation); dispatcher peak RSS {max(peaks)} MiB; "
         f"this script {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024} MiB"
     )
     server.terminate()

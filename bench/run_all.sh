@@ -12,7 +12,7 @@
 #      c=8 cycle again, measuring their server CPU per respondent as for surveyapp
 #   4. bench/exports.py (CSV and PDF of 10,000 and 100,000 responses under /usr/bin/time -v; the seeded databases
 #      are kept in $BENCH_WORK between runs) and bench/dispatch.py (BENCH_DISPATCH_COUNT invitations, default
-#      10,000, to a local SMTP sink, on a scratch PostgreSQL database), when present
+#      100,000, about 2-3 minutes, to a local SMTP sink, on a scratch PostgreSQL database), when present
 #   5. bench/report.py -> $BENCH_WORK/results/table.md (printed at the end)
 # Every server binds to 127.0.0.1 only and is stopped by PID on exit; every load run is bounded by time.
 # Env: BENCH_WORK (/tmp/surveyapp-bench), BENCH_PORT (8111), PEER_WORK (/tmp/surveyapp-peer), PEER_PORT (8101),
@@ -215,8 +215,8 @@ if [ -f "$HERE/exports.py" ]; then
     done
   done
 fi
-if [ -f "$HERE/dispatch.py" ] && [ "${BENCH_DISPATCH_COUNT:-10000}" -gt 0 ]; then  # scratch DB, never instance/
-  N="${BENCH_DISPATCH_COUNT:-10000}"
+if [ -f "$HERE/dispatch.py" ] && [ "${BENCH_DISPATCH_COUNT:-100000}" -gt 0 ]; then  # scratch DB, never instance/
+  N="${BENCH_DISPATCH_COUNT:-100000}"
   say "bench/dispatch.py --count $N (PostgreSQL ${PG_DB}_dispatch, SMTP sink on 127.0.0.1)"
   if DURL="$(BENCH_PG_DB="${PG_DB}_dispatch" fresh_pg)"; then
     DATABASE_URL="$DURL" timeout 600 "${TIMEV[@]}" "$PY" "$HERE/dispatch.py" --count "$N" \
