@@ -13,6 +13,7 @@ The survey has the peer kit's shape: 8 Likert, 4 single choice, 4 integer, 2 sho
 import argparse
 import random
 import sys
+import tempfile
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -25,6 +26,7 @@ from surveyapp import create_app  # noqa: E402
 from surveyapp.extensions import db  # noqa: E402
 
 SLUG = "bench-exports"
+SCRATCH = Path(tempfile.gettempdir())
 OPTIONS = ["a", "b", "c", "d"]
 
 
@@ -136,15 +138,15 @@ def main() -> None:
         if args.step == "seed":
             seed(args.responses)
         elif args.step == "csv":
-            export_csv(args.out or Path("/tmp/bench-exports.csv"))
+            export_csv(args.out or SCRATCH / "bench-exports.csv")
         elif args.step == "xlsx":
             from surveyapp.exports.dataset import export_columns, iter_wide
             from surveyapp.exports.xlsx import write_xlsx
 
             target = scope()
-            write_xlsx(target, iter_wide(target), export_columns(target), args.out or Path("/tmp/bench.xlsx"))
+            write_xlsx(target, iter_wide(target), export_columns(target), args.out or SCRATCH / "bench.xlsx")
         else:
-            export_pdf(args.out or Path("/tmp/bench-exports.pdf"), args.lang)
+            export_pdf(args.out or SCRATCH / "bench-exports.pdf", args.lang)
         print(f"{args.step}: {time.perf_counter() - began:.2f} s", file=sys.stderr)
 
 

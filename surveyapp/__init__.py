@@ -40,9 +40,9 @@ def _register_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from surveyapp.accounts.views import bp as accounts_bp
     from surveyapp.exports.views import bp as exports_bp
+    from surveyapp.participants.views import bp as participants_bp
     from surveyapp.questionnaires.views import bp as questionnaires_bp
     from surveyapp.reports.views import bp as reports_bp
-    from surveyapp.participants.views import bp as participants_bp
     from surveyapp.respond.views import bp as respond_bp
     from surveyapp.translations_ui.views import bp as translations_bp
     from surveyapp.waves.invite_views import bp as invite_bp
@@ -56,9 +56,9 @@ def _register_blueprints(app: Flask) -> None:
 def _register_cli(app: Flask) -> None:
     from surveyapp.accounts.cli import users_cli
     from surveyapp.demo import demo_command
-    from surveyapp.waves.cli import waves_cli
-    from surveyapp.reports.cli import report_command
     from surveyapp.i18n_cli import translate_cli
+    from surveyapp.reports.cli import report_command
+    from surveyapp.waves.cli import waves_cli
 
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_command)

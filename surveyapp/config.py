@@ -21,7 +21,7 @@ class Defaults:
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_RATE_LIMIT = "10 per minute"
-    TOKEN_RATE_LIMIT = "60 per minute"
+    TOKEN_RATE_LIMIT = "60 per minute"  # noqa: S105 (a rate, not a secret)
     SUPPRESSION_MIN_N = 5
     PUBLIC_BASE_URL = "http://127.0.0.1:5000"
     MAIL_MODE = "console"  # "console" prints e-mails, "smtp" sends them

@@ -1,5 +1,4 @@
 """Role checks for staff views: every staff view goes through one of these."""
-from functools import wraps
 
 from flask import abort
 from flask_login import current_user, login_required

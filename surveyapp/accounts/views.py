@@ -1,7 +1,8 @@
+from urllib.parse import urlsplit
+
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_user, logout_user
-from urllib.parse import urlsplit
 
 from surveyapp.accounts.forms import LoginForm
 from surveyapp.accounts.service import authenticate

@@ -140,7 +140,7 @@ def save_page(questionnaire: Questionnaire, key: str, page: int, lang: str, answ
 
 def _insert_answers(connection, response_id: int, pairs: list[tuple[int, str]]) -> None:
     if connection.dialect.name == "postgresql":  # one statement with two arrays, not one per answer
-        items, values = zip(*pairs)
+        items, values = zip(*pairs, strict=True)
         connection.execute(_ANSWERS_UNNEST, {"response_id": response_id, "item_ids": list(items),
                                              "values": list(values)})
         return
