@@ -28,7 +28,7 @@ db: setup
 run: db
 	$(BIN)/flask run --host 127.0.0.1 --port 5000
 
-test: setup test-sqlite test-postgres
+test: setup lint test-sqlite test-postgres
 
 test-sqlite:
 	$(BIN)/python -m pytest -q
@@ -43,5 +43,5 @@ test-postgres:
 bench: setup
 	bash bench/run_all.sh
 
-lint: setup
+lint: $(STAMP)
 	$(BIN)/ruff check surveyapp tests bench
