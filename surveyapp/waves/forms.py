@@ -1,8 +1,8 @@
-"""The wave form: offsets from the session date, answering window and reminders."""
+"""The wave form (offsets from the session date, answering window, reminders) and the e-mail message form."""
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, SelectField, StringField
+from wtforms import IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Regexp
 
 
@@ -44,3 +44,11 @@ class WaveForm(FlaskForm):
             "max_reminders",
         )
         return {**{key: self[key].data for key in fields}, "reminder_days": days}
+
+
+class WaveMessageForm(FlaskForm):
+    """The wave's own paragraph in the invitation and reminder e-mails, in one language."""
+
+    message = TextAreaField(
+        _l("Message in the e-mail (leave empty for none)"), validators=[Length(max=4000)], render_kw={"rows": 5}
+    )

@@ -23,6 +23,7 @@ from surveyapp.respond.piping import pipe
 from surveyapp.waves import tokens
 
 CACHE_SIZE = 512  # kinds of letter kept per dispatcher round (session x wave x language x step)
+PLACEHOLDERS = ("place", "date")  # what _render pipes into the wave's message: the session's place and date
 
 
 @dataclass(frozen=True)
@@ -100,7 +101,7 @@ class LetterWriter:
         """The invitation (sequence 0) or a reminder in the participant's language, session facts piped in."""
         lang = letter.lang
         with force_locale(interface_language_for(lang)):
-            values = {"place": letter.place, "date": format_date(letter.held_on, "long")}
+            values = dict(zip(PLACEHOLDERS, (letter.place, format_date(letter.held_on, "long")), strict=True))
             title = pipe(wave.titles.get(lang, ""), values)
             context = {
                 "title": title,

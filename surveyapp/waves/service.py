@@ -13,9 +13,11 @@ from surveyapp.db import utcnow
 from surveyapp.errors import DomainError, Gone, NotFound
 from surveyapp.extensions import db
 from surveyapp.participants.models import Consent, Contact, Participant, TrainingSession
-from surveyapp.questionnaires.models import Questionnaire
+from surveyapp.questionnaires.models import Questionnaire, set_text
+from surveyapp.respond.piping import PLACEHOLDER
 from surveyapp.waves import scheduling, tokens
-from surveyapp.waves.models import Invitation, Wave
+from surveyapp.waves.letters import PLACEHOLDERS
+from surveyapp.waves.models import Invitation, Wave, WaveText
 
 WAVE_FIELDS = (
     "name",
@@ -55,6 +57,30 @@ def save_wave(programme_id: int, values: dict, wave: Wave | None = None, now: da
     reschedule(wave, now)
     ensure_invitations(programme_id, now)
     return wave
+
+
+def set_wave_message(wave: Wave, lang: str, text: str) -> None:
+    """Store (or, when empty, remove) the wave's e-mail message in one of its questionnaire's languages.
+
+    Only future e-mails use it: sent invitations and reminders are untouched and never re-sent.
+    """
+    if lang not in wave.questionnaire.languages:
+        raise NotFound(_l("This questionnaire is not offered in that language."))
+    unknown = sorted({name for name in PLACEHOLDER.findall(text or "") if name not in PLACEHOLDERS})
+    if unknown:
+        raise WaveError(
+            _l(
+                "Unknown placeholder: %(names)s. You can use %(known)s.",
+                names=", ".join(f"{{{name}}}" for name in unknown),
+                known=placeholder_list(),
+            )
+        )
+    set_text(wave, WaveText, "message", lang, text)
+    db.session.flush()
+
+
+def placeholder_list() -> str:
+    return ", ".join(f"{{{name}}}" for name in PLACEHOLDERS)
 
 
 def reschedule(wave: Wave, now: datetime | None = None) -> None:

@@ -2,8 +2,9 @@
 
 from datetime import date
 
-from flask import Blueprint, Response, abort, redirect, render_template, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
 from flask_babel import format_datetime, format_percent
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
@@ -16,7 +17,7 @@ from surveyapp.participants.service import programme_sessions
 from surveyapp.programmes.models import Programme
 from surveyapp.questionnaires.models import Questionnaire
 from surveyapp.waves import dashboard, service
-from surveyapp.waves.forms import WaveForm
+from surveyapp.waves.forms import WaveForm, WaveMessageForm
 from surveyapp.waves.models import Wave
 from surveyapp.web import http_error
 
@@ -99,6 +100,46 @@ def edit(wave_id: int):
         _save(programme, form, wave)
         return redirect(url_for("waves.plan", programme_id=programme.id))
     return render_template("waves/edit.html", programme=programme, wave=wave, form=form)
+
+
+@bp.get("/waves/<int:wave_id>/texts")
+@staff_required
+def texts(wave_id: int):
+    wave = db.session.get(Wave, wave_id) or abort(404)
+    return _texts_page(_programme(wave.programme_id, MANAGE), wave)
+
+
+@bp.post("/waves/<int:wave_id>/texts/<lang>")
+@staff_required
+def save_text(wave_id: int, lang: str):
+    """Save the e-mail message in one language; nothing already sent is sent again."""
+    wave = db.session.get(Wave, wave_id) or abort(404)
+    programme = _programme(wave.programme_id, MANAGE)
+    if lang not in wave.questionnaire.languages:
+        abort(404)
+    form = WaveMessageForm(prefix=lang)
+    if not form.validate_on_submit():
+        return _texts_page(programme, wave, {lang: form}), 422
+    try:
+        service.set_wave_message(wave, lang, form.message.data)
+    except DomainError as error:
+        db.session.rollback()
+        raise http_error(error) from None
+    db.session.commit()
+    flash(_("The e-mail text is saved. Only e-mails still to be sent use it."), "success")
+    return redirect(url_for("waves.texts", wave_id=wave.id))
+
+
+def _texts_page(programme: Programme, wave: Wave, submitted: dict | None = None) -> str:
+    stored = {(row.key, row.lang): row.text for row in wave.texts}
+    forms = {
+        lang: WaveMessageForm(prefix=lang, formdata=None, message=stored.get(("message", lang), ""))
+        for lang in wave.questionnaire.languages
+    }
+    forms.update(submitted or {})
+    return render_template(
+        "waves/texts.html", programme=programme, wave=wave, forms=forms, placeholders=service.placeholder_list()
+    )
 
 
 @bp.get("/programmes/<int:programme_id>/panel-status.csv")
