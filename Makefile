@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 export FLASK_APP := surveyapp
 
-.PHONY: run test setup translations db test-sqlite test-postgres bench lint
+.PHONY: run test setup translations db test-sqlite test-postgres bench lint screenshots
 
 setup: $(STAMP) translations
 
@@ -45,3 +45,7 @@ bench: setup
 
 lint: $(STAMP)
 	$(BIN)/ruff check surveyapp tests bench
+
+# Refresh the README's screenshots (the browser tests otherwise write them to a git-ignored folder).
+screenshots: setup
+	SURVEYAPP_SCREENSHOTS=$(CURDIR)/docs/screenshots $(BIN)/python -m pytest -q -m browser tests/browser
