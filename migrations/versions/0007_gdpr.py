@@ -1,12 +1,15 @@
-"""consent date, retention per programme, erasure (placeholder until filled)
+"""GDPR: erasure tombstone on participants, contact retention per programme
 
 Revision ID: 0007_gdpr
 Revises: 0006_audit
 Create Date: 2026-11-29 23:00:00
 
+Both directions only add or drop a nullable column; nothing else is touched. The drops use SQLite's own
+`ALTER TABLE ... DROP COLUMN` (recreate="never"): rebuilding `participants` would drop it with foreign keys
+on and cascade into contacts, consents, invitations and responses.
 """
-from alembic import op  # noqa: F401
-import sqlalchemy as sa  # noqa: F401
+from alembic import op
+import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
@@ -17,8 +20,14 @@ depends_on = None
 
 
 def upgrade():
-    pass
+    with op.batch_alter_table('participants', recreate='never') as batch_op:
+        batch_op.add_column(sa.Column('erased_at', sa.DateTime(timezone=True), nullable=True))
+    with op.batch_alter_table('programmes', recreate='never') as batch_op:
+        batch_op.add_column(sa.Column('contact_retention_months', sa.Integer(), nullable=True))
 
 
 def downgrade():
-    pass
+    with op.batch_alter_table('programmes', recreate='never') as batch_op:
+        batch_op.drop_column('contact_retention_months')
+    with op.batch_alter_table('participants', recreate='never') as batch_op:
+        batch_op.drop_column('erased_at')

@@ -41,6 +41,8 @@ class Participant(db.Model):
     panel_code: Mapped[str] = mapped_column(String(16), unique=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     unsubscribed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Tombstone: contact data, links and send log removed (erasure or retention); the code stays for reports.
+    erased_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     session: Mapped[TrainingSession] = relationship(back_populates="participants")
     contact: Mapped["Contact | None"] = relationship(cascade="all, delete-orphan", uselist=False)

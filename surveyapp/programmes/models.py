@@ -1,5 +1,5 @@
 """A programme is the unit of ownership: questionnaires, staff memberships and (later) sessions belong to one."""
-from sqlalchemy import String
+from sqlalchemy import Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from surveyapp.extensions import db
@@ -11,6 +11,9 @@ class Programme(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(40), unique=True)
     name: Mapped[str] = mapped_column(String(200))
+    # Months after a participant's last answering window closed until their contact data is purged (None: keep);
+    # see surveyapp/gdpr/service.py purge_contacts.
+    contact_retention_months: Mapped[int | None] = mapped_column(Integer)
 
     def __repr__(self) -> str:
         return f"<Programme {self.code}>"
