@@ -39,6 +39,7 @@ def _register_extensions(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from surveyapp.accounts.views import bp as accounts_bp
+    from surveyapp.audit.views import bp as audit_bp
     from surveyapp.exports.views import bp as exports_bp
     from surveyapp.participants.views import bp as participants_bp
     from surveyapp.questionnaires.views import bp as questionnaires_bp
@@ -49,7 +50,7 @@ def _register_blueprints(app: Flask) -> None:
     from surveyapp.waves.views import bp as waves_bp
 
     for blueprint in (accounts_bp, questionnaires_bp, respond_bp, exports_bp, participants_bp, waves_bp, invite_bp,
-                      translations_bp, reports_bp):
+                      translations_bp, reports_bp, audit_bp):
         app.register_blueprint(blueprint)
 
 
