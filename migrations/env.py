@@ -1,17 +1,19 @@
 import logging
 from logging.config import fileConfig
 
+from alembic import context
 from flask import current_app
 
-from alembic import context
+from surveyapp.migration_guard import migration_connection
 
 # this is the Alembic Config object, which provides
 # access to the values within the .ini file in use.
 config = context.config
 
-# Interpret the config file for Python logging.
-# This line sets up loggers basically.
-fileConfig(config.config_file_name, disable_existing_loggers=False)
+# Interpret the config file for Python logging, unless logging is set up already (an app server, or pytest:
+# fileConfig would remove the handlers that capture the logs of the test that migrates).
+if not logging.getLogger().handlers:
+    fileConfig(config.config_file_name, disable_existing_loggers=False)
 logger = logging.getLogger('alembic.env')
 
 
@@ -91,11 +93,14 @@ def run_migrations_online():
 
     connectable = get_engine()
 
-    with connectable.connect() as connection:
+    # SQLite: foreign keys off, one real transaction per revision, foreign_key_check before each commit;
+    # PostgreSQL: one transaction per revision (see surveyapp/migration_guard.py).
+    with connectable.connect() as connection, migration_connection(connection) as guard_args:
+        callbacks = [*conf_args.get("on_version_apply", ()), *guard_args.pop("on_version_apply", ())]
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),
-            **conf_args
+            **{**conf_args, **guard_args, "on_version_apply": callbacks}
         )
 
         with context.begin_transaction():
