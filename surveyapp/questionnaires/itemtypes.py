@@ -1,9 +1,16 @@
 """The item-type registry: each type owns its form field, its validation, how it stores and exports values.
 
 Views and exports only talk to `ItemType`; adding a type is adding a subclass here.
+
+Every answer passes `CleanValue` first (no control characters, surrogates or noncharacters, in any type), and
+numbers pass `FiniteNumber` (digits only: no Infinity, NaN, exponents or 400-digit values), so that nothing a
+respondent sends can be stored that breaks a report or an export. Every entry point (/s/, /i/, the builder's
+preview) builds its page forms from here, so all of them check the same way.
 """
+import re
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -17,8 +24,10 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, StopValidation
 from wtforms.widgets import CheckboxInput, ListWidget
+
+from surveyapp.textclean import forbidden_character, normalise_newlines
 
 REGISTRY: dict[str, "ItemType"] = {}
 
@@ -34,6 +43,39 @@ def item_type(code: str) -> "ItemType":
 
 def type_choices() -> list[tuple[str, str]]:
     return [(code, kind.label) for code, kind in REGISTRY.items()]
+
+
+class CleanValue:
+    """Refuse a value holding a character no export can carry (see surveyapp.textclean), whatever the type."""
+
+    message = _l("This answer contains a character that is not allowed (a control character). Please remove it.")
+
+    def __call__(self, form, field):
+        if any(isinstance(value, str) and forbidden_character(value) for value in field.raw_data or ()):
+            field.errors.clear()  # "not a valid choice/date" would only confuse: this is the one problem
+            raise StopValidation(self.message)
+
+
+class FiniteNumber:
+    """Digits only, at most 15 before the point (|x| < 10^15) and 10 after it: no Infinity, NaN or 1e999999.
+
+    Runs before the type's own parsing errors and ranges count, since NumberRange cannot compare NaN.
+    Digits of any script (Arabic-Indic, ...) are fine: Python parses them to the same number.
+    """
+
+    _WHOLE = re.compile(r"\s*[+-]?\d{1,15}\s*")
+    _DECIMAL = re.compile(r"\s*[+-]?(?:\d{1,15}(?:\.\d{0,10})?|\.\d{1,10})\s*")
+
+    def __init__(self, decimals: bool):
+        self.pattern = self._DECIMAL if decimals else self._WHOLE
+        self.message = (_l("Please enter a number with at most 15 digits before the decimal point and 10 after it.")
+                        if decimals else _l("Please enter a whole number of at most 15 digits."))
+
+    def __call__(self, form, field):
+        raw = field.raw_data[0] if field.raw_data else ""
+        if isinstance(raw, str) and raw.strip() and not self.pattern.fullmatch(raw):
+            field.errors.clear()
+            raise StopValidation(self.message)
 
 
 @dataclass(frozen=True)
@@ -55,7 +97,8 @@ class ItemType:
     settings_keys: tuple[str, ...] = ()
 
     def validators(self, item) -> list:
-        return [InputRequired(message=_l("Please answer this question."))] if item.required else [Optional()]
+        presence = InputRequired(message=_l("Please answer this question.")) if item.required else Optional()
+        return [CleanValue(), presence]
 
     def field(self, item, lang: str):
         return StringField(item.text("label", lang), validators=self.validators(item))
@@ -158,14 +201,22 @@ class Number(ItemType):
 
     def field(self, item, lang):
         low, high = item.settings.get("min"), item.settings.get("max")
-        validators = self.validators(item)
+        decimals = bool(item.settings.get("decimals"))
+        clean, *validators = self.validators(item)
+        validators = [clean, FiniteNumber(decimals), *validators]
         if low is not None or high is not None:
             validators.append(NumberRange(min=low, max=high, message=_range_message(low, high)))
-        if item.settings.get("decimals"):
+        if decimals:
             return DecimalField(item.text("label", lang), validators=validators,
                                 render_kw={"inputmode": "decimal"})
         return IntegerField(item.text("label", lang), validators=validators,
                             render_kw={"inputmode": "numeric", "pattern": "-?[0-9]*"})
+
+    def to_values(self, data):
+        """Plain digits: str(Decimal("0.0000001")) would be "1E-7"."""
+        if isinstance(data, Decimal):
+            return [format(data, "f")]
+        return super().to_values(data)
 
 
 def _range_message(low, high):
@@ -184,7 +235,7 @@ class ShortText(ItemType):
 
     def field(self, item, lang):
         validators = [*self.validators(item), Length(max=self.max_length)]
-        return StringField(item.text("label", lang), validators=validators,
+        return StringField(item.text("label", lang), validators=validators, filters=[_newlines],
                            render_kw={"maxlength": self.max_length})
 
     def to_values(self, data):
@@ -200,7 +251,13 @@ class LongText(ShortText):
 
     def field(self, item, lang):
         validators = [*self.validators(item), Length(max=self.max_length)]
-        return TextAreaField(item.text("label", lang), validators=validators, render_kw={"rows": 4})
+        return TextAreaField(item.text("label", lang), validators=validators, filters=[_newlines],
+                             render_kw={"rows": 4})
+
+
+def _newlines(value):
+    """Browsers send a textarea's line breaks as \\r\\n: store \\n (and count it as one character)."""
+    return normalise_newlines(value) if isinstance(value, str) else value
 
 
 @register

@@ -3,6 +3,7 @@
 Saving is one transaction per page and idempotent: a response is keyed by a random token carried in the form,
 and the claim `submitted_at IS NULL` makes a double tap or a replayed form store nothing twice.
 """
+import re
 import secrets
 from datetime import datetime
 from functools import lru_cache
@@ -19,7 +20,7 @@ from wtforms import HiddenField
 from wtforms.i18n import messages_path
 
 from surveyapp.db import utcnow
-from surveyapp.errors import Gone, NotFound
+from surveyapp.errors import DomainError, Gone, NotFound
 from surveyapp.extensions import db
 from surveyapp.questionnaires.models import Item, Questionnaire, Status
 from surveyapp.respond import cache
@@ -28,6 +29,18 @@ from surveyapp.respond.models import Answer, Response
 
 class AlreadySubmitted(Exception):
     """The response behind this key is complete; nothing more is accepted."""
+
+
+class BadResponseKey(DomainError):
+    """A response key this server never issued (tampered, truncated or foreign form): nothing is stored."""
+
+    status_code = 400
+
+
+# exactly what new_response_key() makes: 24 random bytes, URL-safe base64 without padding
+_ISSUED_KEY = re.compile(r"[A-Za-z0-9_-]{32}")
+# what save_page stores at all: issued keys and invitation keys (waves.tokens.response_key), within the column
+_STORABLE_KEY = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 
 def field_name(item: Item) -> str:
@@ -57,6 +70,18 @@ def _load_into_session(slug: str) -> Questionnaire:
 
 def new_response_key() -> str:
     return secrets.token_urlsafe(24)
+
+
+def checked_key(key) -> str:
+    """The response key a respondent's form carries, if new_response_key() could have made it; else BadResponseKey.
+
+    Refused (400) rather than replaced by a fresh key: a key that was never issued means a tampered or broken
+    form, and starting a new response for it would let a replayed form store its answers twice. A key longer
+    than the column (a 500 on PostgreSQL) or with other characters never reaches the database.
+    """
+    if not isinstance(key, str) or not _ISSUED_KEY.fullmatch(key):
+        raise BadResponseKey(_l("This form is not valid. Please reload the survey page and try again."))
+    return key
 
 
 def page_form(questionnaire: Questionnaire, page: int, lang: str, formdata=None, data=None) -> FlaskForm:
@@ -96,7 +121,7 @@ def page_items(form: FlaskForm, questionnaire: Questionnaire, page: int) -> list
 
 
 def find_response(key: str | None, questionnaire: Questionnaire) -> Response | None:
-    if not key:
+    if not isinstance(key, str) or not _STORABLE_KEY.fullmatch(key):
         return None
     return db.session.scalar(
         select(Response).where(Response.key == key, Response.questionnaire_id == questionnaire.id)
@@ -121,10 +146,12 @@ def save_page(questionnaire: Questionnaire, key: str, page: int, lang: str, answ
               *, final: bool, now: datetime | None = None, links: dict | None = None) -> int:
     """Store one page's answers (and submit on the last page) in the current transaction.
 
-    Returns the response id; raises AlreadySubmitted when the response is complete already.
-    `links` (participant_id, wave_id, invitation_id) are set on a new response given through an invitation.
-    The caller commits.
+    Returns the response id; raises AlreadySubmitted when the response is complete already and BadResponseKey
+    for a key that could not be stored. `links` (participant_id, wave_id, invitation_id) are set on a new
+    response given through an invitation. The caller commits.
     """
+    if not _STORABLE_KEY.fullmatch(key):
+        raise BadResponseKey(_l("This form is not valid. Please reload the survey page and try again."))
     now = now or utcnow()
     state = {"page": page if final else page + 1, "lang": lang, "submitted_at": now if final else None}
     response_id = _start(questionnaire, key, state, now, links or {})

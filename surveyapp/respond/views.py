@@ -1,5 +1,5 @@
 """Public respondent pages: /s/<slug>. Server-rendered, no JavaScript needed."""
-from flask import Blueprint, abort, g, redirect, render_template, request, session, url_for
+from flask import Blueprint, g, redirect, render_template, request, session, url_for
 from jinja2 import pass_context
 
 from surveyapp.errors import DomainError
@@ -69,9 +69,10 @@ def answer(slug):
     lang = _language(questionnaire)
     page = min(max(request.form.get("page", 1, type=int), 1), questionnaire.page_numbers[-1])
     form = service.page_form(questionnaire, page, lang)
-    key = form.rk.data
-    if not key:
-        abort(400)
+    try:
+        key = service.checked_key(form.rk.data)
+    except DomainError as error:
+        raise http_error(error) from None
     if "lang" in request.form:  # language switch: show the same answers again, in the new language
         return render_page(questionnaire, form, page, lang, show_errors=False)
     if request.form.get("nav") == "back":

@@ -1,0 +1,55 @@
+"""Which characters text may hold, and cleaning of staff texts: no Flask, so importers and CLIs can use it too.
+
+Control characters (Unicode category Cc) other than tab and newline, lone surrogates and the noncharacters
+(U+FFFE, U+FFFF, U+FDD0-U+FDEF, ...) are not allowed in XML 1.0 (so in XLSX), break e-mail headers and on
+PostgreSQL (NUL) the database itself. Respondents' answers containing them are refused (`forbidden_character`);
+staff texts lose them (`clean_text`), and single-line texts (titles, labels, places) lose line breaks too,
+since they end up in e-mail subjects and spreadsheet cells.
+"""
+import re
+
+__all__ = ["clean_text", "forbidden_character", "normalise_newlines"]
+
+_LINE_BREAKS = re.compile(r"\r\n?")
+# in a single-line text these separate words: a space, not nothing
+_TO_SPACE = str.maketrans(dict.fromkeys("\t\n\v\f\x1c\x1d\x1e\x1f\x85\u2028\u2029", " "))
+
+
+def _build_pattern() -> re.Pattern:
+    """Category Cc but tab and newline, the surrogates, and the 66 noncharacters, as one character class."""
+    ranges = ["\x00-\x08", "\x0b-\x1f", "\x7f-\x9f", "\ud800-\udfff", "\ufdd0-\ufdef"]
+    ranges += [f"{chr(plane + 0xFFFE)}{chr(plane + 0xFFFF)}" for plane in range(0, 0x110000, 0x10000)]
+    return re.compile("[" + "".join(ranges) + "]")
+
+
+# one character class: a search over an answer is a single C loop
+_FORBIDDEN = _build_pattern()
+
+
+def normalise_newlines(value: str) -> str:
+    """\\r\\n and a lone \\r (as browsers and old files send them) -> \\n."""
+    return _LINE_BREAKS.sub("\n", value) if "\r" in value else value
+
+
+def forbidden_character(value: str) -> str | None:
+    """The first character `value` must not hold (after normalising line breaks), or None if it is clean."""
+    found = _FORBIDDEN.search(normalise_newlines(value))
+    return found.group() if found else None
+
+
+def clean_text(value, multiline: bool = False):
+    """`value` without forbidden characters; single-line: line breaks and tabs become spaces, ends stripped.
+
+    Line breaks are normalised to \\n first. Anything that is not a string (None, a number) is returned as it is,
+    so this can be a WTForms filter on any text field.
+    """
+    if not isinstance(value, str):
+        return value
+    value = normalise_newlines(value)
+    if not multiline:
+        value = value.translate(_TO_SPACE).strip()
+    if _FORBIDDEN.search(value):
+        value = _FORBIDDEN.sub("", value)
+    return value
+
+
