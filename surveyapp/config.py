@@ -1,18 +1,30 @@
 """Configuration: defaults, then instance/config.py, then the environment, then test overrides."""
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 from flask import Flask
 
 
 class Defaults:
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # hide_parameters: a failing statement's values (contact e-mails, answers) never reach an exception or a log
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "hide_parameters": True}
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = False
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
+    # A staff login ends after this long without a request (and at logout, a new password, deactivation or a
+    # role change, on every device). PERMANENT_SESSION_LIFETIME stays Flask's 31 days: it bounds every cookie,
+    # respondents' too, who resume an anonymous survey through theirs.
+    STAFF_SESSION_IDLE_LIFETIME = timedelta(hours=12)
+    # Behind a reverse proxy: how many proxies to trust for X-Forwarded-For / -Proto / -Host (0 = ignore the
+    # headers). Without it every client is the proxy's address and shares one rate limit; set it to the
+    # number of proxies in front of the app, never more (a client could then choose its own address).
+    PROXY_FIX_X_FOR = 0
+    PROXY_FIX_X_PROTO = 0
+    PROXY_FIX_X_HOST = 0
     WTF_CSRF_TIME_LIMIT = None  # a survey may stay open on a phone for hours
     SEND_FILE_MAX_AGE_DEFAULT = 31536000  # static URLs carry a content hash
     MAX_CONTENT_LENGTH = 16 * 1024 * 1024
@@ -46,6 +58,10 @@ _ENV_KEYS = {
     "SURVEYAPP_MAIL_PASSWORD": str,
     "SURVEYAPP_MAIL_SENDER": str,
     "SURVEYAPP_SUPPRESSION_MIN_N": int,
+    "SURVEYAPP_STAFF_SESSION_IDLE_LIFETIME": lambda v: timedelta(seconds=int(v)),
+    "SURVEYAPP_PROXY_FIX_X_FOR": int,
+    "SURVEYAPP_PROXY_FIX_X_PROTO": int,
+    "SURVEYAPP_PROXY_FIX_X_HOST": int,
 }
 
 

@@ -3,7 +3,7 @@ from flask.cli import AppGroup
 from flask_babel import force_locale
 
 from surveyapp.accounts.models import Role
-from surveyapp.accounts.service import create_user
+from surveyapp.accounts.service import create_user, find_user, set_active, set_password
 from surveyapp.errors import DomainError
 from surveyapp.extensions import db
 
@@ -25,3 +25,46 @@ def create(email, role, programme_code, password):
         db.session.rollback()
         raise click.ClickException(str(error)) from error
     click.echo(f"created {email} ({role})")
+
+
+def _user(email: str):
+    user = find_user(email)
+    if user is None:
+        raise click.ClickException(f"no account {email}")
+    return user
+
+
+@users_cli.command("set-password")
+@click.argument("email")
+@click.password_option("--password", help="Taken from the prompt when not given.")
+def set_password_command(email, password):
+    """Set a staff member's password; every session of that account ends."""
+    user = _user(email)
+    try:
+        with force_locale("en"):
+            set_password(user, password)
+        db.session.commit()
+    except DomainError as error:
+        db.session.rollback()
+        raise click.ClickException(str(error)) from error
+    click.echo(f"password set for {user.email}; all of its sessions have ended")
+
+
+@users_cli.command("deactivate")
+@click.argument("email")
+def deactivate(email):
+    """Lock an account out: it cannot log in, and every session of it ends at once."""
+    user = _user(email)
+    set_active(user, False)
+    db.session.commit()
+    click.echo(f"deactivated {user.email}; all of its sessions have ended")
+
+
+@users_cli.command("activate")
+@click.argument("email")
+def activate(email):
+    """Allow a deactivated account to log in again."""
+    user = _user(email)
+    set_active(user, True)
+    db.session.commit()
+    click.echo(f"activated {user.email}")

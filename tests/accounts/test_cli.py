@@ -31,7 +31,7 @@ def test_duplicate_email_is_an_error(runner, make, db):
 
 def test_short_password_and_unknown_programme_are_errors(runner, db):
     short = runner.invoke(args=["users", "create", "a@example.org", "--role", "admin", "--password", "short"])
-    assert short.exit_code == 1 and "at least 10 characters" in short.output
+    assert short.exit_code == 1 and "at least 12 characters" in short.output
     orphan = runner.invoke(args=["users", "create", "b@example.org", "--role", "evaluator",
                                  "--programme", "nope", "--password", "long enough pw"])
     assert orphan.exit_code == 1 and "existing programme code" in orphan.output
