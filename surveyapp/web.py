@@ -1,6 +1,7 @@
 """Cross-cutting HTTP concerns: security headers, error pages, template helpers, hashed static URLs."""
 import gzip
 import hashlib
+import traceback
 import zlib
 from functools import cache
 from pathlib import Path
@@ -10,6 +11,7 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, default_exceptions
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from surveyapp.i18n import language_name, text_direction
 
@@ -46,6 +48,14 @@ def init_app(app: Flask) -> None:
                                 get_locale=get_locale, text_dir=text_direction)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
+    _trust_proxies(app)
+
+
+def _trust_proxies(app: Flask) -> None:
+    """Behind PROXY_FIX_X_FOR trusted proxies, the client's address (rate limits) comes from X-Forwarded-For."""
+    hops = {name: int(app.config.get(f"PROXY_FIX_{name.upper()}") or 0) for name in ("x_for", "x_proto", "x_host")}
+    if any(hops.values()):
+        app.wsgi_app = ProxyFix(app.wsgi_app, **hops)
 
 
 def _security_headers(response):
@@ -135,11 +145,24 @@ def _csrf_error(_error: CSRFError):
 def _unexpected_error(error: Exception):
     if isinstance(error, HTTPException):
         return _http_error(error)
-    current_app.logger.exception("unhandled error")
+    # Neither the exception's text nor the request's data: a database error quotes the failing row (contact
+    # e-mails, answers) and a URL may carry an invitation token. The classes and the code's frames suffice.
+    frames = "".join(traceback.format_list(traceback.extract_tb(error.__traceback__)))
+    current_app.logger.error("unhandled error %s in %s %s\n%s", _error_classes(error), request.method,
+                             request.endpoint, frames)
     from surveyapp.extensions import db
 
     db.session.rollback()
     return render_error(500)
+
+
+def _error_classes(error: BaseException) -> str:
+    """The exception's class and those of its causes, e.g. "IntegrityError <- CheckViolation"."""
+    names = []
+    while error is not None and len(names) < 5:
+        names.append(type(error).__name__)
+        error = error.__cause__ or error.__context__
+    return " <- ".join(names)
 
 
 def page_dir() -> str:
