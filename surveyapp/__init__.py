@@ -41,28 +41,34 @@ def _register_blueprints(app: Flask) -> None:
     from surveyapp.accounts.views import bp as accounts_bp
     from surveyapp.audit.views import bp as audit_bp
     from surveyapp.exports.views import bp as exports_bp
+    from surveyapp.gdpr.views import bp as gdpr_bp
     from surveyapp.participants.views import bp as participants_bp
     from surveyapp.questionnaires.views import bp as questionnaires_bp
     from surveyapp.reports.views import bp as reports_bp
+    from surveyapp.respond.admin_views import bp as responses_bp
     from surveyapp.respond.views import bp as respond_bp
     from surveyapp.translations_ui.views import bp as translations_bp
     from surveyapp.waves.invite_views import bp as invite_bp
     from surveyapp.waves.views import bp as waves_bp
 
     for blueprint in (accounts_bp, questionnaires_bp, respond_bp, exports_bp, participants_bp, waves_bp, invite_bp,
-                      translations_bp, reports_bp, audit_bp):
+                      translations_bp, reports_bp, audit_bp, gdpr_bp, responses_bp):
         app.register_blueprint(blueprint)
 
 
 def _register_cli(app: Flask) -> None:
     from surveyapp.accounts.cli import users_cli
+    from surveyapp.audit.cli import audit_cli
     from surveyapp.demo import demo_command
+    from surveyapp.gdpr.cli import gdpr_cli
     from surveyapp.i18n_cli import translate_cli
     from surveyapp.reports.cli import report_command
     from surveyapp.waves.cli import waves_cli
 
     app.cli.add_command(users_cli)
+    app.cli.add_command(audit_cli)
     app.cli.add_command(demo_command)
     app.cli.add_command(waves_cli)
     app.cli.add_command(report_command)
     app.cli.add_command(translate_cli)
+    app.cli.add_command(gdpr_cli)

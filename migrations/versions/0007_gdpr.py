@@ -8,9 +8,8 @@ Both directions only add or drop a nullable column; nothing else is touched. The
 `ALTER TABLE ... DROP COLUMN` (recreate="never"): rebuilding `participants` would drop it with foreign keys
 on and cascade into contacts, consents, invitations and responses.
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0007_gdpr'

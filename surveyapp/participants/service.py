@@ -81,6 +81,8 @@ def add_participant(
 def update_contact(
     participant: Participant, *, name: str, email: str | None, phone: str | None, lang: str
 ) -> None:
+    if participant.erased_at is not None:
+        raise EnrolmentError(_l("This participant's data has been erased; contact details cannot be added again."))
     contact = participant.contact or Contact(participant_id=participant.id, lang=lang)
     contact.name, contact.lang = name.strip(), lang
     contact.email, contact.phone = (email or "").strip() or None, (phone or "").strip() or None
@@ -89,7 +91,11 @@ def update_contact(
 
 
 def stop_contact(participant_id: int, now: datetime | None = None) -> None:
-    """Unsubscribe or withdrawal: nothing more is sent, from this moment on (answers stay, under the code)."""
+    """Unsubscribe or withdrawal: nothing more is sent, from this moment on; name, e-mail and phone go at once.
+
+    Answers stay, under the pseudonymous code (erasure removes them: surveyapp/gdpr). The contact row keeps
+    only the language. Pending invitations and reminders are cancelled in the caller's transaction.
+    """
     from surveyapp.waves.models import Invitation
 
     now = now or utcnow()
@@ -105,6 +111,9 @@ def stop_contact(participant_id: int, now: datetime | None = None) -> None:
     )
     db.session.execute(
         update(Invitation).where(Invitation.participant_id == participant_id).values(next_send_at=None)
+    )
+    db.session.execute(
+        update(Contact).where(Contact.participant_id == participant_id).values(name="", email=None, phone=None)
     )
     db.session.expire_all()
 

@@ -136,6 +136,9 @@ def roster(session_id: int):
 def edit(participant_id: int):
     participant = _get(Participant, participant_id)
     require(participant.programme_id, MANAGE)  # contact details: managers of the programme only
+    if participant.erased_at is not None:  # a tombstone: nothing left to edit
+        page = render_template("participants/edit.html", participant=participant, form=None)
+        return page, 200 if request.method == "GET" else 409
     contact = participant.contact
     form = ContactForm(obj=contact)
     if form.validate_on_submit():
@@ -162,7 +165,11 @@ def withdraw(participant_id: int):
     service.stop_contact(participant.id)
     db.session.commit()
     flash(
-        _("Consent withdrawn: %(code)s will not be contacted again.", code=participant.panel_code), "success"
+        _(
+            "Consent withdrawn: %(code)s will not be contacted again; name, e-mail and phone have been removed.",
+            code=participant.panel_code,
+        ),
+        "success",
     )
     return redirect(url_for("participants.session", session_id=participant.session_id))
 

@@ -119,7 +119,8 @@ def claim(batch: int, now: datetime, lease: int, worker: str) -> list[Claim]:
             Invitation.closes_at > now,
             Invitation.submitted_at.is_(None),
             Invitation.bounced_at.is_(None),
-            Participant.unsubscribed_at.is_(None),
+            Participant.unsubscribed_at.is_(None),  # withdrawn or unsubscribed, even if an invitation was missed
+            Participant.erased_at.is_(None),
             or_(Invitation.claimed_until.is_(None), Invitation.claimed_until < now),
         )
         .order_by(Invitation.next_send_at)  # not `, id`: a session's letters share one time; the index serves
@@ -156,7 +157,9 @@ def deliver(claims: list[Claim], now: datetime, mailer: Mailer, lease_end: datet
     for claim in claims:
         if utcnow() > lease_end - margin:
             break  # our lease ran out: another dispatcher may hold these now; leave them to it
-        letter = letters[claim.invitation_id]
+        letter = letters.get(claim.invitation_id)
+        if letter is None:
+            continue  # withdrawn or erased since the claim: nothing to send; the lease expires unused
         wave = round_.waves[letter.wave_id]
         try:
             mailer.send(
@@ -190,7 +193,7 @@ def _load(ids: list[int], round_: Round) -> dict[int, Letter]:
         .join(Participant, Participant.id == Invitation.participant_id)
         .join(Contact, Contact.participant_id == Participant.id)
         .join(TrainingSession, TrainingSession.id == Participant.session_id)
-        .where(Invitation.id.in_(ids))
+        .where(Invitation.id.in_(ids), Contact.email.is_not(None))
     ).all()
     letters = {row.id: Letter(*row) for row in rows}
     langs: dict[int, set] = {}

@@ -1,0 +1,1 @@
+"""Data protection: consent, withdrawal, erasure, retention and subject access (GDPR)."""

@@ -1,0 +1,28 @@
+"""Forms of the data-protection pages: erasure confirmation and the programme's retention rule."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, IntegerField
+from wtforms.validators import NumberRange, Optional
+
+from surveyapp.gdpr.service import MAX_RETENTION_MONTHS
+
+
+class EraseForm(FlaskForm):
+    with_answers = BooleanField(_l("Also delete their answers"))
+
+
+class RetentionForm(FlaskForm):
+    contact_retention_months = IntegerField(
+        _l("Delete contact data this many months after the participant's last answering window closed"),
+        description=_l("Leave empty to keep contact data until a participant withdraws or is erased."),
+        validators=[
+            Optional(),
+            NumberRange(
+                min=1,
+                max=MAX_RETENTION_MONTHS,
+                message=_l("Please enter a number of months between 1 and %(max)d, or nothing.",
+                           max=MAX_RETENTION_MONTHS),
+            ),
+        ],
+    )
