@@ -6,10 +6,12 @@ import zlib
 from functools import cache
 from pathlib import Path
 
-from flask import Flask, current_app, render_template, request, url_for
+from flask import Flask, current_app, g, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException, default_exceptions
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -19,6 +21,7 @@ COMPRESSIBLE = frozenset({"text/html", "text/css", "text/javascript", "applicati
                           "application/json", "image/svg+xml", "text/plain"})
 COMPRESS_MIN_BYTES = 500  # below this, gzip's header costs more than it saves
 STATIC_MAX_AGE = "public, max-age=31536000, immutable"
+RETRY_AFTER_SECONDS = 30  # database outages: a lock or a failover is usually over by then
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -35,15 +38,20 @@ ERROR_TEXTS = {
     422: (_l("Please check your answers"), _l("Some answers could not be accepted.")),
     429: (_l("Too many requests"), _l("Please wait a moment and try again.")),
     500: (_l("Something went wrong"), _l("An unexpected error occurred. Please try again later.")),
+    503: (_l("Temporarily unavailable"), _l("The service is briefly unavailable and nothing was saved. "
+                                            "Please wait a moment and send your answers again.")),
 }
 
 
 def init_app(app: Flask) -> None:
+    app.before_request_funcs.setdefault(None, []).insert(0, _refuse_nul)  # first, before any other hook
     app.after_request(_security_headers)
     app.after_request(_compress)  # after_request functions run in reverse: compression runs first
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(CSRFError, _csrf_error)
     app.register_error_handler(Exception, _unexpected_error)
+    app.register_error_handler(DBAPIError, _database_error)
+    app.register_error_handler(PoolTimeout, _database_error)
     app.jinja_env.globals.update(static_url=static_url, language_name=language_name, page_dir=page_dir,
                                 get_locale=get_locale, text_dir=text_direction)
     app.jinja_env.trim_blocks = True
@@ -56,6 +64,24 @@ def _trust_proxies(app: Flask) -> None:
     hops = {name: int(app.config.get(f"PROXY_FIX_{name.upper()}") or 0) for name in ("x_for", "x_proto", "x_host")}
     if any(hops.values()):
         app.wsgi_app = ProxyFix(app.wsgi_app, **hops)
+
+
+def _refuse_nul():
+    """A NUL in the path, a query or form value or name, or an upload's file name -> 400 before any view.
+
+    PostgreSQL text cannot hold NUL (the driver raises: a 500), and no form needs it. Uploaded files' contents
+    are not form values: the importers read them as bytes and check them themselves.
+    """
+    texts = [request.path, *(text for pair in request.args.items(multi=True) for text in pair)]
+    if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        texts += [text for pair in request.form.items(multi=True) for text in pair]
+        texts += [f"{name}{upload.filename or ''}" for name, upload in request.files.items(multi=True)]
+    if any("\x00" in text for text in texts):
+        from flask_babel import gettext as _
+
+        return render_error(400, _("The request contained a character that is not allowed (NUL). "
+                                   "Please remove it and try again."))
+    return None
 
 
 def _security_headers(response):
@@ -154,6 +180,34 @@ def _unexpected_error(error: Exception):
 
     db.session.rollback()
     return render_error(500)
+
+
+def _database_error(error: Exception):
+    """Database unavailable (lost, locked, disk full): roll back, 503 with Retry-After; anything else is a 500.
+
+    Logged by driver error class and code only: the statement and its values (answers, e-mail addresses) are
+    never written to the log.
+    """
+    from surveyapp.outages import database_unavailable, describe
+
+    if not database_unavailable(error):
+        return _unexpected_error(error)
+    current_app.logger.error("database unavailable (%s) during %s %s", describe(error), request.method,
+                             request.url_rule.rule if request.url_rule else "?")
+    _rollback()
+    if "_login_user" not in g:  # Flask-Login's context processor would query the database for the page
+        g._login_user = current_app.login_manager.anonymous_user()
+    body, code = render_error(503)
+    return body, code, {"Retry-After": str(RETRY_AFTER_SECONDS)}
+
+
+def _rollback() -> None:
+    from surveyapp.extensions import db
+
+    try:
+        db.session.rollback()
+    except Exception:  # noqa: BLE001 - the connection is gone; the pool discards it on return
+        current_app.logger.warning("rollback after a database outage failed")
 
 
 def _error_classes(error: BaseException) -> str:
