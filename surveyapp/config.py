@@ -27,7 +27,8 @@ class Defaults:
     PROXY_FIX_X_HOST = 0
     WTF_CSRF_TIME_LIMIT = None  # a survey may stay open on a phone for hours
     SEND_FILE_MAX_AGE_DEFAULT = 31536000  # static URLs carry a content hash
-    MAX_CONTENT_LENGTH = 16 * 1024 * 1024
+    MAX_CONTENT_LENGTH = 4 * 1024 * 1024  # request bodies (uploads); Werkzeug stops reading past it: 413
+    IMPORT_SECONDS = 10.0  # time budget of one roster or translation import; past it: 422, nothing stored
     BABEL_DEFAULT_LOCALE = "en"
     BABEL_DEFAULT_TIMEZONE = "Europe/Vienna"
     RATELIMIT_STORAGE_URI = "memory://"
@@ -58,6 +59,8 @@ _ENV_KEYS = {
     "SURVEYAPP_MAIL_PASSWORD": str,
     "SURVEYAPP_MAIL_SENDER": str,
     "SURVEYAPP_SUPPRESSION_MIN_N": int,
+    "SURVEYAPP_MAX_CONTENT_LENGTH": int,
+    "SURVEYAPP_IMPORT_SECONDS": float,
     "SURVEYAPP_STAFF_SESSION_IDLE_LIFETIME": lambda v: timedelta(seconds=int(v)),
     "SURVEYAPP_PROXY_FIX_X_FOR": int,
     "SURVEYAPP_PROXY_FIX_X_PROTO": int,
