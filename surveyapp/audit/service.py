@@ -17,11 +17,12 @@ CHAIN_LOCK_KEY = 0x5A0D17  # pg_advisory_xact_lock key of the audit chain
 
 
 def record(action: str, *, target: str = "", detail: dict | None = None, actor=None, ip=None, now=None,
-           outcome: str = "ok") -> AuditEvent:
+           outcome: str = "ok", session=None) -> AuditEvent:
     """Append one event to the chain in the current db.session (flushed, committed with the caller's change).
 
     Inside a request `actor` defaults to the logged-in user and `ip` to the client address; outside one pass a
-    string such as "cli". `detail` must be small and hold no answer values or contact data.
+    string such as "cli" (the default there). `detail` must be small and hold no answer values or contact data.
+    `session` defaults to db.session.
     """
     if outcome not in OUTCOMES:
         raise ValueError(f"unknown outcome {outcome!r}")
@@ -29,7 +30,7 @@ def record(action: str, *, target: str = "", detail: dict | None = None, actor=N
     detail_json = json.dumps(detail or {}, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
     if len(detail_json) > MAX_DETAIL_CHARS:
         raise ValueError("audit detail too large")
-    session = db.session
+    session = session if session is not None else db.session
     _lock_chain(session)
     head = session.execute(select(AuditEvent.seq, AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)).first()
     event = AuditEvent(
@@ -80,7 +81,7 @@ def _actor(actor) -> tuple[int | None, str]:
 
         actor = current_user if current_user.is_authenticated else "anonymous"
     if actor is None:
-        return None, "system"
+        return None, "cli"
     if isinstance(actor, str):
         return None, actor
     return actor.id, actor.email

@@ -1,0 +1,85 @@
+"""Which staff requests the audit trail records, and under which action name.
+
+Every state-changing request (any method but GET/HEAD/OPTIONS) to a staff URL is recorded, named by CHANGES;
+a staff endpoint missing there is still recorded under its endpoint name (fail closed) and
+tests/audit/test_coverage.py fails until it gets a name. GET requests are recorded only for the endpoints in
+READS: pages that show contact data, every export and every report. PUBLIC lists the non-staff endpoints that
+change state (respondents, enrolment, login) and are deliberately not part of the staff trail.
+"""
+
+STAFF_PREFIXES = ("/manage/", "/admin/")
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+CHANGES = {
+    "participants.add": "participant.create",
+    "participants.edit": "participant.edit",
+    "participants.roster": "participant.import",
+    "participants.sessions": "session.create",
+    "participants.withdraw": "participant.withdraw",
+    "questionnaires.add_item": "item.create",
+    "questionnaires.add_option": "option.create",
+    "questionnaires.create": "questionnaire.create",
+    "questionnaires.delete_item": "item.delete",
+    "questionnaires.delete_option": "option.delete",
+    "questionnaires.edit_item": "item.edit",
+    "questionnaires.edit_option": "option.edit",
+    "questionnaires.move_item": "item.move",
+    "questionnaires.move_option": "option.move",
+    "questionnaires.preview": "questionnaire.preview",
+    "questionnaires.settings": "questionnaire.settings",
+    "questionnaires.status": "questionnaire.status",
+    "questionnaires.texts": "questionnaire.texts",
+    "translations.add_language": "translation.add_language",
+    "translations.save": "translation.save",
+    "translations.upload": "translation.import",
+    "waves.edit": "wave.edit",
+    "waves.plan": "wave.create",
+    "waves.save_text": "wave.texts",
+}
+
+READS = {
+    "audit.events": "audit.view",
+    "audit.export": "audit.export",
+    "exports.csv": "export.csv",
+    "exports.panel": "export.panel_csv",
+    "exports.sav": "export.spss",
+    "exports.xlsx": "export.xlsx",
+    "participants.edit": "participant.read_contact",
+    "participants.session": "participant.read_list",
+    "reports.programme_pdf": "report.programme_pdf",
+    "reports.programme_report": "report.programme",
+    "reports.questionnaire_pdf": "report.pdf",
+    "reports.questionnaire_report": "report.preview",
+    "translations.export_po": "export.translation_po",
+    "translations.export_xlsx": "export.translation_workbook",
+    "waves.panel_status": "export.panel_status",
+}
+
+PUBLIC = frozenset({
+    "accounts.login", "accounts.logout", "invite.answer", "invite.unsubscribe", "participants.enrol",
+    "respond.answer",
+})
+
+
+def is_staff_path(path: str) -> bool:
+    return path.startswith(STAFF_PREFIXES)
+
+
+def action_for(endpoint: str | None, method: str, path: str) -> str | None:
+    """The action a request is recorded under, or None when it is not audited."""
+    if endpoint is None or not is_staff_path(path):
+        return None
+    if method in SAFE_METHODS:
+        return READS.get(endpoint)
+    return CHANGES.get(endpoint, endpoint)
+
+
+def target_of(view_args: dict | None) -> tuple[str, dict]:
+    """'questionnaire:12' from the first `*_id` URL argument; the other arguments (e.g. lang) go to the detail."""
+    target, rest = "", {}
+    for name, value in (view_args or {}).items():
+        if not target and name.endswith("_id"):
+            target = f"{name[:-3]}:{value}"
+        else:
+            rest[name] = str(value)[:32]
+    return target, rest
