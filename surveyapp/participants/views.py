@@ -116,7 +116,7 @@ def roster(session_id: int):
         return _back_with_errors(session, form)
     upload = form.roster.data
     try:
-        added = import_roster(session, upload.filename or "", upload.read())
+        added = import_roster(session, upload.filename or "", upload.read(), current_app.config["IMPORT_SECONDS"])
     except RosterRejected as rejected:
         db.session.rollback()
         return render_template(
@@ -124,6 +124,7 @@ def roster(session_id: int):
             session=session,
             message=rejected.message,
             problems=rejected.problems,
+            sheet=rejected.sheet,
         ), 422
     ensure_invitations(session.programme_id)
     db.session.commit()

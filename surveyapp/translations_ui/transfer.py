@@ -1,27 +1,43 @@
 """The translator round trip: texts out as an XLSX workbook or a .po file per language, and back in.
 
 Import reads the file into rows, validates every row against the questionnaire, and only when nothing is
-wrong applies all changes (the caller commits once); a rejected file changes nothing.
+wrong applies all changes (the caller commits once); a rejected file changes nothing. Files are read within
+the bounds of `surveyapp.uploads` (size, rows, columns, time); texts are cleaned as the builder cleans them
+and held to the builder forms' lengths. Workbook cells that a spreadsheet would run as a formula are written
+with an apostrophe in front, which the import takes off again, so a round trip keeps every text.
 """
 import io
-import zipfile
+import re
 from dataclasses import dataclass, field
 
 from babel.messages.catalog import Catalog
-from babel.messages.pofile import PoFileError, read_po, write_po
+from babel.messages.pofile import read_po, write_po
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
 from surveyapp.errors import DomainError
 from surveyapp.extensions import db
 from surveyapp.questionnaires.models import Questionnaire
+from surveyapp.textclean import clean_text
 from surveyapp.translations_ui.slots import Slot, all_slots, placeholders, slots
+from surveyapp.uploads import DEFAULT_SECONDS, Deadline, Limits, UploadRejected, column_letter, read_xlsx
 
 SHEET = "texts"
 KEY_HEADER = "key"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+MAX_ROWS = 20_000  # texts per file; a questionnaire of 400 questions with 8 options each has about 5,000
+MAX_LANGUAGES = 60
+LIMITS = Limits(max_rows=MAX_ROWS, max_columns=1 + MAX_LANGUAGES)
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+PLAIN_NUMBER = re.compile(r"[+-]?\d+(\.\d+)?")  # "-1" is data, not a formula: left alone, as in the exports
+# The builder forms' limits (surveyapp/questionnaires/forms.py; a test compares them): (length, multi-line).
+QUESTIONNAIRE_LIMITS = {"title": (300, False), "intro": (5000, True), "thanks": (5000, True)}
+PAGE_TITLE_LIMIT = (300, False)
+ITEM_LIMITS = {"label": (2000, True), "help": (1000, False), "low": (200, False), "high": (200, False)}
+OPTION_LIMIT = (500, False)
+LISTED_PROBLEMS = 100
 
 
 class ImportRejected(DomainError):
@@ -36,9 +52,27 @@ class ImportRejected(DomainError):
 
 @dataclass
 class Row:
+    """One text key with its texts per language; `sheet` and `columns` (lang -> letter) when from a workbook."""
+
     number: int
     key: str
     texts: dict[str, str] = field(default_factory=dict)
+    sheet: str | None = None
+    columns: dict[str, str] = field(default_factory=dict)
+    entry: bool = False  # a .po entry rather than a row
+
+    def where(self, lang: str | None = None) -> str:
+        """Where a problem is, in the words of the file it came from: sheet, row and column, or .po entry."""
+        if self.sheet is not None:
+            if lang is None:
+                return _("Sheet “%(sheet)s”, row %(row)s", sheet=self.sheet, row=self.number)
+            return _("Sheet “%(sheet)s”, row %(row)s, column %(column)s (%(lang)s)", sheet=self.sheet,
+                     row=self.number, column=self.columns.get(lang, "?"), lang=lang)
+        if self.entry:
+            return (_("Entry %(row)s", row=self.number) if lang is None
+                    else _("Entry %(row)s (%(lang)s)", row=self.number, lang=lang))
+        return (_("Row %(row)s", row=self.number) if lang is None
+                else _("Row %(row)s (%(lang)s)", row=self.number, lang=lang))
 
 
 # Export -------------------------------------------------------------------------------------------------
@@ -56,7 +90,7 @@ def to_xlsx(questionnaire: Questionnaire) -> bytes:
     sheet.title = SHEET
     sheet.append([KEY_HEADER, *questionnaire.languages])
     for row in export_rows(questionnaire):
-        sheet.append([row.key, *(row.texts[lang] for lang in questionnaire.languages)])
+        sheet.append([row.key, *(neutralise(row.texts[lang]) for lang in questionnaire.languages)])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     sheet.freeze_panes = "B2"
@@ -68,6 +102,23 @@ def to_xlsx(questionnaire: Questionnaire) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def needs_apostrophe(text: str) -> bool:
+    """True for a text a spreadsheet would run as a formula, and for one that already looks neutralised."""
+    bare = text.lstrip("'")
+    return bare.startswith(FORMULA_START) and not PLAIN_NUMBER.fullmatch(bare)
+
+
+def neutralise(text: str) -> str:
+    """The text as a workbook cell: no characters XML cannot hold, and an apostrophe before a formula."""
+    text = clean_text(text, multiline=True)
+    return "'" + text if needs_apostrophe(text) else text
+
+
+def unneutralise(text: str) -> str:
+    """Undo `neutralise` on a cell read back; any other text stays exactly as it is."""
+    return text[1:] if text.startswith("'") and needs_apostrophe(text[1:]) else text
 
 
 def to_po(questionnaire: Questionnaire, lang: str) -> bytes:
@@ -85,60 +136,54 @@ def to_po(questionnaire: Questionnaire, lang: str) -> bytes:
 # Reading ------------------------------------------------------------------------------------------------
 
 
-def read_upload(filename: str, data: bytes) -> tuple[list[str], list[Row]]:
+def read_upload(filename: str, data: bytes, deadline: Deadline | None = None) -> tuple[list[str], list[Row]]:
     """(the languages in the file, its rows), or ImportRejected."""
     name = (filename or "").lower()
-    if name.endswith(".xlsx"):
-        return read_xlsx(data)
-    if name.endswith(".po"):
-        lang, rows = read_po_file(data)
-        return [lang], rows
+    deadline = deadline or Deadline(DEFAULT_SECONDS)
+    try:
+        if name.endswith(".xlsx"):
+            return read_xlsx_texts(data, deadline)
+        if name.endswith(".po"):
+            lang, rows = read_po_file(data)
+            return [lang], rows
+    except UploadRejected as error:
+        raise ImportRejected([str(error.message)]) from None
     raise ImportRejected([_("Please upload an Excel workbook (.xlsx) or a gettext file (.po).")])
 
 
-def read_xlsx(data: bytes) -> tuple[list[str], list[Row]]:
-    if not zipfile.is_zipfile(io.BytesIO(data)):
-        raise ImportRejected([_("This file is not an Excel workbook (.xlsx), or it is damaged.")])
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many kinds of error for a damaged workbook
-        raise ImportRejected([_("This workbook could not be read; it may be damaged.")]) from None
-    sheet = workbook[SHEET] if SHEET in workbook.sheetnames else workbook.worksheets[0]
-    lines = [[_cell(value) for value in line] for line in sheet.iter_rows(values_only=True)]
-    workbook.close()
-    if not lines or not lines[0] or lines[0][0].lower() != KEY_HEADER:
+def read_xlsx_texts(data: bytes, deadline: Deadline) -> tuple[list[str], list[Row]]:
+    table = read_xlsx(data, LIMITS, sheet=SHEET, deadline=deadline)
+    if not table.rows or table.rows[0][1][0].strip().lower() != KEY_HEADER:
         raise ImportRejected([_("The first column must be headed “key”, as in the exported workbook.")])
-    header = lines[0]
+    header = [code.strip() for code in table.rows[0][1]]
     languages = [code for code in header[1:] if code]
+    columns = {code: column_letter(index) for index, code in enumerate(header) if index and code}
     rows = []
-    for number, line in enumerate(lines[1:], start=2):
-        if not any(line):
-            continue
-        texts = {code: (line[index] if index < len(line) else "")
+    for number, line in table.rows[1:]:
+        texts = {code: unneutralise(line[index].strip()) if index < len(line) else ""
                  for index, code in enumerate(header) if index and code}
-        rows.append(Row(number, line[0], texts))
+        rows.append(Row(number, line[0].strip(), texts, sheet=table.sheet, columns=columns))
     return languages, rows
-
-
-def _cell(value) -> str:
-    return "" if value is None else str(value).strip()
 
 
 def read_po_file(data: bytes) -> tuple[str, list[Row]]:
     try:
         catalog = read_po(io.BytesIO(data), abort_invalid=True)
-    except (PoFileError, UnicodeDecodeError, ValueError):
+        lang = None if catalog.locale is None else str(catalog.locale)
+        messages = [message for message in catalog if message.id]
+    except Exception:  # babel raises many kinds of error (syntax, encoding, unknown locale) for a damaged file
         raise ImportRejected([_("This .po file could not be read; it may be damaged.")]) from None
-    if catalog.locale is None:
+    if lang is None:
         raise ImportRejected([_("The .po file does not name its language (its “Language” header).")])
-    lang = str(catalog.locale)
+    if len(messages) > MAX_ROWS:
+        raise ImportRejected([_("At most %(n)s texts per file, please.", n=MAX_ROWS)])
     rows = []
-    for number, message in enumerate((m for m in catalog if m.id), start=1):
+    for number, message in enumerate(messages, start=1):
         if message.pluralizable:
             raise ImportRejected([_("Entry %(row)s: plural forms are not used in questionnaire texts.",
                                     row=number)])
         text = "" if message.fuzzy else (message.string or "").strip()
-        rows.append(Row(number, message.context or "", {lang: text}))
+        rows.append(Row(number, str(message.context or ""), {lang: text}, entry=True))
     return lang, rows
 
 
@@ -152,47 +197,77 @@ class Change:
     text: str
 
 
-def validate(questionnaire: Questionnaire, languages: list[str], rows: list[Row]) -> list[Change]:
-    """Every change the rows ask for, or ImportRejected listing every problem found."""
+def validate(questionnaire: Questionnaire, languages: list[str], rows: list[Row],
+             deadline: Deadline | None = None) -> list[Change]:
+    """Every change the rows ask for, with texts cleaned, or ImportRejected listing every problem found."""
+    deadline = deadline or Deadline(DEFAULT_SECONDS)
     problems = [_("“%(lang)s” is not a language of this questionnaire. Please add the language first.",
                   lang=code) for code in languages if code not in questionnaire.languages]
     by_key = {slot.key: slot for slot in all_slots(questionnaire)}
+    items = {item.code: item for item in questionnaire.items}
     seen: set[str] = set()
     changes: list[Change] = []
     for row in rows:
+        _check(deadline)
         slot = by_key.get(row.key)
         if slot is None:
-            problems.append(_unknown_key(questionnaire, row))
+            problems.append(_unknown_key(items, row))
             continue
         if row.key in seen:
-            problems.append(_("Row %(row)s: the key “%(key)s” appears twice.", row=row.number, key=row.key))
+            problems.append(_("%(where)s: the key “%(key)s” appears twice.", where=row.where(), key=row.key))
         seen.add(row.key)
+        limit, multiline = text_limit(slot)
         source = row.texts.get(questionnaire.default_lang) or slot.get(questionnaire.default_lang)
         for lang, text in row.texts.items():
+            text = clean_text(text, multiline=multiline).strip()
             if not text or lang not in questionnaire.languages:
                 continue
+            if len(text) > limit:
+                problems.append(_("%(where)s: at most %(max)s characters, please (this text has %(length)s).",
+                                  where=row.where(lang), max=limit, length=len(text)))
             lost = placeholders(source) - placeholders(text)
             if lost:
-                problems.append(_("Row %(row)s (%(lang)s): the placeholder %(placeholders)s is missing.",
-                                  row=row.number, lang=lang, placeholders=", ".join(sorted(lost))))
+                problems.append(_("%(where)s: the placeholder %(placeholders)s is missing.",
+                                  where=row.where(lang), placeholders=", ".join(sorted(lost))))
             changes.append(Change(slot, lang, text))
     if problems:
-        raise ImportRejected(problems)
+        raise ImportRejected(_shortened(problems))
     return changes
 
 
-def _unknown_key(questionnaire: Questionnaire, row: Row) -> str:
+def _check(deadline: Deadline) -> None:
+    try:
+        deadline.check()
+    except UploadRejected as error:
+        raise ImportRejected([str(error.message)]) from None
+
+
+def text_limit(slot: Slot) -> tuple[int, bool]:
+    """(the most characters, whether line breaks are kept) for a slot, as in the builder's forms."""
+    kind = slot.key.split(".")[0]
+    if kind == "questionnaire":
+        return PAGE_TITLE_LIMIT if slot.name.startswith("page.") else QUESTIONNAIRE_LIMITS[slot.name]
+    return ITEM_LIMITS[slot.name] if kind == "item" else OPTION_LIMIT
+
+
+def _shortened(problems: list[str]) -> list[str]:
+    if len(problems) <= LISTED_PROBLEMS:
+        return problems
+    rest = len(problems) - LISTED_PROBLEMS
+    return [*problems[:LISTED_PROBLEMS], _("… and %(n)s more problems.", n=rest)]
+
+
+def _unknown_key(items: dict, row: Row) -> str:
     parts = row.key.split(".")
     if not row.key:
-        return _("Row %(row)s: the key is empty.", row=row.number)
-    items = {item.code: item for item in questionnaire.items}
+        return _("%(where)s: the key is empty.", where=row.where())
     if parts[0] in ("item", "option") and len(parts) >= 3 and parts[1] not in items:
-        return _("Row %(row)s: there is no question with the code “%(code)s”. Codes cannot be changed "
-                 "in a translation file.", row=row.number, code=parts[1])
+        return _("%(where)s: there is no question with the code “%(code)s”. Codes cannot be changed "
+                 "in a translation file.", where=row.where(), code=parts[1])
     if parts[0] == "option" and len(parts) == 4 and parts[2] not in {o.code for o in items[parts[1]].options}:
-        return _("Row %(row)s: question “%(item)s” has no option with the code “%(code)s”. Codes cannot be "
-                 "changed in a translation file.", row=row.number, item=parts[1], code=parts[2])
-    return _("Row %(row)s: unknown key “%(key)s”.", row=row.number, key=row.key)
+        return _("%(where)s: question “%(item)s” has no option with the code “%(code)s”. Codes cannot be "
+                 "changed in a translation file.", where=row.where(), item=parts[1], code=parts[2])
+    return _("%(where)s: unknown key “%(key)s”.", where=row.where(), key=row.key)
 
 
 def apply(changes: list[Change]) -> int:
@@ -206,7 +281,8 @@ def apply(changes: list[Change]) -> int:
     return changed
 
 
-def import_file(questionnaire: Questionnaire, filename: str, data: bytes) -> int:
-    """Read, validate and apply one uploaded file; returns the number of changed texts."""
-    languages, rows = read_upload(filename, data)
-    return apply(validate(questionnaire, languages, rows))
+def import_file(questionnaire: Questionnaire, filename: str, data: bytes, seconds: float = DEFAULT_SECONDS) -> int:
+    """Read, validate and apply one uploaded file within `seconds`; returns the number of changed texts."""
+    deadline = Deadline(seconds)
+    languages, rows = read_upload(filename, data, deadline)
+    return apply(validate(questionnaire, languages, rows, deadline))

@@ -1,5 +1,5 @@
 """Managers' translation pages: side by side view and editing, completeness, export and import."""
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
@@ -70,7 +70,8 @@ def upload(questionnaire_id: int):
     if upload is None or not upload.filename:
         return _render(questionnaire, [_("Please choose a file to import.")], 422)
     data = upload.read()
-    return _import(questionnaire, lambda: transfer.import_file(questionnaire, upload.filename, data))
+    seconds = current_app.config["IMPORT_SECONDS"]
+    return _import(questionnaire, lambda: transfer.import_file(questionnaire, upload.filename, data, seconds))
 
 
 def _import(questionnaire: Questionnaire, run):

@@ -39,6 +39,7 @@ def sheet_rows(data: bytes) -> list[list]:
 
 def workbook(rows: list[list]) -> bytes:
     book = Workbook()
+    book.active.title = "texts"
     for row in rows:
         book.active.append(row)
     buffer = io.BytesIO()
@@ -117,10 +118,10 @@ def test_bad_workbook_lists_every_row_and_changes_nothing(client, setup, db):
     assert response.status_code == 422
     assert "nothing was changed" in html
     assert "“xx” is not a language of this questionnaire" in html
-    assert "Row 3: there is no question with the code “colour2”" in html
-    assert "Row 4: question “colour” has no option with the code “blue”" in html
-    assert "Row 5: unknown key “item.age.colour”." in html
-    assert "Row 6: the key “item.age.label” appears twice." in html
+    assert "Sheet “texts”, row 3: there is no question with the code “colour2”" in html
+    assert "Sheet “texts”, row 4: question “colour” has no option with the code “blue”" in html
+    assert "Sheet “texts”, row 5: unknown key “item.age.colour”." in html
+    assert "Sheet “texts”, row 6: the key “item.age.label” appears twice." in html
     assert all_texts(db) == before
 
 
@@ -132,7 +133,7 @@ def test_missing_placeholder_is_rejected(client, setup, db):
     rows = [["key", "de", "en"], ["questionnaire.intro", "", "Session on %(date)s"]]
     response = upload(client, questionnaire, "texts.xlsx", workbook(rows))
     assert response.status_code == 422
-    assert "Row 2 (en): the placeholder {place} is missing." in response.get_data(as_text=True)
+    assert "Sheet “texts”, row 2, column C (en): the placeholder {place} is missing." in response.get_data(as_text=True)
     assert all_texts(db) == before
 
 

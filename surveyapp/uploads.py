@@ -1,0 +1,229 @@
+"""Uploaded spreadsheets read within bounds: size, rows, columns and time are checked while the file is read.
+
+Both importers (the roster, the translation workbook) read their files through here, so one set of rules holds:
+
+- The request body is capped by MAX_CONTENT_LENGTH (Werkzeug stops reading past it: 413).
+- An XLSX file is a zip of XML. Its zip directory is checked before openpyxl opens it: number of members, sum
+  of the uncompressed sizes, compression ratio (zipfile never inflates a member past its declared size). The
+  XML is parsed by defusedxml (a dependency; openpyxl uses it when installed), which refuses entity tricks.
+- Rows are streamed (openpyxl read-only mode, csv.reader) and the caps are checked on every row, so a file that
+  is too long stops being read at the first row past the cap. Read-only openpyxl pads every row to the sheet's
+  declared width and fills gaps up to its declared height; both come from the file, so the declared dimension
+  is ignored and at most `max_columns` + 1 columns are read (one more, to refuse a wider sheet).
+- A deadline bounds the wall time of reading and checking; past it the import stops with a 422.
+
+Any other failure of the parsers on a damaged file becomes a 422 with a message, never a 500.
+"""
+import csv
+import io
+import time
+import warnings
+import zipfile
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from flask_babel import lazy_gettext as _l
+from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
+
+from surveyapp.errors import DomainError
+
+DEFAULT_SECONDS = 10.0
+XLSX_MAX_MEMBERS = 500
+XLSX_MAX_UNCOMPRESSED = 25 * 1024 * 1024  # all members together
+XLSX_MAX_RATIO = 100  # uncompressed / compressed, for members larger than the next figure
+XLSX_RATIO_FROM = 1024 * 1024
+CSV_SNIFF_BYTES = 16 * 1024  # the sniffer's regular expressions slow down on long samples
+CSV_ENCODINGS = ("utf-8", "cp1252")  # Excel writes UTF-8 (with a BOM: decoded by utf-8-sig) or Windows-1252
+CSV_DELIMITERS = ",;\t"
+
+
+class UploadRejected(DomainError):
+    """The file cannot be read, or not within the limits; the message says why and where."""
+
+    status_code = 422
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_rows: int  # data rows, the header not counted
+    max_columns: int
+    seconds: float = DEFAULT_SECONDS
+
+
+class Deadline:
+    """Raise UploadRejected once `seconds` have passed since it was made; checked once per row."""
+
+    def __init__(self, seconds: float, clock=time.monotonic):
+        self.seconds, self.clock = seconds, clock
+        self.end = clock() + seconds
+
+    def check(self) -> None:
+        if self.clock() > self.end:
+            raise UploadRejected(_l("Reading the file took longer than %(seconds)s seconds, so nothing was "
+                                    "imported. Please split it into smaller files.", seconds=f"{self.seconds:g}"))
+
+
+@dataclass
+class Table:
+    """The non-empty rows of one sheet as (row number in the file, cells as text); `sheet` is "" for CSV."""
+
+    sheet: str
+    rows: list[tuple[int, list[str]]] = field(default_factory=list)
+
+
+def column_letter(index: int) -> str:
+    """0 -> "A", as spreadsheets name columns (CSV files too: they are opened in spreadsheets)."""
+    return get_column_letter(index + 1)
+
+
+# XLSX ----------------------------------------------------------------------------------------------------
+
+
+def read_xlsx(data: bytes, limits: Limits, sheet: str | None = None, deadline: Deadline | None = None) -> Table:
+    """The sheet named `sheet` (else the first) of an XLSX file, within `limits`; UploadRejected otherwise."""
+    deadline = deadline or Deadline(limits.seconds)
+    check_archive(data)
+    try:
+        with warnings.catch_warnings():  # openpyxl warns about unsupported extensions: not our reader's concern
+            warnings.simplefilter("ignore")
+            workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception:  # openpyxl, zipfile and defusedxml raise many kinds of error for a damaged or hostile file
+        raise UploadRejected(_l("This workbook could not be read; it may be damaged. Please save it again "
+                                "as an Excel workbook (.xlsx).")) from None
+    try:
+        worksheet = workbook[sheet] if sheet in workbook.sheetnames else workbook.worksheets[0]
+        table = Table(worksheet.title)
+        if not hasattr(worksheet, "reset_dimensions"):  # a chart sheet first
+            raise UploadRejected(_l("The first sheet of this workbook holds no table."))
+        worksheet.reset_dimensions()  # the declared size comes from the file: never pad rows to it
+        _collect(table, _xlsx_lines(worksheet, limits.max_columns + 1), limits, deadline)
+        return table
+    except UploadRejected:
+        raise
+    except Exception:  # a damaged sheet fails only while it is read
+        raise UploadRejected(_l("This workbook could not be read; it may be damaged. Please save it again "
+                                "as an Excel workbook (.xlsx).")) from None
+    finally:
+        workbook.close()
+
+
+def _xlsx_lines(worksheet, width: int):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for line in worksheet.iter_rows(min_col=1, max_col=width, values_only=True):
+            yield [_text(value) for value in line]
+
+
+def check_archive(data: bytes) -> None:
+    """Refuse a non-zip, and a zip bomb, from the zip directory alone (nothing is inflated here)."""
+    damaged = UploadRejected(_l("This file is not an Excel workbook (.xlsx), or it is damaged. An older .xls "
+                                "file must be saved as .xlsx first."))
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
+        raise damaged from None
+    bomb = UploadRejected(_l("This workbook unpacks to far more data than a spreadsheet of this size holds, so "
+                             "it was not opened. Please save it again as an Excel workbook (.xlsx)."))
+    if len(members) > XLSX_MAX_MEMBERS or sum(member.file_size for member in members) > XLSX_MAX_UNCOMPRESSED:
+        raise bomb
+    for member in members:
+        if member.file_size > XLSX_RATIO_FROM and member.file_size > XLSX_MAX_RATIO * max(member.compress_size, 1):
+            raise bomb
+
+
+def _text(value) -> str:
+    """A cell as text: dates as YYYY-MM-DD (with the time only when it has one), 12.0 as 12."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat(sep=" ")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+# CSV -----------------------------------------------------------------------------------------------------
+
+
+def read_csv(data: bytes, limits: Limits, deadline: Deadline | None = None) -> Table:
+    """A CSV file in Excel's dialects (comma, semicolon or tab; UTF-8 with or without BOM, or Windows-1252)."""
+    deadline = deadline or Deadline(limits.seconds)
+    text = decode_csv(data)
+    table = Table("")
+    reader = csv.reader(io.StringIO(text, newline=""), sniff_dialect(text[:CSV_SNIFF_BYTES]))
+    try:  # csv's own field size limit (128 KiB) bounds one cell
+        _collect(table, ([cell.strip() for cell in line] for line in reader), limits, deadline)
+    except csv.Error:
+        raise UploadRejected(_l("Line %(row)s of the file could not be read as CSV (a cell may be too long).",
+                                row=reader.line_num)) from None
+    return table
+
+
+def decode_csv(data: bytes) -> str:
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    if b"\x00" in data:  # UTF-16, or not text at all
+        raise UploadRejected(_l("This file is not a CSV text file. Please save it as CSV (UTF-8)."))
+    for encoding in CSV_ENCODINGS:
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise UploadRejected(_l("This file is not a CSV text file. Please save it as CSV (UTF-8)."))
+
+
+def sniff_dialect(sample: str) -> type[csv.Dialect] | csv.Dialect:
+    """The dialect of `sample`: its delimiter among comma, semicolon and tab; quotes as Excel writes them."""
+    lines = sample.splitlines()
+    if len(lines) > 1 and not sample.endswith(("\n", "\r")):
+        sample = sample[: sample.rfind(lines[-1])]  # a cut-off last line misleads the sniffer
+    try:
+        dialect = csv.Sniffer().sniff(sample, delimiters=CSV_DELIMITERS)
+    except csv.Error:
+        header = lines[0] if lines else ""
+        counts = {delimiter: header.count(delimiter) for delimiter in CSV_DELIMITERS}
+        delimiter = max(counts, key=counts.get) if any(counts.values()) else ","
+        return type("Sniffed", (csv.excel,), {"delimiter": delimiter})
+    dialect.doublequote, dialect.quotechar = True, '"'  # Excel's "" inside quotes, whatever the sniffer guessed
+    dialect.escapechar = None
+    return dialect
+
+
+# Shared --------------------------------------------------------------------------------------------------
+
+
+def _collect(table: Table, lines, limits: Limits, deadline: Deadline) -> None:
+    """Keep the non-empty lines; stop at the first line past a cap or past the deadline."""
+    # Gaps count too: read-only openpyxl yields an empty row for every row number a file skips.
+    max_position = 2 * (limits.max_rows + 1) + 1000
+    for position, line in enumerate(lines, start=1):
+        deadline.check()
+        if position > max_position:
+            raise UploadRejected(_too_many_rows(table, position, limits.max_rows))
+        if not any(line):
+            continue
+        if len(table.rows) > limits.max_rows:  # the header and max_rows rows are in already
+            raise UploadRejected(_too_many_rows(table, position, limits.max_rows))
+        if len(line) > limits.max_columns and any(line[limits.max_columns:]):
+            raise UploadRejected(_too_many_columns(table, position, limits.max_columns))
+        table.rows.append((position, line[: limits.max_columns]))
+
+
+def _too_many_rows(table: Table, position: int, max_rows: int):
+    if table.sheet:
+        return _l("Sheet “%(sheet)s”, row %(row)s: at most %(n)s rows (after the header) per file, please.",
+                  sheet=table.sheet, row=position, n=max_rows)
+    return _l("Row %(row)s: at most %(n)s rows (after the header) per file, please.", row=position, n=max_rows)
+
+
+def _too_many_columns(table: Table, position: int, max_columns: int):
+    letter = column_letter(max_columns)
+    if table.sheet:
+        return _l("Sheet “%(sheet)s”, row %(row)s, column %(column)s: at most %(n)s columns are read.",
+                  sheet=table.sheet, row=position, column=letter, n=max_columns)
+    return _l("Row %(row)s, column %(column)s: at most %(n)s columns are read.", row=position, column=letter,
+              n=max_columns)
