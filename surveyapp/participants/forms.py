@@ -7,6 +7,7 @@ from wtforms import BooleanField, DateField, EmailField, SelectField, StringFiel
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
 
+from surveyapp.forms import StaffForm
 from surveyapp.i18n import INTERFACE_LANGUAGES, language_name
 
 
@@ -14,13 +15,13 @@ def language_choices() -> list[SelectChoice]:
     return [SelectChoice(code, language_name(code)) for code in INTERFACE_LANGUAGES]
 
 
-class SessionForm(FlaskForm):
+class SessionForm(StaffForm):
     held_on = DateField(_l("Date of the session"), validators=[InputRequired()])
     place = StringField(_l("Place (e.g. driving school)"), validators=[DataRequired(), Length(max=200)])
     trainer = StringField(_l("Trainer or peer educator"), validators=[Optional(), Length(max=200)])
 
 
-class ParticipantForm(FlaskForm):
+class ParticipantForm(StaffForm):
     name = StringField(_l("Name"), validators=[Optional(), Length(max=200)])
     email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)])
     phone = StringField(_l("Phone (optional)"), validators=[Optional(), Length(max=40)])
@@ -39,7 +40,7 @@ class ContactForm(ParticipantForm):
     consent = None
 
 
-class RosterForm(FlaskForm):
+class RosterForm(StaffForm):
     roster = FileField(_l("Roster file (.csv or .xlsx)"), validators=[FileRequired()])
     consent = BooleanField(
         _l("Everyone on this list has agreed in writing to follow-up e-mails."),

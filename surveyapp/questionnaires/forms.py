@@ -1,10 +1,10 @@
 """Builder forms. Per-language forms are made per request, since a questionnaire chooses its own languages."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
+from surveyapp.forms import StaffForm
 from surveyapp.i18n import is_known_language, language_name
 from surveyapp.questionnaires.itemtypes import type_choices
 from surveyapp.questionnaires.models import Status
@@ -31,7 +31,7 @@ def _language(_form, field) -> None:
         raise ValidationError(_l("Unknown language code: %(codes)s.", codes=field.data))
 
 
-class SettingsForm(FlaskForm):
+class SettingsForm(StaffForm):
     slug = StringField(_l("Link name"), validators=[DataRequired(), Length(max=80)],
                        description=_l("Lower-case letters, digits and hyphens; "
                                       "the public link is /s/ followed by it."))
@@ -47,10 +47,10 @@ class CreateForm(SettingsForm):
                         description=_l("In the default language; other languages on the next page."))
 
 
-def texts_form(page_numbers: list[int], formdata=None, data=None) -> FlaskForm:
+def texts_form(page_numbers: list[int], formdata=None, data=None) -> StaffForm:
     """Title, intro, thank-you and one title per page, in one language."""
 
-    class TextsForm(FlaskForm):
+    class TextsForm(StaffForm):
         title = StringField(_l("Title"), validators=[Length(max=300)])
         intro = TextAreaField(_l("Introduction"), validators=[Length(max=5000)], render_kw={"rows": 4})
         thanks = TextAreaField(_l("Thank-you text"), validators=[Length(max=5000)], render_kw={"rows": 3})
@@ -61,7 +61,7 @@ def texts_form(page_numbers: list[int], formdata=None, data=None) -> FlaskForm:
     return _bind(TextsForm, formdata, data)
 
 
-class ItemForm(FlaskForm):
+class ItemForm(StaffForm):
     """Item settings plus its wording in one language; the type's settings are read by `settings_keys`."""
 
     code = StringField(_l("Code"), validators=[DataRequired(), Length(max=64)], description=CODE_HELP)
@@ -101,10 +101,10 @@ class ItemForm(FlaskForm):
         return {key: self[key].data for key in self.TEXT_KEYS}
 
 
-def option_form(languages: list[str], *, locked: bool = False, formdata=None, data=None) -> FlaskForm:
+def option_form(languages: list[str], *, locked: bool = False, formdata=None, data=None) -> StaffForm:
     """An option's code and its label in every language of the questionnaire."""
 
-    class OptionForm(FlaskForm):
+    class OptionForm(StaffForm):
         code = StringField(_l("Code"), validators=[Optional() if locked else DataRequired(), Length(max=64)],
                            render_kw={"disabled": True} if locked else None,
                            description=LOCKED_CODE if locked else _l("Stored in the answers and exports, "
@@ -117,7 +117,7 @@ def option_form(languages: list[str], *, locked: bool = False, formdata=None, da
     return _bind(OptionForm, formdata, data)
 
 
-def option_labels(form: FlaskForm, languages: list[str]) -> dict[str, str]:
+def option_labels(form: StaffForm, languages: list[str]) -> dict[str, str]:
     return {lang: form[f"label_{lang}"].data for lang in languages}
 
 

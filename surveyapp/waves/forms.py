@@ -1,12 +1,13 @@
 """The wave form (offsets from the session date, answering window, reminders) and the e-mail message form."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Regexp
 
+from surveyapp.forms import StaffForm
 
-class WaveForm(FlaskForm):
+
+class WaveForm(StaffForm):
     name = StringField(_l("Name (e.g. 3 months)"), validators=[DataRequired(), Length(max=80)])
     questionnaire_id = SelectField(_l("Questionnaire"), coerce=int)
     position = IntegerField(_l("Order"), default=0, validators=[InputRequired(), NumberRange(0, 99)])
@@ -46,7 +47,7 @@ class WaveForm(FlaskForm):
         return {**{key: self[key].data for key in fields}, "reminder_days": days}
 
 
-class WaveMessageForm(FlaskForm):
+class WaveMessageForm(StaffForm):
     """The wave's own paragraph in the invitation and reminder e-mails, in one language."""
 
     message = TextAreaField(
