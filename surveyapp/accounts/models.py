@@ -2,7 +2,7 @@
 
 A login lives in a signed cookie, so the server cannot delete it. Instead each user has a session generation,
 carried in the login's id (`get_id`, "<id>:<generation>"); the user loader refuses any other generation.
-Logging out, a new password, deactivation and any change of role bump it (`_bump_generations`, on every flush),
+Logging out, a new password, deactivation and a role changed or removed bump it (`_bump_generations`, on every flush),
 which ends every copy of every session and remember cookie of that user at once.
 """
 import enum
@@ -78,7 +78,8 @@ class Membership(db.Model):
 
 
 # Changes that must end every session of the user: who they are, whether they may log in, what they may do.
-_SESSION_ATTRIBUTES = ("password_hash", "active", "is_admin", "email", "memberships")
+# A membership added only grants more, so it leaves sessions alone; one changed or removed ends them.
+_SESSION_ATTRIBUTES = ("password_hash", "active", "is_admin", "email")
 
 
 @event.listens_for(Session, "before_flush")
@@ -86,11 +87,12 @@ def _bump_generations(session, _context, _instances) -> None:
     """Bump the session generation of every user whose password, status or roles change in this flush."""
     users = set()
     for obj in session.dirty:
-        if isinstance(obj, User) and _changed(obj, _SESSION_ATTRIBUTES):
+        if isinstance(obj, User) and (_changed(obj, _SESSION_ATTRIBUTES)
+                                      or inspect(obj).attrs.memberships.history.deleted):
             users.add(obj)
         elif isinstance(obj, Membership) and _changed(obj, ("role", "programme_id", "user_id")):
             users.add(_user_of(session, obj))
-    for obj in (*session.new, *session.deleted):
+    for obj in session.deleted:
         if isinstance(obj, Membership):
             users.add(_user_of(session, obj))
     for user in users:
