@@ -4,6 +4,7 @@ from flask import Blueprint, abort, request
 from surveyapp.accounts.access import MANAGE, require
 from surveyapp.errors import DomainError
 from surveyapp.extensions import db
+from surveyapp.questionnaires import service
 from surveyapp.questionnaires.models import Item, Option, Questionnaire
 from surveyapp.questionnaires.service import LockedError
 
@@ -41,8 +42,14 @@ def edit_language(questionnaire: Questionnaire) -> str:
     return lang if lang in questionnaire.languages else questionnaire.default_lang
 
 
+def claim_edit(questionnaire: Questionnaire, *, checked: bool = True) -> None:
+    """Count this save; with `checked`, only if the form's hidden edit_version is still the current one
+    (else EditConflict, 409). Up/down and status buttons are not checked: they change nothing typed."""
+    service.claim_edit(questionnaire, request.form.get("edit_version") if checked else None)
+
+
 def refused(form, error: DomainError) -> int:
-    """Undo the half-done change, put the message on the form; 409 when locked, else 422."""
+    """Undo the half-done change, put the message on the form; 409 when locked or saved meanwhile, else 422."""
     db.session.rollback()
     form.form_errors.append(str(error.message))
-    return 409 if isinstance(error, LockedError) else 422
+    return 409 if isinstance(error, LockedError | service.EditConflict) else 422

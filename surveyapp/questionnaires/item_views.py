@@ -9,6 +9,7 @@ from surveyapp.extensions import db
 from surveyapp.questionnaires import service
 from surveyapp.questionnaires.blueprint import (
     bp,
+    claim_edit,
     edit_language,
     managed_item,
     managed_option,
@@ -38,6 +39,7 @@ def add_item(questionnaire_id: int):
     if form.validate_on_submit():
         kind = REGISTRY.get(form.type.data)
         try:
+            claim_edit(questionnaire)
             item = service.add_item(
                 questionnaire, form.code.data.strip(), form.type.data, required=form.required.data,
                 page=form.page.data, settings=form.settings_for(kind) if kind else {},
@@ -67,6 +69,7 @@ def edit_item(item_id: int):
     if not form.validate():
         return _item_page(item, lang, form, locked, status=422)
     try:
+        claim_edit(questionnaire)
         service.update_item(item, code=(form.code.data or item.code).strip(), required=form.required.data,
                             page=form.page.data, settings=form.settings_for(item.kind))
         service.set_item_texts(item, lang, form.texts())
@@ -96,14 +99,15 @@ def _item_page(item, lang, form, locked, *, new_option=None, status=200):
 @staff_required
 def move_item(item_id: int):
     item = managed_item(item_id)
-    return _move(service.move_item, item, _back_to_items(item.questionnaire))
+    return _move(service.move_item, item, item.questionnaire, _back_to_items(item.questionnaire))
 
 
-def _move(move, row, back):
+def _move(move, row, questionnaire, back):
     """Up/down buttons: one swap with the neighbour, then back to the list."""
     step = STEPS.get(request.form.get("direction", ""))
     if not FlaskForm().validate() or step is None:
         abort(400)
+    claim_edit(questionnaire, checked=False)
     move(row, step)
     db.session.commit()
     return back
@@ -127,6 +131,7 @@ def _delete_after_confirmation(delete, done_message, back, **page):
     status = 200
     if form.validate_on_submit():
         try:
+            claim_edit(page["questionnaire"])
             delete()
             db.session.commit()
         except DomainError as error:
@@ -148,6 +153,7 @@ def add_option(item_id: int):
     status = 422
     if form.validate():
         try:
+            claim_edit(item.questionnaire)
             service.add_option(item, form.code.data.strip(), option_labels(form, languages))
             db.session.commit()
         except DomainError as error:
@@ -172,6 +178,7 @@ def edit_option(option_id: int):
     status = 422 if request.method == "POST" else 200
     if request.method == "POST" and form.validate():
         try:
+            claim_edit(questionnaire)
             service.update_option(option, (form.code.data or option.code).strip(),
                                   option_labels(form, questionnaire.languages))
             db.session.commit()
@@ -188,7 +195,7 @@ def edit_option(option_id: int):
 @staff_required
 def move_option(option_id: int):
     option = managed_option(option_id)
-    return _move(service.move_option, option, _back_to_item(option.item))
+    return _move(service.move_option, option, option.item.questionnaire, _back_to_item(option.item))
 
 
 @bp.route("/options/<int:option_id>/delete", methods=["GET", "POST"])

@@ -52,6 +52,9 @@ class Questionnaire(db.Model):
     # A new random stamp on every change to the questionnaire, its items, options or texts (see
     # _restamp_changed_questionnaires): respondent pages cache the structure per process by (id, stamp).
     structure_stamp: Mapped[str] = mapped_column(String(32), default=new_structure_stamp, server_default="0")
+    # Optimistic locking of builder saves: carried in the builder's forms, compared and incremented in one
+    # UPDATE (service.claim_edit), so of two staff saving the same version the second gets a 409.
+    edit_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
     programme: Mapped[Programme] = relationship()
     items: Mapped[list["Item"]] = relationship(

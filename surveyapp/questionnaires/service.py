@@ -2,7 +2,8 @@
 import re
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import exists, func, select
+from sqlalchemy import exists, func, select, update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from surveyapp.errors import DomainError
 from surveyapp.extensions import db
@@ -27,6 +28,40 @@ class LockedError(DomainError):
     """Codes are frozen once answers exist, so stored answers keep their meaning."""
 
     status_code = 409
+
+
+class EditConflict(DomainError):
+    """Someone else saved the questionnaire after this form was shown: saving would overwrite their change."""
+
+    status_code = 409
+
+
+EDIT_CONFLICT = _l("Someone else saved this questionnaire while you were editing it, so your changes were not "
+                   "saved. Reload the page to see the current version, then make your changes again.")
+
+
+def claim_edit(questionnaire: Questionnaire, seen: str | int | None) -> None:
+    """Take the next edit version if the form was shown with the current one (one UPDATE, no read first).
+
+    `seen` None (a client that sends no version) skips the comparison but still counts the save. On
+    PostgreSQL the UPDATE holds the row until commit, so a concurrent save waits and then finds no match.
+    """
+    match = Questionnaire.id == questionnaire.id
+    if seen is not None:
+        try:
+            version = int(seen)
+        except (TypeError, ValueError):
+            raise EditConflict(EDIT_CONFLICT) from None
+        if not 0 < version < 2**31:  # never stored; out of the column's range on PostgreSQL
+            raise EditConflict(EDIT_CONFLICT)
+        match &= Questionnaire.edit_version == version
+    claimed = db.session.execute(
+        update(Questionnaire).where(match).values(edit_version=Questionnaire.edit_version + 1)
+        .returning(Questionnaire.edit_version).execution_options(synchronize_session=False)
+    ).scalar()
+    if claimed is None:
+        raise EditConflict(EDIT_CONFLICT)
+    set_committed_value(questionnaire, "edit_version", claimed)
 
 
 def has_responses(questionnaire: Questionnaire) -> bool:

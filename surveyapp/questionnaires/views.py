@@ -23,6 +23,7 @@ from surveyapp.questionnaires import (
 )
 from surveyapp.questionnaires.blueprint import (
     bp,
+    claim_edit,
     edit_language,
     get_questionnaire,
     managed_questionnaire,
@@ -126,6 +127,7 @@ def settings(questionnaire_id: int):
     if not form.validate():
         return _edit_page(questionnaire, questionnaire.default_lang, settings=form, status=422)
     try:
+        claim_edit(questionnaire)
         service.update_settings(questionnaire, form.slug.data.strip(), form.default_lang.data.strip(),
                                 language_list(form.languages.data))
         db.session.commit()
@@ -149,8 +151,12 @@ def texts(questionnaire_id: int):
         return _edit_page(questionnaire, lang, texts=form, status=422)
     values = {key: form[key].data for key in ("title", "intro", "thanks")}
     values.update({f"page.{n}": form[f"page_{n}"].data for n in questionnaire.page_numbers})
-    service.set_questionnaire_texts(questionnaire, lang, values)
-    db.session.commit()
+    try:
+        claim_edit(questionnaire)
+        service.set_questionnaire_texts(questionnaire, lang, values)
+        db.session.commit()
+    except DomainError as error:
+        return _edit_page(questionnaire, lang, texts=form, status=refused(form, error))
     flash(_("Texts saved."))
     return redirect(url_for("questionnaires.edit", questionnaire_id=questionnaire.id, lang=lang))
 
@@ -164,6 +170,7 @@ def status(questionnaire_id: int):
     if target is None or not form.validate():
         abort(400)
     try:
+        claim_edit(questionnaire, checked=False)
         service.set_status(questionnaire, target)
         db.session.commit()
     except DomainError as error:
