@@ -27,6 +27,12 @@ def create(email, role, programme_code, password):
     click.echo(f"created {email} ({role})")
 
 
+def _audit(action: str, user) -> None:
+    from surveyapp.audit.service import record  # lazy: the audit package is newer than this module
+
+    record(action, target=f"user:{user.id}", actor="cli")
+
+
 def _user(email: str):
     user = find_user(email)
     if user is None:
@@ -43,6 +49,7 @@ def set_password_command(email, password):
     try:
         with force_locale("en"):
             set_password(user, password)
+        _audit("user.set_password", user)
         db.session.commit()
     except DomainError as error:
         db.session.rollback()
@@ -56,6 +63,7 @@ def deactivate(email):
     """Lock an account out: it cannot log in, and every session of it ends at once."""
     user = _user(email)
     set_active(user, False)
+    _audit("user.deactivate", user)
     db.session.commit()
     click.echo(f"deactivated {user.email}; all of its sessions have ended")
 
@@ -66,5 +74,6 @@ def activate(email):
     """Allow a deactivated account to log in again."""
     user = _user(email)
     set_active(user, True)
+    _audit("user.activate", user)
     db.session.commit()
     click.echo(f"activated {user.email}")

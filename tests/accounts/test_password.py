@@ -105,3 +105,19 @@ def test_cli_deactivate_and_activate(runner, client, make, auth, db):
     assert auth.login(user.email).status_code == 422
     assert runner.invoke(args=["users", "activate", user.email]).exit_code == 0
     assert auth.login(user.email).status_code == 302
+
+
+@pytest.mark.parametrize(("args", "action"), [
+    (["users", "set-password", "EMAIL", "--password", NEW], "user.set_password"),
+    (["users", "deactivate", "EMAIL"], "user.deactivate"),
+    (["users", "activate", "EMAIL"], "user.activate"),
+], ids=["set-password", "deactivate", "activate"])
+def test_cli_account_changes_are_audited(runner, make, db, args, action):
+    from sqlalchemy import select
+
+    from surveyapp.audit.models import AuditEvent
+
+    user = make.user(Role.MANAGER)
+    assert runner.invoke(args=[user.email if arg == "EMAIL" else arg for arg in args]).exit_code == 0
+    event = db.session.scalars(select(AuditEvent).order_by(AuditEvent.seq.desc())).first()
+    assert (event.action, event.target, event.actor) == (action, f"user:{user.id}", "cli")
