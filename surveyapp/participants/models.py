@@ -8,9 +8,11 @@ from datetime import date, datetime
 from sqlalchemy import Date, DateTime, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from surveyapp.db import utcnow
+from surveyapp.db import one_of, utcnow
 from surveyapp.extensions import db
 from surveyapp.programmes.models import Programme
+
+CONSENT_SOURCES = ("self", "roster", "manual")  # enrolment link, roster import, added by a manager
 
 
 class TrainingSession(db.Model):
@@ -74,12 +76,13 @@ class Consent(db.Model):
     """What was agreed (scope), when, to which text version, and how; withdrawable, never deleted."""
 
     __tablename__ = "consents"
+    __table_args__ = (one_of("source", CONSENT_SOURCES),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id", ondelete="CASCADE"), index=True)
     scope: Mapped[str] = mapped_column(String(40), default="follow_up")
     text_version: Mapped[str] = mapped_column(String(40))
-    source: Mapped[str] = mapped_column(String(20))  # "self", "roster", "manual"
+    source: Mapped[str] = mapped_column(String(20))  # one of CONSENT_SOURCES
     statement: Mapped[str] = mapped_column(Text, default="")
     given_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     withdrawn_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -20,7 +20,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
-from surveyapp.db import utcnow
+from surveyapp.db import one_of, utcnow
 from surveyapp.extensions import db
 from surveyapp.programmes.models import Programme
 
@@ -31,12 +31,19 @@ class Status(enum.StrEnum):
     CLOSED = "closed"
 
 
+# The codes of the item-type registry (itemtypes.REGISTRY; a test keeps both equal). The database refuses any
+# other type: a new type needs a migration that replaces ck_items_type.
+ITEM_TYPES = ("single", "multiple", "likert", "scale10", "yesno", "number", "text", "longtext", "date")
+
+
 def new_structure_stamp() -> str:
     return secrets.token_hex(8)
 
 
 def _enum(kind):
-    return Enum(kind, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])
+    """A VARCHAR with a CHECK constraint ck_<table>_<enum name> allowing only the enum's values."""
+    return Enum(kind, native_enum=False, length=20, create_constraint=True, name=kind.__name__.lower(),
+                values_callable=lambda e: [m.value for m in e])
 
 
 class Questionnaire(db.Model):
@@ -88,7 +95,7 @@ class QuestionnaireText(db.Model):
 
 class Item(db.Model):
     __tablename__ = "items"
-    __table_args__ = (UniqueConstraint("questionnaire_id", "code"),)
+    __table_args__ = (UniqueConstraint("questionnaire_id", "code"), one_of("type", ITEM_TYPES))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     questionnaire_id: Mapped[int] = mapped_column(ForeignKey("questionnaires.id", ondelete="CASCADE"), index=True)
