@@ -3,9 +3,17 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField
-from wtforms.validators import NumberRange, Optional
+from wtforms.validators import Optional, ValidationError
 
 from surveyapp.gdpr.service import MAX_RETENTION_MONTHS
+
+MONTHS_MESSAGE = _l("Please enter a number of months between 1 and %(max)d, or nothing.", max=MAX_RETENTION_MONTHS)
+
+
+def _months(_form, field) -> None:
+    """A plain range check: WTForms' NumberRange calls math.isnan(), which overflows on a 400-digit integer."""
+    if field.data is not None and not 1 <= field.data <= MAX_RETENTION_MONTHS:
+        raise ValidationError(MONTHS_MESSAGE)
 
 
 class EraseForm(FlaskForm):
@@ -16,13 +24,5 @@ class RetentionForm(FlaskForm):
     contact_retention_months = IntegerField(
         _l("Delete contact data this many months after the participant's last answering window closed"),
         description=_l("Leave empty to keep contact data until a participant withdraws or is erased."),
-        validators=[
-            Optional(),
-            NumberRange(
-                min=1,
-                max=MAX_RETENTION_MONTHS,
-                message=_l("Please enter a number of months between 1 and %(max)d, or nothing.",
-                           max=MAX_RETENTION_MONTHS),
-            ),
-        ],
+        validators=[Optional(), _months],
     )
