@@ -43,12 +43,15 @@ def iter_long(scope: Scope, filters: Filters | None = None) -> Iterator[pd.DataF
     """One row per stored answer (a multiple choice gives one row per chosen option), in chunks."""
     code_of = answer_codes(scope)
     position = {item.code: n for n, item in enumerate(scope.items)}
-    return _long_chunks(iter_meta(scope, filters), code_of, position)
+    questionnaire_ids = [q.id for q in scope.questionnaires]
+    return _long_chunks(iter_meta(scope, filters), code_of, position, questionnaire_ids)
 
 
-def _long_chunks(metas, code_of: dict[int, str], position: dict[str, int]) -> Iterator[pd.DataFrame]:
+def _long_chunks(
+    metas, code_of: dict[int, str], position: dict[str, int], questionnaire_ids: list[int]
+) -> Iterator[pd.DataFrame]:
     for meta in metas:
-        answers = read_answers(meta["response_id"], code_of).rename(columns={"code": "item"})
+        answers = read_answers(meta["response_id"], code_of, questionnaire_ids).rename(columns={"code": "item"})
         answers["order"] = answers["item"].map(position)
         joined = meta[["response_id", "wave", "panel_code", "submitted_at"]].merge(answers, on="response_id")
         yield joined.sort_values(["response_id", "order"], kind="stable")[LONG_COLUMNS]

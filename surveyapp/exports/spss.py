@@ -2,6 +2,8 @@
 
 Option codes that are integers ("1".."5", "-1") are kept as values; other codes ("m", "f") become 1..k in
 option order, the labels say which is which (and the codebook keeps the original codes).
+
+Text values and labels lose their control characters (see ``formats``): SPSS cuts a string at NUL.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import pandas as pd
 import pyreadstat
 
 from surveyapp.exports.codebook import variables
+from surveyapp.exports.formats import clean_column, clean_text
 from surveyapp.reports.datasets import META_COLUMNS, Scope
 
 META_LABELS = {
@@ -53,7 +56,7 @@ def sav_frame(scope: Scope, frame: pd.DataFrame, lang: str) -> tuple[pd.DataFram
         if pd.api.types.is_datetime64_any_dtype(values):
             values = values.dt.tz_convert("UTC").dt.tz_localize(None)
         elif values.dtype != "int64":
-            values = values.astype("object").where(values.notna(), "")
+            values = clean_column(values.astype("object").where(values.notna(), ""))
         out[name] = values
         labels.append(META_LABELS[column])
     for variable in variables(scope):
@@ -67,17 +70,17 @@ def sav_frame(scope: Scope, frame: pd.DataFrame, lang: str) -> tuple[pd.DataFram
                 else {c: n + 1 for n, c in enumerate(codes)}
             )
             values = values.astype("object").map(mapping)
-            value_labels[name] = {mapping[c]: variable.values[c][lang] for c in codes}
+            value_labels[name] = {mapping[c]: clean_text(variable.values[c][lang]) for c in codes}
         elif variable.values:
             value_labels[name] = {
-                int(c): labels_[lang] for c, labels_ in variable.values.items() if re.fullmatch(r"-?\d+", c)
+                int(c): clean_text(labels_[lang]) for c, labels_ in variable.values.items() if re.fullmatch(r"-?\d+", c)
             }
         if variable.values or variable.item.kind.numeric:
             values = pd.to_numeric(values, errors="coerce").astype("float64")
         else:
-            values = values.astype("object").where(values.notna(), "")
+            values = clean_column(values.astype("object").where(values.notna(), ""))
         out[name] = values
-        labels.append(variable.question(lang))
+        labels.append(clean_text(variable.question(lang)))
     return pd.DataFrame(out), labels, value_labels
 
 

@@ -32,7 +32,7 @@ def write_xlsx(scope: Scope, frames: Iterable[pd.DataFrame], columns: list[str],
     """Write the data and the codebook to ``target`` (a path or a binary file)."""
     book = Workbook(write_only=True)
     data = book.create_sheet("data")
-    data.append([f"{c} (UTC)" if c in ("started_at", "submitted_at") else c for c in columns])
+    data.append([neutralise(f"{c} (UTC)" if c in ("started_at", "submitted_at") else c) for c in columns])
     for frame in frames:
         block = frame.astype("object").where(frame.notna(), None)
         for row in block.itertuples(index=False, name=None):

@@ -25,7 +25,7 @@ from surveyapp.extensions import db
 from surveyapp.programmes.models import Programme
 from surveyapp.questionnaires.models import Item, Questionnaire
 from surveyapp.reports import respondents
-from surveyapp.reports.pivot import ColumnSpec, LongAnswers, item_columns_frame
+from surveyapp.reports.pivot import EXCLUDED, ColumnSpec, LongAnswers, item_columns_frame, merge_excluded
 from surveyapp.respond.models import Answer, Response
 
 CHUNK = 20_000
@@ -195,15 +195,24 @@ def answer_codes(scope: Scope) -> dict[int, str]:
     return {item_id: code for code, ids in scope.items_by_code().items() for item_id in ids}
 
 
-def _answer_arrays(ids: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(response_id, item_id, value) arrays of the answers in the response id range of one chunk.
+def answer_arrays(ids: pd.Series, questionnaire_ids: list[int]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(response_id, item_id, value) arrays of the answers of one chunk's responses, in id order.
 
-    Filtered on the response id only: with an item filter too, SQLite walks the item index and reads
-    every answer of each item once per chunk. Columns are taken from the driver's tuples straight into
-    typed arrays (int64, int64, object): several times cheaper than a DataFrame from records.
+    Bounded by the chunk's response id range on both tables (so the primary key and the answers'
+    response index serve it) and by the questionnaires in scope: responses of other questionnaires that
+    fall into the range, when several surveys run at once, are never read. No item filter: with one,
+    SQLite walks the item index and reads every answer of each item once per chunk. Columns are taken
+    from the driver's tuples straight into typed arrays (int64, int64, object).
     """
-    statement = select(Answer.response_id, Answer.item_id, Answer.value).where(
-        Answer.response_id.between(int(ids.iloc[0]), int(ids.iloc[-1]))
+    first, last = int(ids.iloc[0]), int(ids.iloc[-1])
+    statement = (
+        select(Answer.response_id, Answer.item_id, Answer.value)
+        .join(Response, Response.id == Answer.response_id)
+        .where(
+            Answer.response_id.between(first, last),
+            Response.id.between(first, last),
+            Response.questionnaire_id.in_(questionnaire_ids),
+        )
     )
     result = db.session.connection().execute(statement)
     rows = result.cursor.fetchall()
@@ -216,12 +225,9 @@ def _answer_arrays(ids: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     )
 
 
-def read_answers(ids: pd.Series, code_of: dict[int, str]) -> pd.DataFrame:
-    """The answers (response_id, item_id, value, code) of the response id range of one chunk.
-
-    Answers of other questionnaires in the range drop out here.
-    """
-    response_id, item_id, value = _answer_arrays(ids)
+def read_answers(ids: pd.Series, code_of: dict[int, str], questionnaire_ids: list[int]) -> pd.DataFrame:
+    """The answers (response_id, item_id, value, code) of one chunk's responses, raw values as stored."""
+    response_id, item_id, value = answer_arrays(ids, questionnaire_ids)
     answers = pd.DataFrame({"response_id": response_id, "item_id": item_id, "value": value})
     answers["code"] = answers["item_id"].map(code_of)
     return answers[answers["code"].notna()]
@@ -232,33 +238,42 @@ def iter_frames(
 ) -> Iterator[pd.DataFrame]:
     """Wide typed frames of submitted responses, ``chunk`` responses at a time, in response id order."""
     specs = [column_spec(item, labels_lang) for item in scope.items]
-    return _frames(iter_meta(scope, filters, chunk), specs, answer_codes(scope))
+    questionnaire_ids = [q.id for q in scope.questionnaires]
+    return _frames(iter_meta(scope, filters, chunk), specs, answer_codes(scope), questionnaire_ids)
 
 
 def _frames(
-    metas: Iterator[pd.DataFrame], specs: list[ColumnSpec], code_of: dict[int, str]
+    metas: Iterator[pd.DataFrame], specs: list[ColumnSpec], code_of: dict[int, str], questionnaire_ids: list[int]
 ) -> Iterator[pd.DataFrame]:
     position = {spec.code: n for n, spec in enumerate(specs)}
     item_ids = pd.Index(list(code_of), dtype="int64")
     spec_of_item = np.array([position.get(code, -1) for code in code_of.values()] + [-1], dtype=np.int64)
     for meta in metas:
         ids = meta["response_id"]
-        response_id, item_id, value = _answer_arrays(ids)
+        response_id, item_id, value = answer_arrays(ids, questionnaire_ids)
         # get_indexer gives -1 for items outside the scope, which picks the trailing -1 of spec_of_item.
         answers = LongAnswers(response_id, spec_of_item[item_ids.get_indexer(item_id)], value)
         index = pd.Index(ids, name="response_id")
         items = item_columns_frame(specs, answers, index)
-        yield pd.concat([meta.set_index(index), items], axis=1).reset_index(drop=True)
+        frame = pd.concat([meta.set_index(index), items], axis=1).reset_index(drop=True)
+        frame.attrs[EXCLUDED] = items.attrs[EXCLUDED]
+        yield frame
 
 
 def response_frame(
     scope: Scope, filters: Filters | None = None, labels_lang: str | None = None
 ) -> pd.DataFrame:
-    """All submitted responses in scope as one frame (see ``iter_frames``)."""
+    """All submitted responses in scope as one frame (see ``iter_frames``).
+
+    ``attrs["excluded"]`` counts the numeric values left out as unusable, per item code (see ``pivot``).
+    """
     frames = list(iter_frames(scope, filters, labels_lang))
-    if frames:
-        return pd.concat(frames, ignore_index=True)
-    return _empty_frame(scope, labels_lang)
+    if not frames:
+        return _empty_frame(scope, labels_lang)
+    excluded = merge_excluded(frames)
+    frame = pd.concat(frames, ignore_index=True)
+    frame.attrs[EXCLUDED] = excluded
+    return frame
 
 
 def _empty_frame(scope: Scope, labels_lang: str | None) -> pd.DataFrame:

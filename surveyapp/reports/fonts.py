@@ -20,6 +20,8 @@ BUNDLED_DIR = Path(__file__).resolve().parent.parent / "fonts"
 SYSTEM_DIR = Path("/usr/share/fonts/truetype/dejavu")
 
 _RTL = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]")
+# Control characters other than tab and line breaks: no glyph, and a stored label or answer may hold them.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 
 
 class FontMissingError(RuntimeError):
@@ -52,6 +54,11 @@ def register_fonts(font_dir: Path | None = None) -> None:
     pdfmetrics.registerFontFamily(REGULAR, normal=REGULAR, bold=BOLD, italic=REGULAR, boldItalic=BOLD)
 
 
+def printable(text: str) -> str:
+    """``text`` without control characters (tab and line breaks stay): what may go into the PDF."""
+    return _CONTROL.sub("", text)
+
+
 def is_rtl(text: str) -> bool:
     """Whether the text contains right-to-left letters and so needs shaping and reordering."""
     return bool(_RTL.search(text))
@@ -68,6 +75,7 @@ def markup(text: str, font: str, size: float, width: float) -> str:
     Lines are broken in logical order and each line reordered on its own; reordering a whole paragraph
     before wrapping would put its end on the first line.
     """
+    text = printable(text)
     if not is_rtl(text):
         return escape(text)
     lines: list[str] = []
@@ -79,6 +87,7 @@ def markup(text: str, font: str, size: float, width: float) -> str:
 
 def fit(text: str, width: float, font: str, size: float) -> str:
     """Return one line of plain text, shortened with an ellipsis to ``width`` points, in visual order."""
+    text = " ".join(printable(text).split())
     rtl = is_rtl(text)
     if rtl:
         text = arabic_reshaper.reshape(text)

@@ -72,6 +72,7 @@ class ItemSection:
     summary: NumericSummary | None = None
     open_answers: list[str] = field(default_factory=list)
     suppressed: bool = False
+    excluded: int = 0  # stored values that are no usable number (inf, nan, 1e999999, ...), left out
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,7 @@ from reportlab.platypus import (
 )
 
 from surveyapp.reports import charts
-from surveyapp.reports.fonts import BOLD, REGULAR, fit, markup, register_fonts, right_aligned
+from surveyapp.reports.fonts import BOLD, REGULAR, fit, markup, printable, register_fonts, right_aligned
 from surveyapp.reports.model import (
     BreakdownTable,
     ItemSection,
@@ -159,6 +159,8 @@ class _Writer:
     def item(self, item: ItemSection) -> list:
         _ = self._
         head = [CondPageBreak(60 * mm), self.text(item.question, "h2")]
+        if item.excluded:
+            head.append(self.text(self.excluded_note(item.excluded), "small"))
         if item.suppressed or item.n is None:
             return [*head, self.text(self.hidden)]
         head.append(self.text(_("Valid answers: %(n)s, missing: %(missing)s") % {
@@ -192,6 +194,10 @@ class _Writer:
             body.append(self.text(_("Open answers"), "small"))
             body += [self.text(answer, "body", WIDTH - 10, bullet="•") for answer in item.open_answers]
         return [KeepTogether(head + body[:1]), *body[1:]]
+
+    def excluded_note(self, count: int) -> str:
+        return self._("Left out as no usable number (infinite, not a number or beyond ±10^15): %(count)s") % {
+            "count": self.num.integer(count)}
 
     def comparisons(self) -> list:
         _, r = self._, self.report
@@ -282,7 +288,7 @@ def render_pdf(report: ReportData, *, gettext: Callable[[str], str] = _identity,
 
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN,
-                            bottomMargin=MARGIN + 6 * mm, title=report.title,
-                            author=report.programme, lang=report.language, invariant=True)
+                            bottomMargin=MARGIN + 6 * mm, title=printable(report.title),
+                            author=printable(report.programme), lang=report.language, invariant=True)
     doc.build(writer.story(), onFirstPage=on_page, onLaterPages=on_page)
     return buffer.getvalue()

@@ -3,6 +3,11 @@
 Pure numpy/pandas, no database. The answers of a chunk are placed into a grid by response row and item
 column at once; numbers are parsed in one ``to_numeric`` call for all numeric items, not per item. Only
 the typing (categorical over the option codes, Int64/Float64, ``str``) is done column by column.
+
+A stored value of a numeric item that is no finite number within ``MAX_MAGNITUDE`` (``inf``, ``nan``,
+``1e999999``, a 400-digit integer, text written by an older version or straight into the database) is left
+out of the column (missing) and counted in ``frame.attrs["excluded"]`` (item code -> count), so that no
+statistic, chart or export sees it and the report can say how many were left out.
 """
 
 from __future__ import annotations
@@ -11,6 +16,10 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+
+# Larger magnitudes are no plausible answer and lose integer precision in float64, Excel and SPSS alike.
+MAX_MAGNITUDE = 1e15
+EXCLUDED = "excluded"  # the frame attribute with the per-item counts of unusable numeric values
 
 
 @dataclass(frozen=True)
@@ -60,8 +69,12 @@ def item_columns_frame(specs: list[ColumnSpec], answers: LongAnswers, index: pd.
     text_at = ~is_number
     grid[s_rows[text_at], s_cols[text_at]] = s_values[text_at]
     numbers = np.full((len(index), len(specs)), np.nan)
+    excluded: dict[str, int] = {}
     if is_number.any():
-        numbers[s_rows[is_number], s_cols[is_number]] = parse_numbers(s_values[is_number])
+        parsed = usable_numbers(parse_numbers(s_values[is_number]))
+        numbers[s_rows[is_number], s_cols[is_number]] = parsed
+        counts = np.bincount(s_cols[is_number][np.isnan(parsed)], minlength=len(specs))
+        excluded = {specs[n].code: int(count) for n, count in enumerate(counts) if count}
 
     columns: dict[str, object] = {}
     for position, spec in enumerate(specs):
@@ -72,7 +85,24 @@ def item_columns_frame(specs: list[ColumnSpec], answers: LongAnswers, index: pd.
             columns[spec.code] = _numbers(spec, numbers[:, position])
         else:
             columns[spec.code] = _typed(spec, pd.Series(grid[:, position], index=index, dtype=object))
-    return pd.DataFrame(columns, index=index)
+    frame = pd.DataFrame(columns, index=index)
+    frame.attrs[EXCLUDED] = excluded
+    return frame
+
+
+def usable_numbers(numbers: np.ndarray) -> np.ndarray:
+    """``numbers`` with NaN in place of anything not finite or beyond ``MAX_MAGNITUDE``."""
+    with np.errstate(invalid="ignore"):
+        return np.where(np.abs(numbers) <= MAX_MAGNITUDE, numbers, np.nan)
+
+
+def merge_excluded(frames) -> dict[str, int]:
+    """The ``excluded`` counts of several chunks, added up."""
+    total: dict[str, int] = {}
+    for frame in frames:
+        for code, count in frame.attrs.get(EXCLUDED, {}).items():
+            total[code] = total.get(code, 0) + count
+    return total
 
 
 def parse_numbers(values: np.ndarray) -> np.ndarray:

@@ -25,6 +25,7 @@ from surveyapp.reports.analysis import (
 )
 from surveyapp.reports.datasets import Filters, Scope, item_columns, response_frame
 from surveyapp.reports.model import DEFAULT_MIN_N, ItemSection, KeyFigure, MethodRow, ReportData
+from surveyapp.reports.pivot import EXCLUDED
 
 OPEN_ANSWERS_SHOWN = 200
 
@@ -108,6 +109,13 @@ def _key_figures(frame, flags, labels, waves, min_n) -> list[KeyFigure]:
 
 
 def item_section(item: Item, frame: pd.DataFrame, lang: str, options: ReportOptions) -> ItemSection:
+    """The item's figures; the count of unusable stored numbers left out goes with them (``excluded``)."""
+    section = _item_section(item, frame, lang, options)
+    excluded = frame.attrs.get(EXCLUDED, {}).get(item.code, 0)
+    return replace(section, excluded=excluded) if excluded else section
+
+
+def _item_section(item: Item, frame: pd.DataFrame, lang: str, options: ReportOptions) -> ItemSection:
     kind, min_n = item.kind, options.min_n
     title = question(item, lang)
     if kind.multi:

@@ -7,11 +7,12 @@ envelope (7bit when plain ASCII, quoted-printable otherwise, as the e-mail packa
 """
 
 import binascii
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import date, datetime
 from email import policy
-from email.utils import formatdate
+from email.utils import formatdate, parseaddr
 from urllib.parse import urlsplit
 
 from flask import current_app, render_template
@@ -22,6 +23,8 @@ from surveyapp.i18n import interface_language_for
 from surveyapp.respond.piping import pipe
 from surveyapp.waves import tokens
 
+# Line breaks (CR, LF and Unicode's own) and other control characters; a header is one line of text.
+HEADER_BREAKS = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029]+")
 CACHE_SIZE = 512  # kinds of letter kept per dispatcher round (session x wave x language x step)
 PLACEHOLDERS = ("place", "date")  # what _render pipes into the wave's message: the session's place and date
 
@@ -66,8 +69,9 @@ class LetterWriter:
         self.secret = config["SECRET_KEY"]
         self.base = config["PUBLIC_BASE_URL"].rstrip("/")
         self.host = urlsplit(self.base).hostname or "localhost"
-        self.sender = config["MAIL_SENDER"]
-        self.sender_line = _header("From", self.sender)
+        # MAIL_SENDER may carry a display name ("Survey team <survey@example.org>"): the envelope takes the address.
+        self.sender = parseaddr(header_text(config["MAIL_SENDER"]))[1] or config["MAIL_SENDER"]
+        self.sender_line = _header("From", config["MAIL_SENDER"])
         self.stand_in = "tok" + secrets.token_hex(12)  # never in a text; tokens need no HTML escaping
         self.boundary = "=_" + secrets.token_hex(12)  # '=' never starts a line of 7bit/QP text
         self.kinds: dict[tuple, Kind] = {}
@@ -135,8 +139,17 @@ def _address_line(name: str, address: str) -> str:
 
 
 def _header(name: str, value: str) -> str:
-    """A header line as the e-mail package writes it for SMTP: folded, non-ASCII as RFC 2047 words."""
-    return policy.SMTP.fold(*policy.SMTP.header_store_parse(name, value))
+    """A header line as the e-mail package writes it for SMTP: folded, non-ASCII as RFC 2047 words.
+
+    The value is made one line first (see ``header_text``): a title, place or sender name with a line
+    break in it can neither add a header nor make the letter unsendable.
+    """
+    return policy.SMTP.fold(*policy.SMTP.header_store_parse(name, header_text(value)))
+
+
+def header_text(value: str) -> str:
+    """``value`` on one line: line breaks and control characters become spaces, white space runs one space."""
+    return " ".join(HEADER_BREAKS.sub(" ", value).split())
 
 
 def _part(boundary: str, subtype: str, body: str) -> str:

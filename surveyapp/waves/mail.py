@@ -4,10 +4,12 @@ One connection per dispatcher round; `send` raises smtplib errors so the dispatc
 bounce.
 """
 
+import re
 import smtplib
 import sys
 from email import message_from_bytes, policy
 
+ENVELOPE_UNSAFE = re.compile(r"[\s\x00-\x1f\x7f]")
 PERMANENT = (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused, smtplib.SMTPDataError)
 
 
@@ -36,7 +38,14 @@ class Mailer:
         return self.connection
 
     def send(self, sender: str, recipient: str, message: bytes) -> None:
-        """Send one ready-made RFC 5322 message (CRLF line ends) to one recipient."""
+        """Send one ready-made RFC 5322 message (CRLF line ends) to one recipient.
+
+        An envelope address with white space or a control character in it (a stored address can predate
+        the checks) is refused as a permanent failure (a bounce) before it reaches the SMTP dialogue.
+        """
+        for address in (sender, recipient):
+            if not address or ENVELOPE_UNSAFE.search(address):
+                raise smtplib.SMTPRecipientsRefused({recipient: (501, b"unusable address")})
         if self.mode == "console":
             self.stream.write(readable(message) + "\n" + "-" * 72 + "\n")
             return
