@@ -7,10 +7,13 @@ READS: pages that show contact data, every export and every report. PUBLIC lists
 change state (respondents, enrolment, login) and are deliberately not part of the staff trail.
 """
 
-STAFF_PREFIXES = ("/manage/", "/admin/")
+STAFF_PREFIXES = ("/manage/", "/admin/", "/account/")
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 CHANGES = {
+    "accounts.password": "user.set_password",
+    "gdpr.erase": "participant.erase",
+    "gdpr.retention": "programme.retention",
     "participants.add": "participant.create",
     "participants.edit": "participant.edit",
     "participants.roster": "participant.import",
@@ -29,6 +32,7 @@ CHANGES = {
     "questionnaires.settings": "questionnaire.settings",
     "questionnaires.status": "questionnaire.status",
     "questionnaires.texts": "questionnaire.texts",
+    "responses.delete": "response.delete",
     "translations.add_language": "translation.add_language",
     "translations.save": "translation.save",
     "translations.upload": "translation.import",
@@ -44,6 +48,7 @@ READS = {
     "exports.panel": "export.panel_csv",
     "exports.sav": "export.spss",
     "exports.xlsx": "export.xlsx",
+    "gdpr.export": "participant.subject_access",
     "participants.edit": "participant.read_contact",
     "participants.session": "participant.read_list",
     "reports.programme_pdf": "report.programme_pdf",

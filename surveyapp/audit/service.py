@@ -3,7 +3,7 @@ import hashlib
 import json
 from datetime import UTC, datetime
 
-from flask import has_request_context, request
+from flask import g, has_request_context, request
 from sqlalchemy import select, text
 
 from surveyapp.audit.models import OUTCOMES, AuditEvent
@@ -41,6 +41,8 @@ def record(action: str, *, target: str = "", detail: dict | None = None, actor=N
     event.hash = event_hash(event)
     session.add(event)
     session.flush()
+    if session is db.session and has_request_context() and (pending := g.get("audit")) is not None:
+        pending.done = True  # an explicit record in a request stands for it: the hook adds no second event
     return event
 
 
@@ -68,11 +70,14 @@ def _normalise(moment: datetime) -> datetime:
 def _lock_chain(session) -> None:
     """Serialise appenders until their transaction ends, so two writers cannot both extend the same head.
 
-    PostgreSQL: a transaction-scoped advisory lock. SQLite has one writer at a time; the unique `seq` makes a
-    lost race fail loudly instead of forking the chain.
+    PostgreSQL: a transaction-scoped advisory lock. SQLite: a write that matches no row takes the database's
+    single write lock (waiting out the busy timeout) before the head is read. Should both ever fail, the
+    unique `seq` makes the second appender fail loudly instead of forking the chain.
     """
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": CHAIN_LOCK_KEY})
+    else:
+        session.execute(text("UPDATE audit_events SET seq = seq WHERE 0 = 1"))
 
 
 def _actor(actor) -> tuple[int | None, str]:

@@ -3,7 +3,7 @@ import csv
 import io
 from collections.abc import Iterator
 
-from flask import Blueprint, Response, abort, render_template, request, stream_with_context
+from flask import Blueprint, Response, abort, current_app, render_template, request
 from flask_login import current_user
 
 from surveyapp.accounts.access import staff_required
@@ -42,8 +42,23 @@ def export():
     form = _admin_filters()
     if not form.validate():
         abort(422)
-    return Response(stream_with_context(_csv(queries.rows(form.filters()))), mimetype="text/csv; charset=utf-8",
+    return Response(_in_app_context(_csv(queries.rows(form.filters()))), mimetype="text/csv; charset=utf-8",
                     headers={"Content-Disposition": 'attachment; filename="audit-trail.csv"'})
+
+
+def _in_app_context(chunks: Iterator[bytes]) -> Iterator[bytes]:
+    """The server pulls a streamed body after the view's context has ended: one short app context per chunk."""
+    app = current_app._get_current_object()
+
+    def pulled() -> Iterator[bytes]:
+        while True:
+            with app.app_context():
+                chunk = next(chunks, None)
+            if chunk is None:
+                return
+            yield chunk
+
+    return pulled()
 
 
 def _csv(rows: Iterator[tuple], chunk_rows: int = 500) -> Iterator[bytes]:
