@@ -64,8 +64,7 @@ def erase_rows(participant_ids: list[int], *, with_answers: bool, now: datetime 
     result = Erasure(participants=len(participant_ids))
     for start in range(0, len(participant_ids), CHUNK):
         ids = participant_ids[start : start + CHUNK]
-        for participant_id in ids:
-            stop_contact(participant_id, now)  # consents withdrawn, pending invitations and reminders cancelled
+        stop_contact(ids, now)  # consents withdrawn, pending invitations and reminders cancelled
         invitations = select(Invitation.id).where(Invitation.participant_id.in_(ids))
         db.session.execute(delete(SendAttempt).where(SendAttempt.invitation_id.in_(invitations)))
         _unlink(ids)
@@ -83,29 +82,31 @@ def erase_rows(participant_ids: list[int], *, with_answers: bool, now: datetime 
 
 def _unlink(participant_ids: list[int]) -> None:
     """Give every invitation a random hash no token maps to and no salt: no link (and no key) can be rebuilt."""
-    for invitation_id in db.session.scalars(
-        select(Invitation.id).where(Invitation.participant_id.in_(participant_ids), Invitation.token_salt != "")
-    ).all():
-        db.session.execute(
-            update(Invitation)
-            .where(Invitation.id == invitation_id)
-            .values(token_salt="", token_hash=secrets.token_hex(32), claimed_until=None, last_error=None)
+    rows = [
+        {"id": invitation_id, "token_salt": "", "token_hash": secrets.token_hex(32), "claimed_until": None,
+         "last_error": None}
+        for invitation_id in db.session.scalars(
+            select(Invitation.id).where(Invitation.participant_id.in_(participant_ids), Invitation.token_salt != "")
         )
+    ]
+    if rows:
+        db.session.execute(update(Invitation), rows)  # bulk UPDATE by primary key
 
 
 def _responses(participant_ids: list[int], with_answers: bool) -> int:
     """Delete the participants' responses, or re-key them so nothing derived from their link resumes them."""
     response_ids = db.session.scalars(select(Response.id).where(Response.participant_id.in_(participant_ids))).all()
-    if with_answers and response_ids:
+    if not response_ids:
+        return 0
+    if with_answers:
         db.session.execute(delete(Answer).where(Answer.response_id.in_(response_ids)))
         db.session.execute(delete(Response).where(Response.id.in_(response_ids)))
         return len(response_ids)
-    for response_id in response_ids if not with_answers else ():
-        db.session.execute(
-            update(Response)
-            .where(Response.id == response_id, Response.key.startswith("i"))
-            .values(key="e" + secrets.token_hex(20))
-        )
+    linked = db.session.scalars(
+        select(Response.id).where(Response.id.in_(response_ids), Response.key.startswith("i"))
+    ).all()
+    if linked:
+        db.session.execute(update(Response), [{"id": i, "key": "e" + secrets.token_hex(20)} for i in linked])
     return 0
 
 
@@ -167,16 +168,12 @@ def purge_contacts(*, now: datetime | None = None, dry_run: bool = False, actor=
 def due_for_purge(programme: Programme, now: datetime | None = None) -> list[int]:
     """Ids of the programme's participants whose contact data is due for purge (see purge_contacts)."""
     now = now or utcnow()
-    last_window = (
-        select(Invitation.participant_id, func.max(Invitation.closes_at).label("closes"))
-        .group_by(Invitation.participant_id)
-        .subquery()
-    )
     rows = db.session.execute(
-        select(Participant.id, last_window.c.closes, TrainingSession.held_on)
+        select(Participant.id, func.max(Invitation.closes_at), TrainingSession.held_on)
         .join(TrainingSession, TrainingSession.id == Participant.session_id)
-        .outerjoin(last_window, last_window.c.participant_id == Participant.id)
+        .outerjoin(Invitation, Invitation.participant_id == Participant.id)
         .where(Participant.programme_id == programme.id, Participant.erased_at.is_(None))
+        .group_by(Participant.id, TrainingSession.held_on)
         .order_by(Participant.id)
     ).all()
     months = programme.contact_retention_months

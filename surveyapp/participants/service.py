@@ -90,30 +90,28 @@ def update_contact(
     db.session.flush()
 
 
-def stop_contact(participant_id: int, now: datetime | None = None) -> None:
+def stop_contact(participant_ids: int | list[int], now: datetime | None = None) -> None:
     """Unsubscribe or withdrawal: nothing more is sent, from this moment on; name, e-mail and phone go at once.
 
     Answers stay, under the pseudonymous code (erasure removes them: surveyapp/gdpr). The contact row keeps
     only the language. Pending invitations and reminders are cancelled in the caller's transaction.
+    Takes one id or a list (at most a few hundred: they go into one IN (...)).
     """
     from surveyapp.waves.models import Invitation
 
     now = now or utcnow()
+    ids = [participant_ids] if isinstance(participant_ids, int) else list(participant_ids)
     db.session.execute(
         update(Participant)
-        .where(Participant.id == participant_id, Participant.unsubscribed_at.is_(None))
+        .where(Participant.id.in_(ids), Participant.unsubscribed_at.is_(None))
         .values(unsubscribed_at=now)
     )
     db.session.execute(
-        update(Consent)
-        .where(Consent.participant_id == participant_id, Consent.withdrawn_at.is_(None))
-        .values(withdrawn_at=now)
+        update(Consent).where(Consent.participant_id.in_(ids), Consent.withdrawn_at.is_(None)).values(withdrawn_at=now)
     )
+    db.session.execute(update(Invitation).where(Invitation.participant_id.in_(ids)).values(next_send_at=None))
     db.session.execute(
-        update(Invitation).where(Invitation.participant_id == participant_id).values(next_send_at=None)
-    )
-    db.session.execute(
-        update(Contact).where(Contact.participant_id == participant_id).values(name="", email=None, phone=None)
+        update(Contact).where(Contact.participant_id.in_(ids)).values(name="", email=None, phone=None)
     )
     db.session.expire_all()
 
