@@ -43,8 +43,12 @@ def spss_name(name: str, taken: set[str]) -> str:
     return candidate
 
 
+# An option code is kept as its number only when SPSS holds it exactly (15 digits); longer ones count as text.
+NUMERIC_CODE = re.compile(r"-?\d{1,15}")
+
+
 def _numeric_codes(codes: list[str]) -> bool:
-    return all(re.fullmatch(r"-?\d+", code) for code in codes)
+    return all(NUMERIC_CODE.fullmatch(code) for code in codes)
 
 
 def sav_frame(scope: Scope, frame: pd.DataFrame, lang: str) -> tuple[pd.DataFrame, list[str], dict]:
@@ -73,7 +77,7 @@ def sav_frame(scope: Scope, frame: pd.DataFrame, lang: str) -> tuple[pd.DataFram
             value_labels[name] = {mapping[c]: clean_text(variable.values[c][lang]) for c in codes}
         elif variable.values:
             value_labels[name] = {
-                int(c): clean_text(labels_[lang]) for c, labels_ in variable.values.items() if re.fullmatch(r"-?\d+", c)
+                int(c): clean_text(labels_[lang]) for c, labels_ in variable.values.items() if NUMERIC_CODE.fullmatch(c)
             }
         if variable.values or variable.item.kind.numeric:
             values = pd.to_numeric(values, errors="coerce").astype("float64")

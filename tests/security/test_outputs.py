@@ -258,6 +258,30 @@ def test_sav_export_with_control_characters(client, db, text_survey, evaluator, 
     assert unchanged(row_counts(), before) and not errors_logged(caplog)
 
 
+def test_sav_export_with_400_digit_option_code_and_long_multibyte_text(client, db, text_survey, evaluator,
+                                                                          row_counts, caplog, tmp_path):
+    """A 400-digit option code no longer becomes an SPSS value, and a 40,000-byte answer keeps its width."""
+    from surveyapp.questionnaires.models import Option
+
+    colour = {i.code: i for i in text_survey.items}["colour"]
+    huge = "9" * 400
+    db.session.execute(update(Option).where(Option.item_id == colour.id, Option.code == "blue").values(code=huge))
+    db.session.execute(update(Option).where(Option.item_id == colour.id, Option.code == "red").values(code="1"))
+    db.session.execute(update(Answer).where(Answer.item_id == colour.id).values(value=huge))
+    story = {i.code: i for i in text_survey.items}["story"]
+    db.session.execute(update(Answer).where(Answer.item_id == story.id).values(value="é" * 20_000))
+    db.session.commit()
+    evaluator(text_survey.programme)
+    before = row_counts()
+    with client.get(f"/manage/questionnaires/{text_survey.id}/export.sav?lang=de") as response:
+        assert response.status_code == 200
+        (tmp_path / "x.sav").write_bytes(response.data)
+    frame, meta = pyreadstat.read_sav(str(tmp_path / "x.sav"))
+    assert frame["colour"].tolist() == [2.0] * 6 and meta.variable_value_labels["colour"][2.0] == "blue-de"
+    assert frame["story"].iloc[0] == "é" * 20_000
+    assert unchanged(row_counts(), before) and not errors_logged(caplog)
+
+
 @pytest.mark.parametrize("name", CONTROLS)
 def test_csv_exports_with_control_character(client, db, text_survey, evaluator, row_counts, caplog, name):
     poison_answer(db, text_survey, control_or_skip(db, name))
