@@ -22,6 +22,7 @@ from surveyapp.questionnaires.models import (
 CODE_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 SLUG_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{1,79}$")
 LANG_PATTERN = re.compile(r"^[a-z]{2,3}(_[A-Za-z0-9]{2,4})?$")
+VERSION_PATTERN = re.compile(r"[0-9]{1,10}")  # ASCII digits only (int() would also take "１" or "1_0")
 
 
 class LockedError(DomainError):
@@ -48,13 +49,10 @@ def claim_edit(questionnaire: Questionnaire, seen: str | int | None) -> None:
     """
     match = Questionnaire.id == questionnaire.id
     if seen is not None:
-        try:
-            version = int(seen)
-        except (TypeError, ValueError):
-            raise EditConflict(EDIT_CONFLICT) from None
-        if not 0 < version < 2**31:  # never stored; out of the column's range on PostgreSQL
+        seen = str(seen)
+        if not VERSION_PATTERN.fullmatch(seen) or not 0 < int(seen) < 2**31:  # beyond PostgreSQL's integer
             raise EditConflict(EDIT_CONFLICT)
-        match &= Questionnaire.edit_version == version
+        match &= Questionnaire.edit_version == int(seen)
     claimed = db.session.execute(
         update(Questionnaire).where(match).values(edit_version=Questionnaire.edit_version + 1)
         .returning(Questionnaire.edit_version).execution_options(synchronize_session=False)
