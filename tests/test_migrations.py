@@ -189,7 +189,8 @@ def model_check_constraints() -> dict[str, dict[str, set[str]]]:
 def test_upgrade_matches_models_and_downgrade_empties(fresh_app):
     migrate("upgrade", "head")
     with db.engine.connect() as conn:
-        diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), db.metadata)
+        context = MigrationContext.configure(conn, opts={"compare_type": True, "compare_server_default": True})
+        diff = compare_metadata(context, db.metadata)
     assert diff == [], f"models and migrations differ: {diff}"
     insp = inspect(db.engine)
     assert "answers" in insp.get_table_names()
