@@ -1,11 +1,11 @@
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, logout_user
 
 from surveyapp.accounts import service
-from surveyapp.accounts.access import start_session
+from surveyapp.accounts.access import SEEN_KEY, start_session
 from surveyapp.accounts.forms import LoginForm, PasswordForm
 from surveyapp.extensions import db, limiter
 
@@ -37,6 +37,7 @@ def logout():
         service.end_sessions(current_user)
         db.session.commit()
     logout_user()
+    session.pop(SEEN_KEY, None)
     flash(_("You have been logged out."))
     return redirect(url_for("accounts.login"))
 

@@ -106,6 +106,17 @@ def test_cookie_from_before_session_generations(app, make, row_counts, logs):
     _replay(thief, {"manage": "/manage/"}, row_counts, logs)
 
 
+def test_remember_cookie_is_not_a_way_in(app, make, row_counts, logs):
+    """Remember-me is not offered; a remember cookie (valid signature, current generation) opens nothing."""
+    from flask_login.utils import encode_cookie
+
+    user = make.user(Role.ADMIN)
+    thief = app.test_client()
+    with app.test_request_context():
+        thief.set_cookie("remember_token", encode_cookie(user.get_id()))
+    _replay(thief, {"manage": "/manage/"}, row_counts, logs)
+
+
 @pytest.mark.parametrize("user_id", ["1:0:0", "x:0", "1:-1", "", "1:99999999999999999999"])
 def test_malformed_login_ids(app, make, row_counts, logs, user_id):
     make.user(Role.ADMIN)
