@@ -157,3 +157,22 @@ def test_staff_save_during_an_outage_is_rolled_back(db, client, survey, auth, ma
     assert_unavailable(result)
     db.session.expire_all()
     assert survey.text("title", "en") == "Title en"
+
+
+def test_every_pooled_connection_busy_past_the_pool_timeout_gives_503(app, survey):
+    """All connections taken (a stuck worker thread, a long report): the request waits pool_timeout, then 503."""
+    from surveyapp import create_app
+    from surveyapp.extensions import db as extension
+
+    config = {key: app.config[key] for key in ("TESTING", "SQLALCHEMY_DATABASE_URI", "SECRET_KEY")}
+    starved = create_app({**config, "SQLALCHEMY_ENGINE_OPTIONS": {"pool_size": 1, "max_overflow": 0,
+                                                                   "pool_timeout": 0.3}})
+    url = f"/s/{survey.slug}"
+    with starved.app_context():
+        held = extension.engine.connect()  # the only connection in the pool
+        try:
+            result = starved.test_client().get(url)
+        finally:
+            held.close()
+            extension.engine.dispose()
+    assert_unavailable(result)
