@@ -19,7 +19,8 @@ def create(email, role, programme_code, password):
     """Create a staff account."""
     try:
         with force_locale("en"):  # no request to choose a locale from: messages in English
-            create_user(email, password, Role(role), programme_code)
+            user = create_user(email, password, Role(role), programme_code)
+        _audit("user.create", user)
         db.session.commit()
     except DomainError as error:
         db.session.rollback()

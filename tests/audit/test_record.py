@@ -20,3 +20,17 @@ def test_rollback_of_the_caller_drops_the_event(db):
     record("questionnaire.edit", target="questionnaire:1", actor="cli")
     db.session.rollback()
     assert db.session.scalar(select(AuditEvent.id)) is None
+
+
+def test_user_commands_are_recorded_as_cli(runner, db):
+    from surveyapp.accounts.service import find_user
+
+    result = runner.invoke(args=["users", "create", "boss@example.org", "--role", "admin",
+                                 "--password", "a long enough passphrase 42"])
+    assert result.exit_code == 0, result.output
+    assert runner.invoke(args=["users", "deactivate", "boss@example.org"]).exit_code == 0
+    user_id = find_user("boss@example.org").id
+    db.session.expire_all()
+    recorded = [(e.action, e.target, e.actor) for e in db.session.scalars(select(AuditEvent).order_by(AuditEvent.seq))]
+    assert recorded == [("user.create", f"user:{user_id}", "cli"), ("user.deactivate", f"user:{user_id}", "cli")]
+    assert "passphrase" not in "".join(e.detail for e in db.session.scalars(select(AuditEvent)))
