@@ -63,6 +63,7 @@ class FiniteNumber:
     Digits of any script (Arabic-Indic, ...) are fine: Python parses them to the same number.
     """
 
+    LIMIT = Decimal(10) ** 15
     _WHOLE = re.compile(r"\s*[+-]?\d{1,15}\s*")
     _DECIMAL = re.compile(r"\s*[+-]?(?:\d{1,15}(?:\.\d{0,10})?|\.\d{1,10})\s*")
 
@@ -145,10 +146,16 @@ class MultipleChoice(ItemType):
     multi = True
     coded = True
 
+    def validators(self, item) -> list:
+        """No Optional(): it looks at the first value only and clears every error, so ["", "anything"] was
+        stored as it came. Blank values are dropped instead (a filter), and each one left must be an option."""
+        return [CleanValue(), InputRequired(message=_l("Please answer this question."))] if item.required \
+            else [CleanValue()]
+
     def field(self, item, lang):
         choices = [SelectChoice(c.code, c.label) for c in self.choices(item, lang)]
         return SelectMultipleField(
-            item.text("label", lang), choices=choices, validators=self.validators(item),
+            item.text("label", lang), choices=choices, validators=self.validators(item), filters=[_no_blanks],
             widget=ListWidget(prefix_label=False), option_widget=CheckboxInput(),
         )
 
@@ -218,6 +225,15 @@ class Number(ItemType):
             return [format(data, "f")]
         return super().to_values(data)
 
+    def to_form(self, values):
+        """A number, not its text: DecimalField cannot format a string (resuming gave a 500). A stored value the
+        fields cannot show (Infinity or 1e999999, kept from before they were refused) comes back empty."""
+        try:
+            number = Decimal(values[0]) if values else None
+        except ArithmeticError:
+            return None
+        return number if number is not None and number.is_finite() and abs(number) < FiniteNumber.LIMIT else None
+
 
 def _range_message(low, high):
     if low is not None and high is not None:
@@ -253,6 +269,10 @@ class LongText(ShortText):
         validators = [*self.validators(item), Length(max=self.max_length)]
         return TextAreaField(item.text("label", lang), validators=validators, filters=[_newlines],
                              render_kw={"rows": 4})
+
+
+def _no_blanks(values):
+    return [value for value in values if not isinstance(value, str) or value.strip()] if values else values
 
 
 def _newlines(value):
