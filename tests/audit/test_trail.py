@@ -2,12 +2,14 @@
 import pytest
 from sqlalchemy import func, select
 
+from surveyapp import create_app
 from surveyapp.accounts.models import Role
 from surveyapp.audit import trail
 from surveyapp.audit.chain import verify
 from surveyapp.questionnaires.models import Questionnaire
 from tests import panel_factories as panel
 from tests.audit.helpers import detail, events
+from tests.conftest import Auth, IsolatedClient
 from tests.questionnaires.builder import Builder, id_from
 
 
@@ -119,3 +121,18 @@ def test_read_is_not_served_when_its_event_cannot_be_written(client, make, auth,
     monkeypatch.setattr(trail, "record", lambda *a, **k: (_ for _ in ()).throw(RuntimeError("down")))
     with pytest.raises(RuntimeError):  # raised after the view: Flask answers 500 (the test client re-raises)
         client.get(f"/manage/questionnaires/{questionnaire.id}/report")
+
+
+def test_behind_a_trusted_proxy_the_client_address_is_recorded(app, client, make, auth, db):
+    proxied = create_app({**app.config, "PROXY_FIX_X_FOR": 1})
+    proxied.test_client_class = IsolatedClient
+    proxied_client = proxied.test_client()
+    programme = make.programme()
+    questionnaire = make.questionnaire(programme)
+    manager = make.user(Role.MANAGER, programme)
+    Auth(proxied_client).login(manager.email)
+    response = proxied_client.get(f"/manage/questionnaires/{questionnaire.id}/report",
+                                  headers={"X-Forwarded-For": "203.0.113.7"})
+    assert response.status_code == 200
+    [event] = events(db, "report.preview")
+    assert event.ip == "203.0.113.7"
