@@ -22,6 +22,7 @@ import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from defusedxml import DefusedXmlException
 from flask_babel import lazy_gettext as _l
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
@@ -88,9 +89,8 @@ def read_xlsx(data: bytes, limits: Limits, sheet: str | None = None, deadline: D
         with warnings.catch_warnings():  # openpyxl warns about unsupported extensions: not our reader's concern
             warnings.simplefilter("ignore")
             workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:  # openpyxl, zipfile and defusedxml raise many kinds of error for a damaged or hostile file
-        raise UploadRejected(_l("This workbook could not be read; it may be damaged. Please save it again "
-                                "as an Excel workbook (.xlsx).")) from None
+    except Exception as error:  # openpyxl, zipfile and defusedxml raise many kinds of error for a damaged file
+        raise _unreadable(error) from None
     try:
         worksheet = workbook[sheet] if sheet in workbook.sheetnames else workbook.worksheets[0]
         table = Table(worksheet.title)
@@ -101,11 +101,22 @@ def read_xlsx(data: bytes, limits: Limits, sheet: str | None = None, deadline: D
         return table
     except UploadRejected:
         raise
-    except Exception:  # a damaged sheet fails only while it is read
-        raise UploadRejected(_l("This workbook could not be read; it may be damaged. Please save it again "
-                                "as an Excel workbook (.xlsx).")) from None
+    except Exception as error:  # a damaged sheet fails only while it is read
+        raise _unreadable(error) from None
     finally:
         workbook.close()
+
+
+def _unreadable(error: BaseException) -> UploadRejected:
+    for _depth in range(10):  # the cause chain openpyxl builds is short
+        if error is None:
+            break
+        if isinstance(error, DefusedXmlException):
+            return UploadRejected(_l("This workbook contains XML entity or DTD declarations, which spreadsheets "
+                                     "do not need; it was not read."))
+        error = error.__cause__ or error.__context__
+    return UploadRejected(_l("This workbook could not be read; it may be damaged. Please save it again as an "
+                             "Excel workbook (.xlsx)."))
 
 
 def _xlsx_lines(worksheet, width: int):

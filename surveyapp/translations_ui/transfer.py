@@ -27,7 +27,7 @@ from surveyapp.uploads import DEFAULT_SECONDS, Deadline, Limits, UploadRejected,
 SHEET = "texts"
 KEY_HEADER = "key"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-MAX_ROWS = 20_000  # texts per file; a questionnaire of 400 questions with 8 options each has about 5,000
+MAX_ROWS = 10_000  # texts per file; a questionnaire of 400 questions with 8 options each has about 5,000
 MAX_LANGUAGES = 60
 LIMITS = Limits(max_rows=MAX_ROWS, max_columns=1 + MAX_LANGUAGES)
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -199,10 +199,13 @@ class Change:
 
 def validate(questionnaire: Questionnaire, languages: list[str], rows: list[Row],
              deadline: Deadline | None = None) -> list[Change]:
-    """Every change the rows ask for, with texts cleaned, or ImportRejected listing every problem found."""
+    """Every change the rows ask for, with texts cleaned, or ImportRejected listing the problems found."""
     deadline = deadline or Deadline(DEFAULT_SECONDS)
-    problems = [_("“%(lang)s” is not a language of this questionnaire. Please add the language first.",
-                  lang=code) for code in languages if code not in questionnaire.languages]
+    problems = Problems()
+    for code in languages:
+        if code not in questionnaire.languages and problems.listing():
+            problems.add(_("“%(lang)s” is not a language of this questionnaire. Please add the language "
+                           "first.", lang=code))
     by_key = {slot.key: slot for slot in all_slots(questionnaire)}
     items = {item.code: item for item in questionnaire.items}
     seen: set[str] = set()
@@ -211,28 +214,59 @@ def validate(questionnaire: Questionnaire, languages: list[str], rows: list[Row]
         _check(deadline)
         slot = by_key.get(row.key)
         if slot is None:
-            problems.append(_unknown_key(items, row))
+            if problems.listing():
+                problems.add(_unknown_key(items, row))
             continue
-        if row.key in seen:
-            problems.append(_("%(where)s: the key “%(key)s” appears twice.", where=row.where(), key=row.key))
+        if row.key in seen and problems.listing():
+            problems.add(_("%(where)s: the key “%(key)s” appears twice.", where=row.where(), key=row.key))
         seen.add(row.key)
-        limit, multiline = text_limit(slot)
-        source = row.texts.get(questionnaire.default_lang) or slot.get(questionnaire.default_lang)
-        for lang, text in row.texts.items():
-            text = clean_text(text, multiline=multiline).strip()
-            if not text or lang not in questionnaire.languages:
-                continue
-            if len(text) > limit:
-                problems.append(_("%(where)s: at most %(max)s characters, please (this text has %(length)s).",
-                                  where=row.where(lang), max=limit, length=len(text)))
-            lost = placeholders(source) - placeholders(text)
-            if lost:
-                problems.append(_("%(where)s: the placeholder %(placeholders)s is missing.",
-                                  where=row.where(lang), placeholders=", ".join(sorted(lost))))
-            changes.append(Change(slot, lang, text))
-    if problems:
-        raise ImportRejected(_shortened(problems))
+        changes += _row_changes(questionnaire, slot, row, problems)
+    problems.raise_any()
     return changes
+
+
+def _row_changes(questionnaire: Questionnaire, slot: Slot, row: Row, problems: "Problems") -> list[Change]:
+    limit, multiline = text_limit(slot)
+    source = row.texts.get(questionnaire.default_lang) or slot.get(questionnaire.default_lang)
+    changes = []
+    for lang, text in row.texts.items():
+        text = clean_text(text, multiline=multiline).strip()
+        if not text or lang not in questionnaire.languages:
+            continue
+        if len(text) > limit and problems.listing():
+            problems.add(_("%(where)s: at most %(max)s characters, please (this text has %(length)s).",
+                           where=row.where(lang), max=limit, length=len(text)))
+        lost = placeholders(source) - placeholders(text)
+        if lost and problems.listing():
+            problems.add(_("%(where)s: the placeholder %(placeholders)s is missing.", where=row.where(lang),
+                           placeholders=", ".join(sorted(lost))))
+        changes.append(Change(slot, lang, text))
+    return changes
+
+
+class Problems:
+    """The first LISTED_PROBLEMS messages and how many there are in all.
+
+    Call `listing()` for every problem (it counts) and make the message only when it says yes: a hostile file
+    may hold 10,000 problems, and translating each message costs time the import budget does not have.
+    """
+
+    def __init__(self):
+        self.listed: list[str] = []
+        self.count = 0
+
+    def listing(self) -> bool:
+        self.count += 1
+        return self.count <= LISTED_PROBLEMS
+
+    def add(self, message: str) -> None:
+        self.listed.append(message)
+
+    def raise_any(self) -> None:
+        if self.count > LISTED_PROBLEMS:
+            self.listed.append(_("… and %(n)s more problems.", n=self.count - LISTED_PROBLEMS))
+        if self.count:
+            raise ImportRejected(self.listed)
 
 
 def _check(deadline: Deadline) -> None:
@@ -248,13 +282,6 @@ def text_limit(slot: Slot) -> tuple[int, bool]:
     if kind == "questionnaire":
         return PAGE_TITLE_LIMIT if slot.name.startswith("page.") else QUESTIONNAIRE_LIMITS[slot.name]
     return ITEM_LIMITS[slot.name] if kind == "item" else OPTION_LIMIT
-
-
-def _shortened(problems: list[str]) -> list[str]:
-    if len(problems) <= LISTED_PROBLEMS:
-        return problems
-    rest = len(problems) - LISTED_PROBLEMS
-    return [*problems[:LISTED_PROBLEMS], _("… and %(n)s more problems.", n=rest)]
 
 
 def _unknown_key(items: dict, row: Row) -> str:
