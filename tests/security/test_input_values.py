@@ -224,3 +224,16 @@ def test_control_characters_stripped_from_a_session_place(client, auth, make, db
     session = db.session.scalar(select(TrainingSession))
     assert (session.place, session.trainer) == ("Graz [31mRed", "Peer A")
     no_errors_logged(logs)
+
+
+@pytest.mark.parametrize("value", ["9" * 400, "-1000000000000000"], ids=["400-digits", "16-digits"])
+def test_a_number_item_cannot_be_given_a_bound_no_answer_could_reach(client, auth, make, survey, row_counts,
+                                                                      logs, value):
+    token = staff_client(client, auth, make, survey.programme)
+    before = row_counts()
+    answer = client.post(f"/manage/questionnaires/{survey.id}/items/new",
+                         data={"csrf_token": token, "code": "big", "type": "number", "page": 1, "label": "Big",
+                               "points": 5, "max": value})
+    assert answer.status_code == 422
+    assert row_counts() == before
+    no_errors_logged(logs, value)
