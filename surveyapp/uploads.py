@@ -60,7 +60,7 @@ class Deadline:
         self.end = clock() + seconds
 
     def check(self) -> None:
-        if self.clock() > self.end:
+        if self.clock() >= self.end:
             raise UploadRejected(_l("Reading the file took longer than %(seconds)s seconds, so nothing was "
                                     "imported. Please split it into smaller files.", seconds=f"{self.seconds:g}"))
 
