@@ -29,3 +29,15 @@ def test_staff_form_cleans_initial_data_too(app):
     with app.test_request_context():
         form = Sample(data={"title": "A\nB"}, meta={"csrf": False})
         assert form.title.data == "A B"
+
+
+def test_staff_number_fields_refuse_more_than_15_digits_before_their_range_check(app):
+    from wtforms.validators import NumberRange
+
+    class Numbers(StaffForm):
+        small = IntegerField(validators=[NumberRange(0, 10)])
+
+    with app.test_request_context(method="POST"):
+        form = Numbers(formdata=MultiDict({"small": "9" * 400}), meta={"csrf": False})
+        assert not form.validate()  # NumberRange alone raised OverflowError
+        assert form.small.errors == ["Please enter a whole number of at most 15 digits."]

@@ -6,7 +6,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from surveyapp.forms import StaffForm
 from surveyapp.i18n import is_known_language, language_name
-from surveyapp.questionnaires.itemtypes import FiniteNumber, type_choices
+from surveyapp.questionnaires.itemtypes import type_choices
 from surveyapp.questionnaires.models import Status
 
 STATUS_LABELS = {Status.DRAFT: _l("Draft"), Status.OPEN: _l("Open"), Status.CLOSED: _l("Closed")}
@@ -75,9 +75,8 @@ class ItemForm(StaffForm):
                          choices=[SelectChoice(5, "5"), SelectChoice(7, "7")])
     low = StringField(_l("Likert: label of the lowest point"), validators=[Optional(), Length(max=200)])
     high = StringField(_l("Likert: label of the highest point"), validators=[Optional(), Length(max=200)])
-    # within what a respondent may answer at all (NumberRange itself overflows on a 400-digit value: a 500)
-    min = IntegerField(_l("Number: minimum"), validators=[FiniteNumber(decimals=False), Optional()])
-    max = IntegerField(_l("Number: maximum"), validators=[FiniteNumber(decimals=False), Optional()])
+    min = IntegerField(_l("Number: minimum"), validators=[Optional()])  # StaffForm: at most 15 digits
+    max = IntegerField(_l("Number: maximum"), validators=[Optional()])
     decimals = IntegerField(_l("Number: decimal places"), default=0,
                             validators=[Optional(), NumberRange(0, 6)])
 

@@ -7,7 +7,6 @@ numbers pass `FiniteNumber` (digits only: no Infinity, NaN, exponents or 400-dig
 respondent sends can be stored that breaks a report or an export. Every entry point (/s/, /i/, the builder's
 preview) builds its page forms from here, so all of them check the same way.
 """
-import re
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -27,6 +26,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, StopValidation
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from surveyapp.forms import FiniteNumber
 from surveyapp.textclean import forbidden_character, normalise_newlines
 
 REGISTRY: dict[str, "ItemType"] = {}
@@ -53,29 +53,6 @@ class CleanValue:
     def __call__(self, form, field):
         if any(isinstance(value, str) and forbidden_character(value) for value in field.raw_data or ()):
             field.errors.clear()  # "not a valid choice/date" would only confuse: this is the one problem
-            raise StopValidation(self.message)
-
-
-class FiniteNumber:
-    """Digits only, at most 15 before the point (|x| < 10^15) and 10 after it: no Infinity, NaN or 1e999999.
-
-    Runs before the type's own parsing errors and ranges count, since NumberRange cannot compare NaN.
-    Digits of any script (Arabic-Indic, ...) are fine: Python parses them to the same number.
-    """
-
-    LIMIT = Decimal(10) ** 15
-    _WHOLE = re.compile(r"\s*[+-]?\d{1,15}\s*")
-    _DECIMAL = re.compile(r"\s*[+-]?(?:\d{1,15}(?:\.\d{0,10})?|\.\d{1,10})\s*")
-
-    def __init__(self, decimals: bool):
-        self.pattern = self._DECIMAL if decimals else self._WHOLE
-        self.message = (_l("Please enter a number with at most 15 digits before the decimal point and 10 after it.")
-                        if decimals else _l("Please enter a whole number of at most 15 digits."))
-
-    def __call__(self, form, field):
-        raw = field.raw_data[0] if field.raw_data else ""
-        if isinstance(raw, str) and raw.strip() and not self.pattern.fullmatch(raw):
-            field.errors.clear()
             raise StopValidation(self.message)
 
 
