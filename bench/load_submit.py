@@ -52,9 +52,13 @@ def database_url(explicit: str | None) -> str:
     if not url:
         sys.exit("bench/load_submit.py: name a scratch database: DATABASE_URL=... or --database-url, e.g. "
                  "postgresql+psycopg://postgres@127.0.0.1:5432/bench_load or sqlite:////tmp/surveyapp-bench/load.sqlite3")
-    path = url.replace("\\", "/")
-    if "/instance/" in path or path.startswith("sqlite:///instance") or ":memory:" in path or path == "sqlite://":
-        sys.exit("bench/load_submit.py: refusing instance/ or an in-memory database (gunicorn workers must share it)")
+    if url.startswith("sqlite:"):  # Flask-SQLAlchemy puts a relative SQLite path into instance/
+        path = sqlite_file(url)
+        if path is None or not path.is_absolute() or ":memory:" in url:
+            sys.exit("bench/load_submit.py: a SQLite database needs an absolute file path (sqlite:////tmp/...): "
+                     "a relative one lands in instance/, an in-memory one is not shared by the workers")
+        if (ROOT / "instance") in path.resolve().parents:
+            sys.exit("bench/load_submit.py: refusing a database in instance/ (the development data)")
     return url
 
 
