@@ -135,7 +135,7 @@ def test_rows_16384_columns_wide_are_read_narrow_and_quickly(texts, row_counts, 
 
 
 def test_a_spoofed_sheet_size_is_ignored(texts, row_counts, logs):
-    """<dimension ref="A1:XFD1048576"/>: read-only openpyxl would pad to a million rows of 16,384 cells."""
+    """<dimension ref="A1:XFD1048576"/>: read-only openpyxl pads every row to the declared 16,384 columns."""
     data = files.spoofed_dimension([["key", "de", "en"], ["item.age.label", "Wie alt?", "How old?"]], "texts")
     started = time.perf_counter()
     response = texts("texts.xlsx", data)
