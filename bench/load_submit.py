@@ -286,11 +286,13 @@ def run_level(app, args, port: int, master: int, level: int, log: Path) -> dict:
     murderer = threading.Thread(target=killer, args=(master, args.kill_every, stop, killed), daemon=True)
     for thread in clients:
         thread.start()
-    murderer.start()
+    if args.kill_every > 0:
+        murderer.start()
     for thread in clients:
         thread.join()
     stop.set()
-    murderer.join()
+    if murderer.is_alive():
+        murderer.join()
     elapsed, cpu = time.monotonic() - started, time.process_time() - cpu
     with log.open("rb") as handle:
         handle.seek(log_start)
@@ -348,7 +350,8 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=30.0, help="time limit per level")
     parser.add_argument("--count", type=int, default=20_000, help="respondents per level at most")
     parser.add_argument("--workers", type=int, default=4)
-    parser.add_argument("--kill-every", type=float, default=3.0, help="seconds between two SIGKILLs")
+    parser.add_argument("--kill-every", type=float, default=3.0,
+                        help="seconds between two SIGKILLs (0: none, a control run)")
     parser.add_argument("--retries", type=int, default=8)
     parser.add_argument("--work", default=str(Path(tempfile.gettempdir()) / "surveyapp-bench" / "load_submit"),
                         help="server log directory")
