@@ -23,8 +23,8 @@ _SINGLE_LINE = partial(clean_text, multiline=False)
 class FiniteNumber:
     """Digits only, at most 15 before the point (|x| < 10^15) and 10 after it: no Infinity, NaN or 1e999999.
 
-    Put it first: it replaces the field's parse error, and NumberRange cannot compare NaN and overflows on a
-    400-digit integer (a 500). Digits of any script (Arabic-Indic, ...) are fine: Python parses them to the same number.
+    Put it first: NumberRange cannot compare NaN and overflows on a 400-digit integer (a 500).
+    Digits of any script (Arabic-Indic, ...) are fine: Python parses them to the same number.
     """
 
     LIMIT = Decimal(10) ** 15
@@ -39,7 +39,8 @@ class FiniteNumber:
     def __call__(self, form, field):
         raw = field.raw_data[0] if field.raw_data else ""
         if isinstance(raw, str) and raw.strip() and not self.pattern.fullmatch(raw):
-            field.errors.clear()
+            if field.process_errors:  # not a number at all: WTForms' own (translated) message says so
+                raise StopValidation()
             raise StopValidation(self.message)
 
 

@@ -59,7 +59,7 @@ def test_decimal_number_without_maximum_refuses_non_finite_and_huge(client, surv
     no_errors_logged(logs, value)
 
 
-@pytest.mark.parametrize("value", ["9" * 400, "1" * 16, "-" + "9" * 400, "1e3", "1_000"])
+@pytest.mark.parametrize("value", ["9" * 400, "1" * 16, "-" + "9" * 400, "1_000"])
 def test_whole_number_refuses_400_digits(client, survey, row_counts, logs, value):
     before = row_counts()
     answer = submit(client, survey.slug, {"q_count": value})
