@@ -38,6 +38,7 @@ PAGE_TITLE_LIMIT = (300, False)
 ITEM_LIMITS = {"label": (2000, True), "help": (1000, False), "low": (200, False), "high": (200, False)}
 OPTION_LIMIT = (500, False)
 LISTED_PROBLEMS = 100
+PO_MAX_LINES = 12 * MAX_ROWS  # an exported entry has 4 to 6 lines, a long text a few more
 
 
 class ImportRejected(DomainError):
@@ -167,6 +168,8 @@ def read_xlsx_texts(data: bytes, deadline: Deadline) -> tuple[list[str], list[Ro
 
 
 def read_po_file(data: bytes) -> tuple[str, list[Row]]:
+    if data.count(b"\n") > PO_MAX_LINES:  # babel's parser cannot be stopped half-way: bound its input first
+        raise ImportRejected([_("At most %(n)s texts per file, please.", n=MAX_ROWS)])
     try:
         catalog = read_po(io.BytesIO(data), abort_invalid=True)
         lang = None if catalog.locale is None else str(catalog.locale)

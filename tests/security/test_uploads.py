@@ -307,3 +307,12 @@ def test_csv_crafted_against_the_dialect_sniffer_is_read_quickly(roster, row_cou
     started = time.perf_counter()
     refused(roster("roster.csv", data), row_counts, before, logs)
     assert time.perf_counter() - started < 3
+
+
+def test_po_file_of_many_comment_lines_is_refused_unparsed(texts, client, row_counts, logs):
+    before = row_counts()
+    body, content_type = multipart({"csrf_token": texts.token}, "file", "en.po", b"#, fuzzy\n" * 400_000)
+    started = time.perf_counter()
+    response = client.post(f"{texts.url}/import", data=body, content_type=content_type)
+    refused(response, row_counts, before, logs, text="At most 10000 texts per file, please.")
+    assert time.perf_counter() - started < 3
