@@ -33,10 +33,9 @@ def _get(model, object_id: int):
 @staff_required
 def sessions(programme_id: int):
     programme = _get(Programme, programme_id)
-    require(programme.id, READ)
+    require(programme.id, MANAGE if request.method == "POST" else READ)  # before validation: evaluators get 403
     form = SessionForm()
     if form.validate_on_submit():
-        require(programme.id, MANAGE)
         session = service.create_session(programme.id, form.held_on.data, form.place.data, form.trainer.data)
         db.session.commit()
         return redirect(url_for("participants.session", session_id=session.id))

@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import format_datetime, format_percent
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -63,10 +63,9 @@ def _wave_form(programme: Programme, wave: Wave | None = None) -> WaveForm:
 @bp.route("/programmes/<int:programme_id>/waves", methods=["GET", "POST"])
 @staff_required
 def plan(programme_id: int):
-    programme = _programme(programme_id)
+    programme = _programme(programme_id, MANAGE if request.method == "POST" else READ)  # evaluators: 403
     form = _wave_form(programme)
     if form.validate_on_submit():
-        require(programme.id, MANAGE)
         _save(programme, form)
         return redirect(url_for("waves.plan", programme_id=programme.id))
     per_wave, by_session = dashboard.figures(programme.id)

@@ -1,0 +1,94 @@
+"""Two programmes with one of everything each (questionnaire, item, option, session, participant, wave, response),
+and staff sign-in without hashing a password, for the enumerated route tests of the hostile suite."""
+import itertools
+import time
+from dataclasses import dataclass
+
+from flask import url_for
+
+from surveyapp.accounts.access import SEEN_KEY
+from surveyapp.accounts.models import Membership, Role, User
+from tests import panel_factories as panel
+from tests.reports.seed import seed_responses
+
+ITEMS = [("colour", "single", True, 1, {}, ["red", "green"]), ("remark", "text", False, 1, {}, [])]
+PUBLIC = {"respond", "invite", "static"}
+PUBLIC_ENDPOINTS = {"participants.enrol", "accounts.login"}
+_seq = itertools.count(1)
+
+
+def staff_rules(app) -> list[tuple[str, str]]:
+    """(endpoint, method) of every rule outside the public respondent pages, login and static files."""
+    return sorted((rule.endpoint, method) for rule in app.url_map.iter_rules()
+                  if rule.endpoint.split(".")[0] not in PUBLIC and rule.endpoint not in PUBLIC_ENDPOINTS
+                  for method in rule.methods - {"HEAD", "OPTIONS"})
+
+
+@dataclass
+class Programme:
+    programme: object
+    ids: dict
+
+
+def build(db, make, code: str) -> Programme:
+    from datetime import date
+
+    programme = make.programme(code=f"{code}{next(_seq)}", name=f"Programme {code}")
+    questionnaire = make.questionnaire(programme, items=ITEMS)
+    item = next(i for i in questionnaire.items if i.options)
+    session = panel.session(db, programme, date(2026, 1, 10))
+    participant = panel.participant(db, session, f"{code}-{next(_seq)}@example.org", "de")
+    wave = panel.wave(db, programme, questionnaire)
+    response_id = seed_responses(questionnaire, [{"colour": "red", "remark": f"secret answer of {code}"}])[0]
+    ids = {"programme_id": programme.id, "questionnaire_id": questionnaire.id, "item_id": item.id,
+           "option_id": item.options[0].id, "session_id": session.id, "participant_id": participant.id,
+           "wave_id": wave.id, "response_id": response_id, "lang": "en"}
+    return Programme(programme, ids)
+
+
+def url(app, endpoint: str, ids: dict) -> str:
+    rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
+    with app.test_request_context():
+        return url_for(endpoint, **{k: v for k, v in ids.items() if k in rule.arguments})
+
+
+def staff(db, role: Role, programme=None) -> User:
+    """A staff account whose password is never checked (login itself is tested in tests/accounts)."""
+    user = User(email=f"{role.value}-{next(_seq)}@example.org", password_hash="!", is_admin=role is Role.ADMIN)
+    if programme is not None:
+        user.memberships.append(Membership(programme_id=programme.id, role=role))
+    db.session.add(user)
+    db.session.commit()
+    return user
+
+
+def sign_in(client, user) -> None:
+    with client.session_transaction() as session:
+        session["_user_id"] = user.get_id()
+        session["_fresh"] = True
+        session[SEEN_KEY] = int(time.time())
+
+
+def sign_out(client) -> None:
+    with client.session_transaction() as session:
+        session.clear()
+
+
+# A form that would change something on any staff POST route if access control let it through.
+FORM = {"direction": "up", "action": "close", "title": "changed", "label": "changed", "name": "changed",
+        "place": "changed", "email": "changed@example.org", "lang": "en", "text": "changed", "code": "changed",
+        "slug": "changed", "with_answers": "y", "confirm": "y", "retention_months": "1", "languages": "de",
+        "default_lang": "de", "type": "text", "subject": "changed", "body": "changed", "position": "0"}
+
+
+def send(client, method: str, path: str, token: str | None):
+    if method == "GET":
+        response = client.get(path)
+    else:
+        data = dict(FORM)
+        if token is not None:
+            data["csrf_token"] = token
+        response = client.post(path, data=data)
+    body = response.get_data()  # downloads may stream: consume and close them inside the test
+    response.close()
+    return response, body
