@@ -59,7 +59,6 @@ def _register_blueprints(app: Flask) -> None:
 def _register_cli(app: Flask) -> None:
     from surveyapp.accounts.cli import users_cli
     from surveyapp.audit.cli import audit_cli
-    from surveyapp.audit.cli import audit_cli
     from surveyapp.demo import demo_command
     from surveyapp.gdpr.cli import gdpr_cli
     from surveyapp.i18n_cli import translate_cli
@@ -67,7 +66,6 @@ def _register_cli(app: Flask) -> None:
     from surveyapp.waves.cli import waves_cli
 
     app.cli.add_command(users_cli)
-    app.cli.add_command(audit_cli)
     app.cli.add_command(audit_cli)
     app.cli.add_command(demo_command)
     app.cli.add_command(waves_cli)
