@@ -4,10 +4,14 @@ import itertools
 import time
 from dataclasses import dataclass
 
-from flask import url_for
+from flask import current_app, url_for
+from sqlalchemy import select
 
 from surveyapp.accounts.access import SEEN_KEY
 from surveyapp.accounts.models import Membership, Role, User
+from surveyapp.waves.models import Invitation
+from surveyapp.waves.service import ensure_invitations
+from surveyapp.waves.tokens import make_token
 from tests import panel_factories as panel
 from tests.reports.seed import seed_responses
 
@@ -39,10 +43,16 @@ def build(db, make, code: str) -> Programme:
     session = panel.session(db, programme, date(2026, 1, 10))
     participant = panel.participant(db, session, f"{code}-{next(_seq)}@example.org", "de")
     wave = panel.wave(db, programme, questionnaire)
+    ensure_invitations(programme.id)
+    db.session.commit()
+    invitation = db.session.scalar(select(Invitation).where(Invitation.participant_id == participant.id))
     response_id = seed_responses(questionnaire, [{"colour": "red", "remark": f"secret answer of {code}"}])[0]
     ids = {"programme_id": programme.id, "questionnaire_id": questionnaire.id, "item_id": item.id,
            "option_id": item.options[0].id, "session_id": session.id, "participant_id": participant.id,
-           "wave_id": wave.id, "response_id": response_id, "lang": "en"}
+           "wave_id": wave.id, "response_id": response_id, "lang": "en",
+           # the public routes: /s/<slug>, /e/<code>, /i/<token>
+           "slug": questionnaire.slug, "code": session.enrol_code,
+           "token": make_token(current_app.config["SECRET_KEY"], invitation.token_salt)}
     return Programme(programme, ids)
 
 
