@@ -320,10 +320,10 @@ COLUMNS = ("level", "respondents", "confirmed", "stored", "duplicate_keys", "sta
            "workers_killed", "throughput", "cycle_p50_ms", "cycle_p95_ms", "status_4xx", "abandoned", "ok")
 
 
-def serve(url: str, port: int, workers: int, secret: str, log: Path) -> int:
+def serve(url: str, port: int, workers: int, secret: str, log: Path, preload: bool) -> int:
     env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": secret, "WORKERS": str(workers), "LOG": str(log)}
-    out = subprocess.run(["bash", str(HERE / "serve.sh"), str(port)], env=env, capture_output=True,  # noqa: S603, S607
-                         text=True, check=False)
+    command = ["bash", str(HERE / "serve.sh"), str(port)] + (["--", "--preload"] if preload else [])
+    out = subprocess.run(command, env=env, capture_output=True, text=True, check=False)  # noqa: S603
     if out.returncode != 0 or not out.stdout.strip().isdigit():
         sys.exit(f"bench/load_submit.py: gunicorn did not start:\n{out.stderr}")
     return int(out.stdout.strip())
@@ -353,6 +353,8 @@ def main() -> int:
     parser.add_argument("--kill-every", type=float, default=3.0,
                         help="seconds between two SIGKILLs (0: none, a control run)")
     parser.add_argument("--retries", type=int, default=8)
+    parser.add_argument("--preload", action="store_true",
+                        help="gunicorn --preload: a restarted worker is forked from the loaded app, not re-imported")
     parser.add_argument("--work", default=str(Path(tempfile.gettempdir()) / "surveyapp-bench" / "load_submit"),
                         help="server log directory")
     parser.add_argument("--json", help="write the rows here")
@@ -376,7 +378,7 @@ def main() -> int:
         log = Path(args.work) / f"serve-{os.getpid()}.log"
         log.parent.mkdir(parents=True, exist_ok=True)
         port = free_port()
-        master = serve(url, port, args.workers, secret, log)
+        master = serve(url, port, args.workers, secret, log, args.preload)
         rows = []
         print("| " + " | ".join(COLUMNS) + " |")
         for level in args.levels:
