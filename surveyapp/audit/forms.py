@@ -1,13 +1,13 @@
 """The admin view's filter form (a GET form: no CSRF token, nothing changes)."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, StringField
 from wtforms.validators import Length, NumberRange, Optional
 
 from surveyapp.audit.queries import Filters
+from surveyapp.forms import StaffForm
 
 
-class FilterForm(FlaskForm):
+class FilterForm(StaffForm):
     class Meta:
         csrf = False
 
