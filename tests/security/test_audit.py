@@ -157,6 +157,15 @@ def test_oversized_filter_is_a_422(client, make, auth, db, row_counts, logs):
     assert _data(row_counts) == before
 
 
+@pytest.mark.parametrize("page", ["9" * 400, "1e999999", "Infinity", "-1", "0", "\u0661\u0662" + "9" * 30])
+def test_hostile_page_numbers_are_a_422(client, make, auth, db, row_counts, logs, page):
+    auth.login(make.user(Role.ADMIN).email)
+    before = _data(row_counts)
+    for url in ("/admin/audit/", "/admin/audit/export.csv"):
+        assert client.get(url, query_string={"page": page}).status_code == 422
+    assert _data(row_counts) == before
+
+
 def test_recorded_changes_name_rows_not_contact_data(client, make, auth, db, world, row_counts, logs):
     auth.login(make.user(Role.MANAGER, world["programme"]).email)
     token = csrf_token(client, "/manage/")
