@@ -72,6 +72,13 @@ def _refuse_nul():
     PostgreSQL text cannot hold NUL (the driver raises: a 500), and no form needs it. Uploaded files' contents
     are not form values: the importers read them as bytes and check them themselves.
     """
+    try:  # raw non-UTF-8 bytes in the query (not %-escaped) made werkzeug's request.args raise: a 500
+        request.query_string.decode()
+    except UnicodeDecodeError:
+        from flask_babel import gettext as _
+
+        request.query_string = b""  # the locale selector and the error page read request.args too
+        return render_error(400, _("The address contained characters that are not allowed. Please check the link."))
     texts = [request.path, *(text for pair in request.args.items(multi=True) for text in pair)]
     if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
         texts += [text for pair in request.form.items(multi=True) for text in pair]
