@@ -277,7 +277,7 @@ def run_level(app, args, port: int, master: int, level: int, log: Path) -> dict:
     with app.app_context():
         questionnaire_id = ensure_questionnaire(slug).id
     answers = [(f"q_{code}", value) for code, _, _, value in ITEMS] + [("nav", "submit")]
-    log_start = log.stat().st_size
+    log_start, load = log.stat().st_size, os.getloadavg()[0]
     started = time.monotonic()
     stats, stop, killed = Stats(args.count, started + args.seconds), threading.Event(), []
     cpu = time.process_time()
@@ -308,7 +308,7 @@ def run_level(app, args, port: int, master: int, level: int, log: Path) -> dict:
         "cycle_p50_ms": round(percentile(stats.cycle_ms, 0.5)), "cycle_p95_ms": round(percentile(stats.cycle_ms, 0.95)),
         "request_p50_ms": round(percentile(stats.request_ms, 0.5), 1),
         "request_p95_ms": round(percentile(stats.request_ms, 0.95), 1),
-        "client_cpu_s": round(cpu, 1),
+        "client_cpu_s": round(cpu, 1), "loadavg_1min_at_start": round(load, 1),
     }
     row["ok"] = (row["stored"] == row["confirmed"] and not row["duplicate_keys"] and not row["answers_not_20"]
                  and not row["unsubmitted"] and not row["confirmed_not_stored"] and not row["stored_not_confirmed"]

@@ -18,7 +18,8 @@
 # Env: BENCH_WORK (/tmp/surveyapp-bench), BENCH_PORT (8111), PEER_WORK (/tmp/surveyapp-peer), PEER_PORT (8101),
 #      PG_ADMIN_URL (postgresql://postgres@127.0.0.1:5432/postgres), BENCH_PG_DB (surveyapp_bench),
 #      BENCH_CONCURRENCY ("8 2 16"), BENCH_DBS ("sqlite postgres"), BENCH_EXPORT_SIZES ("10000 100000"),
-#      VENV (<repo>/.venv), BENCH_LABEL (noted in the table).
+#      VENV (<repo>/.venv), BENCH_LABEL (noted in the table), BENCH_LOAD_SECONDS (0: bench/load_submit.py skipped;
+#      N: its 3 levels of N s per database, workers killed, tables in $R/load_submit_<db>.md).
 set -uo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$HERE/.." && pwd)"
@@ -222,6 +223,16 @@ if [ -f "$HERE/dispatch.py" ] && [ "${BENCH_DISPATCH_COUNT:-100000}" -gt 0 ]; th
     DATABASE_URL="$DURL" timeout 600 "${TIMEV[@]}" "$PY" "$HERE/dispatch.py" --count "$N" \
       > "$R/dispatch.out" 2> "$R/dispatch.time" || echo "   bench/dispatch.py failed (rc=$?, see $R/dispatch.time)" >&2
   fi
+fi
+if [ "${BENCH_LOAD_SECONDS:-0}" -gt 0 ]; then  # bench/load_submit.py, off by default (3 levels x N s per database)
+  for kind in ${BENCH_DBS:-sqlite postgres}; do
+    case "$kind" in sqlite) rm -f "$W"/load_submit.sqlite3*; LURL="sqlite:///$W/load_submit.sqlite3" ;;
+                    postgres) LURL="$(BENCH_PG_DB="${PG_DB}_load" fresh_pg)" || continue ;; esac
+    say "bench/load_submit.py on $kind: 8/32/64 respondents, ${BENCH_LOAD_SECONDS} s each, a worker SIGKILLed every 3 s"
+    DATABASE_URL="$LURL" timeout 900 "$PY" "$HERE/load_submit.py" --seconds "$BENCH_LOAD_SECONDS" \
+      --json "$R/load_submit_$kind.json" > "$R/load_submit_$kind.md" 2>> "$W/logs/load_submit.log" \
+      || echo "   bench/load_submit.py: a check failed on $kind (see $R/load_submit_$kind.md)" >&2
+  done
 fi
 
 # --- 5. the table -----------------------------------------------------------------------------------------
