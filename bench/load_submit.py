@@ -180,7 +180,7 @@ class Respondent:
             return
         page, data = got
         if page.status != 200:
-            self.stats.add("status_4xx" if page.status < 500 else "unexpected")
+            self.stats.add("status_4xx" if 400 <= page.status < 500 else "unexpected")
             return
         fields = {}
         for tag in HIDDEN.findall(data.decode()):
@@ -197,7 +197,7 @@ class Respondent:
             with self.stats.lock:
                 self.stats.confirmed.append(fields["rk"])
                 self.stats.cycle_ms.append(1000 * (time.perf_counter() - started))
-        elif posted.status < 500:
+        elif 400 <= posted.status < 500:
             self.stats.add("status_4xx")
         else:
             self.stats.add("unexpected")
@@ -312,7 +312,7 @@ def run_level(app, args, port: int, master: int, level: int, log: Path) -> dict:
     }
     row["ok"] = (row["stored"] == row["confirmed"] and not row["duplicate_keys"] and not row["answers_not_20"]
                  and not row["unsubmitted"] and not row["confirmed_not_stored"] and not row["stored_not_confirmed"]
-                 and not row["status_5xx"] and not row["tracebacks_logged"])
+                 and not row["status_5xx"] and not row["tracebacks_logged"] and not row["unexpected"])
     return row
 
 
