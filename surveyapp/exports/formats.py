@@ -105,12 +105,16 @@ def csv_chunks(frames: Iterable[pd.DataFrame], columns: list[str] | None = None)
         frame = frame.rename(columns=neutralise)  # item codes are text stored like any other
         yield (
             _timestamps_as_text(neutralise_formulas(frame))
-            .to_csv(index=False, header=not header_done, date_format=DATE_FORMAT)
+            # CRLF rows (RFC 4180): the csv module quotes only fields holding a character of the line
+            # terminator, so with "\n" a bare CR stayed unquoted and a spreadsheet began a new row at it,
+            # where "\r=1+1" became a live "=1+1".
+            .to_csv(index=False, header=not header_done, date_format=DATE_FORMAT, lineterminator="\r\n")
             .encode("utf-8-sig" if not header_done else "utf-8")
         )
         header_done = True
     if not header_done and columns is not None:
-        yield pd.DataFrame(columns=[neutralise(c) for c in columns]).to_csv(index=False).encode("utf-8-sig")
+        yield pd.DataFrame(columns=[neutralise(c) for c in columns]).to_csv(index=False, lineterminator="\r\n").encode(
+            "utf-8-sig")
 
 
 def _timestamps_as_text(frame: pd.DataFrame) -> pd.DataFrame:
