@@ -8,7 +8,7 @@ from datetime import date, datetime
 
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from surveyapp.db import utcnow
 from surveyapp.errors import DomainError
@@ -49,6 +49,24 @@ def _unused_panel_code() -> str:
             return code
 
 
+def email_taken(programme_id: int, email: str | None, *, other_than: int | None = None) -> bool:
+    """Whether another participant of the programme has this address (compared case-insensitively)."""
+    address = (email or "").strip().lower()
+    if not address:
+        return False
+    query = select(Participant.id).join(Contact).where(
+        Participant.programme_id == programme_id, func.lower(Contact.email) == address
+    )
+    if other_than is not None:
+        query = query.where(Participant.id != other_than)
+    return db.session.scalar(query.limit(1)) is not None
+
+
+def _check_email_free(programme_id: int, email: str | None, other_than: int | None = None) -> None:
+    if email_taken(programme_id, email, other_than=other_than):
+        raise DuplicateEmail(_l("This e-mail address is already in the programme."))
+
+
 def add_participant(
     session: TrainingSession,
     *,
@@ -60,13 +78,17 @@ def add_participant(
     consent_version: str = CONSENT_VERSION,
     now: datetime | None = None,
 ) -> Participant:
-    """A new participant with a fresh panel code, their contact row and the consent they gave."""
+    """A new participant with a fresh panel code, their contact row and the consent they gave.
+
+    Refuses (DuplicateEmail) an address another participant of the programme already has, as the roster does.
+    """
     now = now or utcnow()
+    _check_email_free(session.programme_id, email)
     participant = Participant(
         programme_id=session.programme_id, session=session, panel_code=_unused_panel_code(), created_at=now
     )
     participant.contact = Contact(
-        name=name.strip(), email=(email or "").strip() or None, phone=(phone or "").strip() or None, lang=lang
+        name=(name or "").strip(), email=(email or "").strip() or None, phone=(phone or "").strip() or None, lang=lang
     )
     with force_locale(interface_language_for(lang)):  # the wording as the participant read it
         statement = str(CONSENT_TEXT)
@@ -82,9 +104,14 @@ def update_contact(
     participant: Participant, *, name: str, email: str | None, phone: str | None, lang: str
 ) -> None:
     if participant.erased_at is not None:
-        raise EnrolmentError(_l("This participant's data has been erased; contact details cannot be added again."))
+        raise ConsentWithdrawn(_l("This participant's data has been erased; contact details cannot be added again."))
+    if participant.active_consent is None:  # withdrawn (or unsubscribed): storing contact data needs new consent
+        raise ConsentWithdrawn(
+            _l("This participant has withdrawn consent; contact details cannot be stored without new consent.")
+        )
+    _check_email_free(participant.programme_id, email, other_than=participant.id)
     contact = participant.contact or Contact(participant_id=participant.id, lang=lang)
-    contact.name, contact.lang = name.strip(), lang
+    contact.name, contact.lang = (name or "").strip(), lang
     contact.email, contact.phone = (email or "").strip() or None, (phone or "").strip() or None
     participant.contact = contact
     db.session.flush()
@@ -128,3 +155,11 @@ def programme_sessions(programme_id: int) -> list[TrainingSession]:
 
 class EnrolmentError(DomainError):
     status_code = 422
+
+
+class DuplicateEmail(EnrolmentError):
+    """The address is already another participant's in this programme."""
+
+
+class ConsentWithdrawn(DomainError):
+    status_code = 409

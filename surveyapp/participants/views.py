@@ -10,6 +10,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 
 from surveyapp.accounts.access import MANAGE, READ, require, staff_required
+from surveyapp.errors import DomainError
 from surveyapp.extensions import db, limiter
 from surveyapp.i18n import FALLBACK_LANGUAGE, INTERFACE_LANGUAGES, choose_language, interface_language_for
 from surveyapp.participants import service
@@ -18,6 +19,7 @@ from surveyapp.participants.models import Participant, TrainingSession
 from surveyapp.participants.roster import RosterRejected, import_roster
 from surveyapp.programmes.models import Programme
 from surveyapp.waves.service import ensure_invitations
+from surveyapp.web import http_error
 
 bp = Blueprint("participants", __name__)
 
@@ -93,14 +95,18 @@ def add(session_id: int):
     session, form = _managed_session(session_id, ParticipantForm)
     if not form.validate_on_submit():
         return _back_with_errors(session, form)
-    participant = service.add_participant(
-        session,
-        email=form.email.data,
-        lang=form.lang.data,
-        name=form.name.data,
-        phone=form.phone.data,
-        consent_source="manual",
-    )
+    try:
+        participant = service.add_participant(
+            session,
+            email=form.email.data,
+            lang=form.lang.data,
+            name=form.name.data,
+            phone=form.phone.data,
+            consent_source="manual",
+        )
+    except DomainError as error:
+        db.session.rollback()
+        raise http_error(error) from None
     ensure_invitations(session.programme_id)
     db.session.commit()
     flash(_("Participant %(code)s added.", code=participant.panel_code), "success")
@@ -142,13 +148,21 @@ def edit(participant_id: int):
     contact = participant.contact
     form = ContactForm(obj=contact)
     if form.validate_on_submit():
-        service.update_contact(
-            participant,
-            name=form.name.data,
-            email=form.email.data,
-            phone=form.phone.data,
-            lang=form.lang.data,
-        )
+        try:
+            service.update_contact(
+                participant,
+                name=form.name.data,
+                email=form.email.data,
+                phone=form.phone.data,
+                lang=form.lang.data,
+            )
+        except DomainError as error:
+            db.session.rollback()
+            if isinstance(error, service.DuplicateEmail):
+                form.email.errors.append(str(error.message))
+            else:
+                flash(str(error.message), "error")
+            return render_template("participants/edit.html", participant=participant, form=form), error.status_code
         db.session.commit()
         flash(_("Saved."), "success")
         return redirect(url_for("participants.session", session_id=participant.session_id))
@@ -187,9 +201,12 @@ def enrol(code: str):
     g.ui_lang = interface_language_for(choose_language(list(INTERFACE_LANGUAGES), FALLBACK_LANGUAGE, None))
     form = EnrolForm(lang=g.ui_lang)
     if form.validate_on_submit():
-        service.add_participant(session, email=form.email.data, lang=form.lang.data, consent_source="self")
-        ensure_invitations(session.programme_id)
-        db.session.commit()
+        # Enrolled twice with the same address: the first enrolment stands, and the page is the same either way,
+        # so the link does not tell anyone whether an address is known.
+        if not service.email_taken(session.programme_id, form.email.data):
+            service.add_participant(session, email=form.email.data, lang=form.lang.data, consent_source="self")
+            ensure_invitations(session.programme_id)
+            db.session.commit()
         return render_template("participants/enrolled.html", session=session)
     return render_template(
         "participants/enrol.html", session=session, form=form, consent_text=service.CONSENT_TEXT
