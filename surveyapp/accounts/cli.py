@@ -3,7 +3,7 @@ from flask.cli import AppGroup
 from flask_babel import force_locale
 
 from surveyapp.accounts.models import Role
-from surveyapp.accounts.service import create_user, find_user, set_active, set_password
+from surveyapp.accounts.service import create_user, find_user, normalise_email, set_active, set_password
 from surveyapp.errors import DomainError
 from surveyapp.extensions import db
 
@@ -19,6 +19,7 @@ def create(email, role, programme_code, password):
     """Create a staff account."""
     try:
         with force_locale("en"):  # no request to choose a locale from: messages in English
+            email = normalise_email(email)
             user = create_user(email, password, Role(role), programme_code)
         _audit("user.create", user)
         db.session.commit()

@@ -2,6 +2,7 @@
 import secrets
 from functools import cache
 
+from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -21,6 +22,23 @@ class PasswordError(DomainError):
     def __init__(self, message, field: str = "new"):
         super().__init__(message)
         self.field = field  # the form field the message belongs to
+
+
+class EmailError(DomainError):
+    status_code = 422
+
+
+def normalise_email(email: str) -> str:
+    """A new account's address checked with email-validator and written as the login looks it up (lower case).
+
+    Raises EmailError with the validator's reason. Lookups of existing accounts do not validate, so an older
+    account with an odd address can still be found, locked or given a new password.
+    """
+    try:
+        return validate_email(email.strip(), check_deliverability=False).normalized.lower()
+    except EmailNotValidError as error:
+        # the reason names a bad character as U+000A; the address itself is not echoed (it may hold a line break)
+        raise EmailError(_l("Not a valid e-mail address: %(reason)s", reason=str(error))) from None
 
 
 def find_user(email: str) -> User | None:

@@ -1,5 +1,6 @@
 """`flask users create`, as an administrator would type it."""
-from sqlalchemy import select
+import pytest
+from sqlalchemy import func, select
 
 from surveyapp.accounts.models import Role, User
 
@@ -36,3 +37,21 @@ def test_short_password_and_unknown_programme_are_errors(runner, db):
                                  "--programme", "nope", "--password", "long enough pw"])
     assert orphan.exit_code == 1 and "existing programme code" in orphan.output
     assert db.session.scalar(select(User).where(User.email == "b@example.org")) is None
+
+
+@pytest.mark.parametrize("email", ["", "   ", "notanemail", "bad\nline@example.org", "two@@example.org",
+                                   "a@b", "x@example.org\r\nBcc: y@example.org"],
+                         ids=["empty", "blank", "no-at", "newline", "double-at", "no-dot", "header"])
+def test_create_refuses_an_invalid_email_and_creates_nothing(runner, db, email):
+    result = runner.invoke(args=["users", "create", email, "--role", "admin", "--password", "long enough pw"])
+    assert result.exit_code == 1 and "Not a valid e-mail address" in result.output
+    assert "Traceback" not in result.output
+    assert db.session.scalar(select(func.count()).select_from(User)) == 0
+
+
+def test_create_normalises_the_address_as_the_login_looks_it_up(runner, db, client, auth):
+    result = runner.invoke(args=["users", "create", "  Root@EXAMPLE.org ", "--role", "admin",
+                                 "--password", "long enough pw"])
+    assert result.exit_code == 0, result.output
+    assert db.session.scalars(select(User.email)).all() == ["root@example.org"]
+    assert auth.login("ROOT@example.org", "long enough pw").status_code == 302
