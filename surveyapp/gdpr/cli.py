@@ -4,6 +4,8 @@ import json
 
 import click
 from flask.cli import AppGroup
+from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from surveyapp.errors import DomainError
 from surveyapp.extensions import db
@@ -29,7 +31,8 @@ def erase_command(panel_code: str, with_answers: bool) -> None:
     participant = _participant(panel_code)
     result = service.erase(participant, with_answers=with_answers, actor=ACTOR)
     db.session.commit()
-    click.echo(f"{participant.panel_code}: erased; {result.responses_deleted} responses deleted.")
+    click.echo(ngettext("%(code)s: erased; %(num)d response deleted.", "%(code)s: erased; %(num)d responses deleted.",
+                        result.responses_deleted, code=participant.panel_code))
 
 
 @gdpr_cli.command("purge")
@@ -41,12 +44,24 @@ def purge_command(dry_run: bool) -> None:
         db.session.rollback()
     else:
         db.session.commit()
-    verb = "would remove" if dry_run else "removed"
     for line in lines:
-        click.echo(f"{line.programme_code}: {verb} the contact data of {len(line.participant_ids)} participants "
-                   f"(retention {line.months} months)")
+        click.echo(_purge_line(line, dry_run))
     if not lines:
-        click.echo("No programme has a contact retention rule.")
+        click.echo(_("No programme has a contact retention rule."))
+
+
+def _purge_line(line, dry_run: bool) -> str:
+    retention = ngettext("retention %(num)d month", "retention %(num)d months", line.months)
+    count = len(line.participant_ids)
+    if dry_run:
+        done = ngettext("%(programme)s: would remove the contact data of %(num)d participant (%(retention)s)",
+                        "%(programme)s: would remove the contact data of %(num)d participants (%(retention)s)",
+                        count, programme=line.programme_code, retention=retention)
+    else:
+        done = ngettext("%(programme)s: removed the contact data of %(num)d participant (%(retention)s)",
+                        "%(programme)s: removed the contact data of %(num)d participants (%(retention)s)",
+                        count, programme=line.programme_code, retention=retention)
+    return done
 
 
 @gdpr_cli.command("export")

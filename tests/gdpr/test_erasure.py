@@ -90,7 +90,7 @@ def test_cli_erase_with_answers_and_unknown_code(app, db, make, client, runner):
     answer(client, token_of(app, db, p.anna))
     result = runner.invoke(args=["gdpr", "erase", p.anna.panel_code, "--with-answers"])
     assert result.exit_code == 0, result.output
-    assert "1 responses deleted" in result.output and ANNA not in result.output
+    assert "1 response deleted." in result.output and ANNA not in result.output
     assert db.session.get(Participant, p.anna.id).erased_at and _count(db, Response) == 0
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "participant.erase"))
     assert event.actor == "cli"
