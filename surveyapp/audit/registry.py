@@ -41,6 +41,18 @@ CHANGES = {
     "waves.save_text": "wave.texts",
 }
 
+# Create endpoints: the row they create names the event (its id is known only after the flush), the URL's
+# object (e.g. the questionnaire an item is added to) moves to the detail as "in". Bulk creates (roster import)
+# keep the URL's object: their rows are listed in the detail.
+CREATES = {
+    "item.create": ("items", "item"),
+    "option.create": ("options", "option"),
+    "participant.create": ("participants", "participant"),
+    "questionnaire.create": ("questionnaires", "questionnaire"),
+    "session.create": ("training_sessions", "session"),
+    "wave.create": ("waves", "wave"),
+}
+
 READS = {
     "audit.events": "audit.view",
     "audit.export": "audit.export",
@@ -88,3 +100,12 @@ def target_of(view_args: dict | None) -> tuple[str, dict]:
         else:
             rest[name] = str(value)[:32]
     return target, rest
+
+
+def created_target(action: str, created: list[str]) -> str | None:
+    """'questionnaire:12' for a create action whose row is among `created` ('questionnaires:12', ...), else None."""
+    if action not in CREATES:
+        return None
+    table, kind = CREATES[action]
+    row = next((row for row in created if row.startswith(f"{table}:")), None)
+    return None if row is None else f"{kind}:{row.split(':', 1)[1]}"

@@ -13,7 +13,7 @@ from sqlalchemy import event, inspect
 from sqlalchemy.orm import Mapper, Session, object_session
 
 from surveyapp.audit.models import AuditEvent
-from surveyapp.audit.registry import SAFE_METHODS, action_for, target_of
+from surveyapp.audit.registry import SAFE_METHODS, action_for, created_target, target_of
 from surveyapp.audit.service import record
 from surveyapp.extensions import db
 
@@ -75,6 +75,10 @@ def _before_commit(session: Session) -> None:
         return
     session.flush()  # the request's last changes, so they are listed
     pending.done = True
+    if created := created_target(pending.action, pending.rows["created"]):
+        if pending.target:
+            pending.detail["in"] = pending.target
+        pending.target = created
     record(pending.action, target=pending.target, detail=_detail(pending), session=session)
 
 
