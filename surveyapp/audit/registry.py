@@ -67,6 +67,7 @@ READS = {
     "reports.programme_report": "report.programme",
     "reports.questionnaire_pdf": "report.pdf",
     "reports.questionnaire_report": "report.preview",
+    "responses.delete": "response.read_answers",  # the confirmation page shows the response's answers
     "translations.export_po": "export.translation_po",
     "translations.export_xlsx": "export.translation_workbook",
     "waves.panel_status": "export.panel_status",

@@ -2,7 +2,7 @@
 
 Plain functions for the view and tests: they take the questionnaire (already access-checked by the caller),
 flush and never commit. The list shows metadata only (id, times, language, panel code); answer values are
-never read here, nor written to the audit trail.
+read only for the confirmation page of one deletion (an audited read), never written to the audit trail.
 """
 
 from __future__ import annotations
@@ -10,12 +10,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask_babel import force_locale
 from sqlalchemy import delete, func, select
 
 from surveyapp.errors import NotFound
 from surveyapp.extensions import db
+from surveyapp.i18n import interface_language_for
 from surveyapp.participants.models import Participant
-from surveyapp.questionnaires.models import Questionnaire
+from surveyapp.questionnaires.models import Item, Questionnaire
 from surveyapp.respond.models import Answer, Response
 
 PAGE_SIZE = 50
@@ -64,6 +66,32 @@ def get_response(questionnaire: Questionnaire, response_id: int) -> Response:
 
         raise NotFound(_("This response does not exist (any more)."))
     return response
+
+
+@dataclass(frozen=True)
+class ShownAnswer:
+    code: str
+    question: str
+    texts: list[str]  # the chosen options' labels, or the value as entered
+
+
+def response_answers(response: Response) -> list[ShownAnswer]:
+    """The response's answers as its respondent saw them: item order, question and option labels in its language."""
+    values: dict[int, list[str]] = {}
+    for item_id, value in db.session.execute(
+        select(Answer.item_id, Answer.value).where(Answer.response_id == response.id).order_by(Answer.id)
+    ):
+        values.setdefault(item_id, []).append(value)
+    items = db.session.scalars(
+        select(Item).where(Item.id.in_(values)).order_by(Item.page, Item.position, Item.id)
+    ) if values else []
+    shown = []
+    with force_locale(interface_language_for(response.lang)):  # e.g. "Ja" for a yes/no item answered in German
+        for item in items:
+            labels = {choice.code: str(choice.label) for choice in item.kind.choices(item, response.lang)}
+            shown.append(ShownAnswer(item.code, item.text("label", response.lang),
+                                     [labels.get(value, value) for value in values[item.id]]))
+    return shown
 
 
 def delete_response(questionnaire: Questionnaire, response_id: int) -> int:

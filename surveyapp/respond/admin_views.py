@@ -26,7 +26,7 @@ def index(questionnaire_id: int):
 @bp.route("/questionnaires/<int:questionnaire_id>/responses/<int:response_id>/delete", methods=["GET", "POST"])
 @staff_required
 def delete(questionnaire_id: int, response_id: int):
-    """GET asks for confirmation; POST (with CSRF) deletes."""
+    """GET asks for confirmation, showing the answers (an audited read); POST (with CSRF) deletes."""
     questionnaire = managed_questionnaire(questionnaire_id)
     form = FlaskForm()
     try:
@@ -40,4 +40,4 @@ def delete(questionnaire_id: int, response_id: int):
         db.session.rollback()
         raise http_error(error) from error
     return render_template("respond/confirm_delete_response.html", questionnaire=questionnaire,
-                           response=response, form=form)
+                           response=response, answers=admin.response_answers(response), form=form)

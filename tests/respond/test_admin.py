@@ -102,3 +102,36 @@ def test_delete_service_refuses_response_of_another_questionnaire(db, make):
         admin.delete_response(first, response_id)
     db.session.rollback()
     assert count(db, Response) == 1 and count(db, Answer) == 1
+
+
+def test_confirmation_shows_that_responses_answers_escaped_in_its_language_and_is_audited(db, make, client, auth):
+    from surveyapp.audit.models import AuditEvent
+
+    items = [("note", "text", False, 1, {}, []), ("colour", "single", False, 1, {}, ["red", "green"]),
+             ("tools", "multiple", False, 1, {}, ["bike", "car"]), ("ok", "yesno", False, 1, {}, [])]
+    questionnaire = make.questionnaire(items=items)
+    [mine, other] = seed_responses(questionnaire, [
+        {"note": "<b>mine</b>", "colour": "green", "tools": ["bike", "car"], "ok": "yes"},
+        {"note": "not this one", "colour": "red"},
+    ], lang="en")
+    auth.login(make.user(Role.MANAGER, programme=questionnaire.programme).email)
+    listing = client.get(f"/manage/questionnaires/{questionnaire.id}/responses").text
+    assert "mine" not in listing and "not this one" not in listing  # the list still shows no values
+    page = client.get(delete_url(questionnaire.id, mine))
+    html = page.text
+    assert page.status_code == 200
+    assert "&lt;b&gt;mine&lt;/b&gt;" in html and "<b>mine</b>" not in html and "not this one" not in html
+    assert "note (en)" in html and "<code>colour</code>" in html and "green-en" in html and "red-en" not in html
+    assert "<td>bike-en; car-en</td>" in html and "<td>Yes</td>" in html
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "response.read_answers"))
+    assert event.target == f"questionnaire:{questionnaire.id}" and json.loads(event.detail)["response_id"] == str(mine)
+    assert "mine" not in event.detail and count(db, Response) == 2
+
+
+def test_confirmation_of_a_german_response_shows_german_labels(db, make, client, auth):
+    questionnaire = make.questionnaire(items=[("ok", "yesno", False, 1, {}, []),
+                                              ("colour", "single", False, 1, {}, ["red"])])
+    [response_id] = seed_responses(questionnaire, [{"ok": "no", "colour": "red"}], lang="de")
+    auth.login(make.user(Role.MANAGER, programme=questionnaire.programme).email)
+    html = client.get(delete_url(questionnaire.id, response_id) + "?ui=en").text
+    assert "ok (de)" in html and "<td>red-de</td>" in html and "<td>Nein</td>" in html
