@@ -7,13 +7,14 @@ behind. So, on SQLite, around the migrations:
 
 - foreign keys OFF, set on the connection before any transaction begins (the pragma is a no-op inside one);
 - pysqlite's own transaction handling off and an explicit BEGIN instead (pysqlite never BEGINs before DDL), so
-  each revision runs in one real transaction and a failed revision rolls back instead of leaving half-built tables;
+  one `flask db upgrade/downgrade` runs in one real transaction: a failed or refused revision rolls back every
+  step of that run instead of leaving half-built tables or a half-done downgrade;
 - `PRAGMA foreign_key_check` before each revision commits: a revision that would leave rows pointing nowhere
   rolls back and names them;
 - foreign keys back ON afterwards.
 
-PostgreSQL has transactional DDL and enforces foreign keys while it alters tables in place; it also gets one
-transaction per revision. tests/test_migrations.py walks every revision down and up with data in every table.
+PostgreSQL has transactional DDL and enforces foreign keys while it alters tables in place; it also runs each
+`flask db upgrade/downgrade` in one transaction. tests/test_migrations.py walks every revision down and up with data in every table.
 """
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -33,7 +34,7 @@ class ForeignKeyViolation(CommandError):
 def migration_connection(connection: Connection) -> Iterator[dict]:
     """Prepare `connection` for running migrations; yield the options to add to `context.configure()`."""
     if connection.dialect.name != "sqlite":
-        yield {"transaction_per_migration": True}
+        yield {"transaction_per_migration": False}
         return
     if connection.in_transaction():
         connection.commit()
@@ -45,7 +46,7 @@ def migration_connection(connection: Connection) -> Iterator[dict]:
         raise CommandError("Could not turn SQLite foreign keys off before migrating; nothing was changed.")
     event.listen(connection, "begin", _begin)
     try:
-        yield {"transactional_ddl": True, "transaction_per_migration": True,
+        yield {"transactional_ddl": True, "transaction_per_migration": False,
                "on_version_apply": [check_foreign_keys]}
     finally:
         event.remove(connection, "begin", _begin)
@@ -78,3 +79,47 @@ def _step_name(step) -> str:
     source = ", ".join(step.source_revision_ids) or "base"
     destination = ", ".join(step.destination_revision_ids) or "base"
     return f"{'Upgrade' if step.is_upgrade else 'Downgrade'} {source} -> {destination}"
+
+
+ALLOW_DATA_LOSS = "SURVEYAPP_ALLOW_DATA_LOSS"
+
+
+class DataLossRefused(CommandError):
+    """A downgrade would drop tables or columns that hold data; nothing was changed."""
+
+
+def refuse_data_loss(step_name: str, held: dict[str, str]) -> None:
+    """Downgrade guard: stop before dropping a table or column that holds data, unless the operator allowed it.
+
+    `held` maps "table" (any row) or "table.column" (any non-NULL value) to what would be lost. Going down past a
+    revision cannot keep what only that revision can store (the audit trail, erasure tombstones, the panel), so
+    the operator must say so: `flask db downgrade -x allow_data_loss=yes REV` or SURVEYAPP_ALLOW_DATA_LOSS=1.
+    """
+    from alembic import context
+
+    if _allowed(context.get_x_argument(as_dictionary=True)):
+        return
+    connection = context.get_bind()
+    found = [f"{description} ({rows} row(s) in {where})" for where, description in held.items()
+             if (rows := _rows_holding(connection, where))]
+    if found:
+        raise DataLossRefused(
+            f"{step_name} refused: it would delete {'; '.join(found)}. Nothing was changed. Back up first (see "
+            "README), then allow it with `flask db downgrade -x allow_data_loss=yes <revision>`.")
+
+
+def _allowed(x_arguments: dict) -> bool:
+    import os
+
+    value = x_arguments.get("allow_data_loss") or os.environ.get(ALLOW_DATA_LOSS, "")
+    return value.lower() in {"1", "yes", "true"}
+
+
+def _rows_holding(connection: Connection, where: str) -> int:
+    from sqlalchemy import column, func, select, table
+
+    name, _, column_name = where.partition(".")
+    query = select(func.count()).select_from(table(name))
+    if column_name:
+        query = query.where(column(column_name).is_not(None))
+    return connection.execute(query).scalar_one()

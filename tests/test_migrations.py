@@ -4,6 +4,7 @@ half-done. Runs on SQLite and, with TEST_DATABASE_URL, on PostgreSQL (a fresh da
 
 A new table needs rows in `fill_every_table`, or test_every_revision_down_and_up_keeps_data fails.
 """
+import argparse
 import re
 import uuid
 from datetime import timedelta
@@ -21,7 +22,7 @@ from sqlalchemy import column as sql_column
 from surveyapp import create_app
 from surveyapp.db import utcnow
 from surveyapp.extensions import db
-from surveyapp.migration_guard import ForeignKeyViolation
+from surveyapp.migration_guard import DataLossRefused, ForeignKeyViolation
 
 DEMO_RESPONSES = 25
 
@@ -52,9 +53,13 @@ def fresh_app(fresh_url):
         db.engine.dispose()
 
 
-def migrate(direction: str, revision: str) -> None:
-    """Alembic's upgrade/downgrade through the app's migration setup; errors raise (flask_migrate would exit)."""
+def migrate(direction: str, revision: str, *, allow_data_loss: bool = True) -> None:
+    """Alembic's upgrade/downgrade through the app's migration setup; errors raise (flask_migrate would exit).
+
+    The round trips below go under revisions that add tables/columns, so they pass `-x allow_data_loss=yes`
+    as an operator would; test_downgrade_refuses_to_drop_data checks the guard itself."""
     config = current_app.extensions["migrate"].migrate.get_config()
+    config.cmd_opts = argparse.Namespace(x=["allow_data_loss=yes"] if allow_data_loss else [])
     getattr(command, direction)(config, revision)
 
 
@@ -307,3 +312,30 @@ def test_migrations_leave_foreign_keys_on_for_the_app(fresh_app, database_url):
     with db.engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
         assert conn.connection.driver_connection.isolation_level == ""
+
+
+@pytest.mark.parametrize(("start", "down_to", "lost"), [
+    ("head", "0006_audit", "erasure records of participants"),
+    ("0006_audit", "0005_sessions", "the audit trail"),
+    ("0002_waves", "0001", "contact details"),
+    ("0001", "base", "answers"),
+])
+def test_downgrade_refuses_to_drop_data_unless_allowed(fresh_app, start, down_to, lost):
+    """Going under a revision drops what only it can store (erasure tombstones, the audit trail, the panel, the
+    answers): the downgrade names it and changes nothing unless the operator passes -x allow_data_loss=yes."""
+    migrate("upgrade", "head")
+    fill_every_table(fresh_app)
+    if start != "head":
+        migrate("downgrade", start)
+    revision, before = current_revision(), snapshot(db.engine)
+    with pytest.raises(DataLossRefused, match=lost) as refused:
+        migrate("downgrade", down_to, allow_data_loss=False)
+    assert "allow_data_loss=yes" in str(refused.value)
+    assert current_revision() == revision
+    assert snapshot(db.engine) == before
+
+
+def test_downgrade_of_an_empty_database_needs_no_permission(fresh_app):
+    migrate("upgrade", "head")
+    migrate("downgrade", "base", allow_data_loss=False)
+    assert current_revision() is None

@@ -7,6 +7,7 @@ Create Date: 2026-11-29 23:00:00
 """
 import sqlalchemy as sa
 from alembic import op
+from surveyapp.migration_guard import refuse_data_loss
 
 # revision identifiers, used by Alembic.
 revision = '0006_audit'
@@ -68,6 +69,7 @@ def upgrade():
 
 
 def downgrade():
+    refuse_data_loss('Downgrade 0006_audit -> 0005_sessions', {'audit_events': 'the audit trail'})
     if op.get_bind().dialect.name == 'postgresql':
         op.execute('DROP TRIGGER IF EXISTS audit_events_append_only ON audit_events')
         op.execute('DROP FUNCTION IF EXISTS audit_events_append_only()')

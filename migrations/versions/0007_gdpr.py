@@ -10,6 +10,7 @@ on and cascade into contacts, consents, invitations and responses.
 """
 import sqlalchemy as sa
 from alembic import op
+from surveyapp.migration_guard import refuse_data_loss
 
 # revision identifiers, used by Alembic.
 revision = '0007_gdpr'
@@ -26,6 +27,7 @@ def upgrade():
 
 
 def downgrade():
+    refuse_data_loss('Downgrade 0007_gdpr -> 0006_audit', {'participants.erased_at': 'erasure records of participants', 'programmes.contact_retention_months': 'retention rules'})
     with op.batch_alter_table('programmes', recreate='never') as batch_op:
         batch_op.drop_column('contact_retention_months')
     with op.batch_alter_table('participants', recreate='never') as batch_op:
