@@ -145,3 +145,64 @@ def test_dispatch_after_withdrawal_sends_nothing(db, client, auth, p, smtp, row_
     assert report.sent == 0 and smtp.messages == []
     assert row_counts() == before  # not even a send attempt
     logs.assert_clean(ANNA, BEN)
+
+
+# Follow-ups of the outside check: one participant per address and programme; no contact data without consent.
+
+def _add_participant(client, p, email: str):
+    token = csrf_token(client, f"/manage/sessions/{p.session.id}")
+    return client.post(f"/manage/sessions/{p.session.id}/participants",
+                       data={"csrf_token": token, "email": email, "lang": "en", "consent": "y"})
+
+
+@pytest.mark.parametrize("email", [ANNA, ANNA.upper(), f"  {ANNA.title()}  "], ids=["same", "upper", "mixed"])
+def test_manual_add_of_an_address_already_in_the_programme_refused(db, client, auth, p, row_counts, logs, email):
+    auth.login(p.manager.email)
+    before = _data(row_counts)
+    refused = _add_participant(client, p, email)
+    assert refused.status_code == 422 and "already in the programme" in refused.get_data(as_text=True)
+    assert _data(row_counts) == before
+    logs.assert_clean(ANNA, BEN)
+
+
+def _edit_contact(client, participant_id: int, email: str):
+    url = f"/manage/participants/{participant_id}"
+    token = csrf_token(client, url)
+    return client.post(url, data={"csrf_token": token, "name": "Someone Else", "email": email, "lang": "en"})
+
+
+def test_contact_edit_to_another_participants_address_refused(db, client, auth, p, row_counts, logs):
+    auth.login(p.manager.email)
+    before = _data(row_counts)
+    refused = _edit_contact(client, p.ben.id, ANNA.upper())
+    assert refused.status_code == 422 and "already in the programme" in refused.get_data(as_text=True)
+    assert _data(row_counts) == before
+    assert db.session.get(Contact, p.ben.id).email == BEN and db.session.get(Contact, p.ben.id).name == ""
+    logs.assert_clean(ANNA, BEN)
+
+
+def test_contact_data_after_withdrawal_refused_without_new_consent(db, client, auth, p, row_counts, logs):
+    auth.login(p.manager.email)
+    token = csrf_token(client, f"/manage/sessions/{p.session.id}")
+    assert client.post(f"/manage/participants/{p.ben.id}/withdraw", data={"csrf_token": token}).status_code == 302
+    before = _data(row_counts)
+    refused = _edit_contact(client, p.ben.id, "ben.again@example.org")
+    assert refused.status_code == 409 and "withdrawn consent" in refused.get_data(as_text=True)
+    assert _data(row_counts) == before
+    db.session.expire_all()
+    contact = db.session.get(Contact, p.ben.id)
+    assert (contact.name, contact.email, contact.phone) == ("", None, None)
+    logs.assert_clean(ANNA, BEN, "ben.again@example.org")
+
+
+def test_second_self_enrolment_adds_nobody_and_does_not_reveal_the_address(db, client, p, row_counts, logs):
+    url = f"/e/{p.session.enrol_code}?lang=en"
+    token = csrf_token(client, url)
+    unknown = client.post(url, data={"csrf_token": token, "email": "first.time@example.org", "lang": "en",
+                                     "consent": "y"})
+    before = row_counts()
+    known = client.post(url, data={"csrf_token": token, "email": ANNA.upper(), "lang": "en", "consent": "y"})
+    assert known.status_code == unknown.status_code == 200
+    assert known.get_data(as_text=True) == unknown.get_data(as_text=True)
+    assert row_counts() == before
+    logs.assert_clean(ANNA, BEN, "first.time@example.org")

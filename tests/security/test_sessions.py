@@ -188,3 +188,15 @@ def test_other_membership_is_unaffected(app, make, db):
     db.session.delete(db.session.get(Membership, first.memberships[0].id))
     db.session.commit()
     assert one.get("/manage/").status_code == 302 and two.get("/manage/").status_code == 200
+
+
+@pytest.mark.parametrize("email", ["", "notanemail", "bad\nline@example.org", "x@example.org\r\nBcc: y@example.org",
+                                   "a@b", "<script>@example.org"],
+                         ids=["empty", "no-at", "newline", "crlf-header", "no-dot", "markup"])
+def test_cli_refuses_a_hostile_staff_address_and_creates_no_account(runner, row_counts, logs, email):
+    before = row_counts()
+    result = runner.invoke(args=["users", "create", email, "--role", "admin", "--password", "long enough pw"])
+    assert result.exit_code == 1 and "Not a valid e-mail address" in result.output
+    assert "Traceback" not in result.output
+    assert row_counts() == before
+    logs.assert_clean("long enough pw")
