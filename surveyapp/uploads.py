@@ -11,6 +11,9 @@ Both importers (the roster, the translation workbook) read their files through h
   declared width and fills gaps up to its declared height; both come from the file, so the declared dimension
   is ignored and at most `max_columns` + 1 columns are read (one more, to refuse a wider sheet).
 - A deadline bounds the wall time of reading and checking; past it the import stops with a 422.
+- A cell that holds a formula is refused, naming its sheet, row and column (see `_xlsx_lines`).
+- Each cap has its own message: too many rows says the row cap, too much data unpacked says how much; only a
+  compression ratio no spreadsheet has (or a zip of hundreds of parts) is called what it looks like, a bomb.
 
 Any other failure of the parsers on a damaged file becomes a 422 with a message, never a 500.
 """
@@ -24,6 +27,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from defusedxml import DefusedXmlException
+from flask_babel import format_decimal, lazy_ngettext
 from flask_babel import lazy_gettext as _l
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
@@ -86,11 +90,12 @@ def column_letter(index: int) -> str:
 def read_xlsx(data: bytes, limits: Limits, sheet: str | None = None, deadline: Deadline | None = None) -> Table:
     """The sheet named `sheet` (else the first) of an XLSX file, within `limits`; UploadRejected otherwise."""
     deadline = deadline or Deadline(limits.seconds)
-    check_archive(data)
+    check_archive(data, limits)
     try:
         with warnings.catch_warnings():  # openpyxl warns about unsupported extensions: not our reader's concern
             warnings.simplefilter("ignore")
-            workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+            # data_only=False: a formula cell reads as its formula (data type "f"), so it can be refused
+            workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except Exception as error:  # openpyxl, zipfile and defusedxml raise many kinds of error for a damaged file
         raise _unreadable(error) from None
     try:
@@ -122,14 +127,32 @@ def _unreadable(error: BaseException) -> UploadRejected:
 
 
 def _xlsx_lines(worksheet, width: int):
+    """The rows as text; UploadRejected at the first cell that holds a formula.
+
+    A formula is refused, not read: with data_only=True openpyxl gives its cached value, which openpyxl and
+    many other tools never write (the cell reads as empty: a roster name "=1+1" became "") and which Excel and
+    LibreOffice write as of the last recalculation, so what would be stored is a figure nobody typed. Someone
+    who meant the text "=1+1" types it with an apostrophe in front (the spreadsheet then stores it as text).
+    """
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        for line in worksheet.iter_rows(min_col=1, max_col=width, values_only=True):
-            yield [_text(value) for value in line]
+        for line in worksheet.iter_rows(min_col=1, max_col=width):
+            for cell in line:
+                if cell.data_type == "f":
+                    raise UploadRejected(_l(
+                        "Sheet “%(sheet)s”, row %(row)s, column %(column)s holds a formula, not text: type the "
+                        "text, or prefix it with an apostrophe.", sheet=worksheet.title, row=cell.row,
+                        column=cell.column_letter))
+            yield [_text(cell.value) for cell in line]
 
 
-def check_archive(data: bytes) -> None:
-    """Refuse a non-zip, and a zip bomb, from the zip directory alone (nothing is inflated here)."""
+def check_archive(data: bytes, limits: Limits | None = None) -> None:
+    """Refuse a non-zip, a zip bomb and a workbook too large to read, from the zip directory alone.
+
+    Nothing is inflated here. The ratio is checked first: a member packed more than XLSX_MAX_RATIO times is
+    no spreadsheet. A genuine workbook past XLSX_MAX_UNCOMPRESSED (300,000 rows come to about 3 MB packed, 30
+    MB unpacked) gets a message saying so, with the row cap of the importer when `limits` is given.
+    """
     damaged = UploadRejected(_l("This file is not an Excel workbook (.xlsx), or it is damaged. An older .xls "
                                 "file must be saved as .xlsx first."))
     try:
@@ -139,11 +162,31 @@ def check_archive(data: bytes) -> None:
         raise damaged from None
     bomb = UploadRejected(_l("This workbook unpacks to far more data than a spreadsheet of this size holds, so "
                              "it was not opened. Please save it again as an Excel workbook (.xlsx)."))
-    if len(members) > XLSX_MAX_MEMBERS or sum(member.file_size for member in members) > XLSX_MAX_UNCOMPRESSED:
+    if len(members) > XLSX_MAX_MEMBERS:
         raise bomb
     for member in members:
         if member.file_size > XLSX_RATIO_FROM and member.file_size > XLSX_MAX_RATIO * max(member.compress_size, 1):
             raise bomb
+    unpacked = sum(member.file_size for member in members)
+    if unpacked > XLSX_MAX_UNCOMPRESSED:
+        raise UploadRejected(_too_large(unpacked, limits))
+
+
+def _too_large(unpacked: int, limits: Limits | None):
+    size, most = _megabytes(unpacked), _megabytes(XLSX_MAX_UNCOMPRESSED)
+    if limits is None:
+        return _l("This workbook unpacks to %(size)s MB of data; at most %(max)s MB are read, so it was not "
+                  "opened. Please split it into smaller files.", size=size, max=most)
+    return lazy_ngettext(
+        "This workbook unpacks to %(size)s MB of data; at most %(max)s MB are read, so it was not opened. At "
+        "most %(num)d row (after the header) per file, please: split it into smaller files.",
+        "This workbook unpacks to %(size)s MB of data; at most %(max)s MB are read, so it was not opened. At "
+        "most %(num)d rows (after the header) per file, please: split it into smaller files.",
+        limits.max_rows, size=size, max=most)
+
+
+def _megabytes(size: int) -> str:
+    return format_decimal(round(size / (1024 * 1024), 1))
 
 
 def _text(value) -> str:

@@ -41,7 +41,8 @@ class ContactForm(ParticipantForm):
 
 
 class RosterForm(StaffForm):
-    roster = FileField(_l("Roster file (.csv or .xlsx)"), validators=[FileRequired()])
+    roster = FileField(_l("Roster file (.csv or .xlsx)"),
+                       validators=[FileRequired(message=_l("Please choose a roster file (.csv or .xlsx)."))])
     consent = BooleanField(
         _l("Everyone on this list has agreed in writing to follow-up e-mails."),
         validators=[DataRequired(message=_l("Consent is needed before importing."))],

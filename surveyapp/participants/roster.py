@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 from sqlalchemy import select
 
 from surveyapp.errors import DomainError
@@ -109,7 +110,8 @@ def import_roster(session: TrainingSession, filename: str, data: bytes,
             known.add(email.lower())
             plan.append((target, row, email))
     if problems:
-        raise RosterRejected(_l("Nothing was imported: %(n)d rows need correcting.", n=len(problems)),
+        raise RosterRejected(lazy_ngettext("Nothing was imported: %(num)d row needs correcting.",
+                                           "Nothing was imported: %(num)d rows need correcting.", len(problems)),
                              problems[:LISTED_ROWS], roster.sheet)
     return [
         add_participant(target, email=email, lang=row["language"], name=clean_text(row.get("name", "")),

@@ -6,6 +6,7 @@ import qrcode
 import qrcode.image.svg
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
@@ -64,6 +65,10 @@ def qr_data_uri(url: str) -> str:
 def session(session_id: int):
     session = _get(TrainingSession, session_id)
     require(session.programme_id, READ)
+    return _session_page(session, RosterForm())
+
+
+def _session_page(session: TrainingSession, roster_form, status: int = 200):
     can_manage = current_user.can(session.programme_id, *MANAGE)
     url = enrol_url(session)
     return render_template(
@@ -71,10 +76,10 @@ def session(session_id: int):
         session=session,
         can_manage=can_manage,
         add_form=ParticipantForm(),
-        roster_form=RosterForm(),
+        roster_form=roster_form,
         enrol_url=url,
         qr=qr_data_uri(url) if can_manage else None,
-    )
+    ), status
 
 
 def _managed_session(session_id: int, form_class):
@@ -117,8 +122,8 @@ def add(session_id: int):
 @staff_required
 def roster(session_id: int):
     session, form = _managed_session(session_id, RosterForm)
-    if not form.validate_on_submit():
-        return _back_with_errors(session, form)
+    if not form.validate_on_submit():  # no file, or consent not confirmed: the form again, with its errors
+        return _session_page(session, form, 422)
     upload = form.roster.data
     try:
         added = import_roster(session, upload.filename or "", upload.read(), current_app.config["IMPORT_SECONDS"])
@@ -133,7 +138,7 @@ def roster(session_id: int):
         ), 422
     ensure_invitations(session.programme_id)
     db.session.commit()
-    flash(_("%(n)d participants imported.", n=len(added)), "success")
+    flash(ngettext("%(num)d participant imported.", "%(num)d participants imported.", len(added)), "success")
     return redirect(url_for("participants.session", session_id=session.id))
 
 

@@ -14,6 +14,7 @@ from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po, write_po
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
@@ -39,6 +40,9 @@ ITEM_LIMITS = {"label": (2000, True), "help": (1000, False), "low": (200, False)
 OPTION_LIMIT = (500, False)
 LISTED_PROBLEMS = 100
 PO_MAX_LINES = 12 * MAX_ROWS  # an exported entry has 4 to 6 lines, a long text a few more
+PO_STRING = r'"(?:[^"\\]|\\[\\abfnrtv"])*"'  # the escapes babel's unescape turns back into characters
+PO_KEYWORD_LINE = re.compile(r"(?:msgctxt|msgid|msgid_plural|msgstr|msgstr\[\d+\])[ \t]+" + PO_STRING + r"[ \t]*")
+PO_CONTINUATION_LINE = re.compile(PO_STRING + r"[ \t]*")
 
 
 class ImportRejected(DomainError):
@@ -170,6 +174,7 @@ def read_xlsx_texts(data: bytes, deadline: Deadline) -> tuple[list[str], list[Ro
 def read_po_file(data: bytes) -> tuple[str, list[Row]]:
     if data.count(b"\n") > PO_MAX_LINES:  # babel's parser cannot be stopped half-way: bound its input first
         raise ImportRejected([_("At most %(n)s texts per file, please.", n=MAX_ROWS)])
+    check_po_syntax(data)
     try:
         catalog = read_po(io.BytesIO(data), abort_invalid=True)
         lang = None if catalog.locale is None else str(catalog.locale)
@@ -188,6 +193,29 @@ def read_po_file(data: bytes) -> tuple[str, list[Row]]:
         text = "" if message.fuzzy else (message.string or "").strip()
         rows.append(Row(number, str(message.context or ""), {lang: text}, entry=True))
     return lang, rows
+
+
+def check_po_syntax(data: bytes) -> None:
+    """ImportRejected naming the first line that is not a comment, a blank line or a complete quoted string.
+
+    babel's read_po is lenient: it takes `msgstr "cut` as the text `cu` (the last character is dropped as if it
+    were the closing quote), so a damaged file would be imported with its texts cut short. Every keyword line
+    and continuation line must hold one complete C string with only the escapes babel reads back; a
+    continuation line must follow a keyword or continuation line. Checked on the bytes read as Latin-1: quotes
+    and backslashes are ASCII, and UTF-8 never uses ASCII bytes inside a multi-byte character.
+    """
+    text = data.removeprefix(b"\xef\xbb\xbf").decode("latin-1")
+    in_entry = False
+    for number, line in enumerate(text.split("\n"), start=1):
+        line = line.strip(" \t\r")  # not str.strip(): U+0085 and U+00A0 are bytes of UTF-8 characters here
+        if not line or line.startswith("#"):
+            in_entry = False
+        elif PO_KEYWORD_LINE.fullmatch(line) or (in_entry and PO_CONTINUATION_LINE.fullmatch(line)):
+            in_entry = True
+        else:
+            raise ImportRejected([_("Line %(line)s of the .po file is damaged: every text must be complete and "
+                                    "in double quotes (write \\\" for a quote and \\n for a line break within "
+                                    "a text).", line=number)])
 
 
 # Validation and applying --------------------------------------------------------------------------------
@@ -267,7 +295,8 @@ class Problems:
 
     def raise_any(self) -> None:
         if self.count > LISTED_PROBLEMS:
-            self.listed.append(_("… and %(n)s more problems.", n=self.count - LISTED_PROBLEMS))
+            self.listed.append(ngettext("… and %(num)d more problem.", "… and %(num)d more problems.",
+                                        self.count - LISTED_PROBLEMS))
         if self.count:
             raise ImportRejected(self.listed)
 

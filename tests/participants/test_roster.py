@@ -88,3 +88,19 @@ def test_evaluators_see_codes_but_no_contacts(db, make, client, auth):
     assert upload(client, session, "roster.csv", b"email,language\na@example.org,de\n").status_code == 403
     status = client.get(f"/manage/programmes/{programme.id}/panel-status.csv").get_data(as_text=True)
     assert participant.panel_code in status and "secret@" not in status
+
+
+def test_counts_are_shown_with_the_right_plural(db, make, client, auth):
+    _, session = setup(db, make, auth)
+    done = upload(client, session, "roster.csv", b"email,language\none@example.org,de\n")
+    assert done.status_code == 302
+    page = client.get(done.headers["Location"]).get_data(as_text=True)
+    assert "1 participant imported." in page and "1 participants" not in page
+    bad = upload(client, session, "roster.csv", b"email,language\nnot-an-address,de\n")
+    assert bad.status_code == 422
+    assert "Nothing was imported: 1 row needs correcting." in bad.get_data(as_text=True)
+    url = f"/manage/sessions/{session.id}"
+    german = client.post(f"{url}/import?ui=de", content_type="multipart/form-data", data={
+        "csrf_token": csrf_token(client, url), "consent": "y",
+        "roster": (io.BytesIO(b"email,language\nx,de\n"), "r.csv")})
+    assert german.status_code == 422 and "1 Zeilen" not in german.get_data(as_text=True)

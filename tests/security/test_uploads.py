@@ -316,3 +316,96 @@ def test_po_file_of_many_comment_lines_is_refused_unparsed(texts, client, row_co
     response = client.post(f"{texts.url}/import", data=body, content_type=content_type)
     refused(response, row_counts, before, logs, text="At most 10000 texts per file, please.")
     assert time.perf_counter() - started < 3
+
+
+# Follow-ups of the outside check: damaged .po, formula cells, refused forms, honest caps ----------------
+
+PO_HEADER = 'msgid ""\nmsgstr ""\n"Language: de\\n"\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+PO_GOOD = (PO_HEADER + 'msgctxt "option.colour.red.label"\nmsgid "red"\nmsgstr "GUT"\n\n'
+           'msgctxt "item.age.label"\nmsgid "Age"\n')
+PO_DAMAGED = {  # (what follows PO_GOOD, the line named): the good entry above must not be saved either
+    "unclosed-at-end": ('msgstr "truncated', 12),
+    "unclosed-then-newline": ('msgstr "bad\n', 12),
+    "unclosed-continuation": ('msgstr ""\n"Al\n', 13),
+    "unknown-escape": ('msgstr "A\\x41"\n', 12),
+    "text-after-string": ('msgstr "Alter" x\n', 12),
+    "stray-line": ('Alter\nmsgstr "Alter"\n', 12),
+    "continuation-after-blank": ('msgstr "Al"\n\n"ter"\n', 14),
+    "keyword-without-string": ('msgstr\n', 12),
+}
+
+
+@pytest.mark.parametrize("tail,line", PO_DAMAGED.values(), ids=PO_DAMAGED.keys())
+def test_damaged_po_file_is_refused_naming_the_line(texts, db, row_counts, logs, tail, line):
+    """babel read `msgstr "truncated` as "truncate" and `msgstr "bad` + newline as "ba": 302, 1 text saved."""
+    before = row_counts()
+    refused(texts("de.po", (PO_GOOD + tail).encode()), row_counts, before, logs,
+            text=f"Line {line} of the .po file is damaged")
+    red = next(item for item in texts.questionnaire.items if item.code == "colour").options[0]
+    assert "GUT" not in {text.text for text in red.texts}
+
+
+def test_good_po_file_with_escapes_and_continuations_is_imported(texts, db, logs):
+    data = PO_GOOD + 'msgstr ""\n"Wie \\"alt\\"\\t"\n  "bist du?"  \r\n\n#~ msgid "old"\n#~ msgstr "alt"\n'
+    assert texts("de.po", data.encode()).status_code == 302
+    age = next(item for item in texts.questionnaire.items if item.code == "age")
+    db.session.expire_all()
+    assert next(t.text for t in age.texts if t.key == "label" and t.lang == "de") == 'Wie "alt"\tbist du?'
+
+
+def test_formula_in_a_roster_cell_is_refused_naming_sheet_row_and_column(roster, row_counts, logs):
+    """openpyxl writes no cached value: the name "=1+1" was read as "" and imported as an empty name."""
+    before = row_counts()
+    data = files.workbook([["name", "email", "language"], ["Ada", "ada@example.org", "de"], ["=1+1", EMAIL, "de"]],
+                          "Liste")
+    refused(roster("roster.xlsx", data), row_counts, before, logs,
+            text="Sheet “Liste”, row 3, column A holds a formula, not text: type the text, or prefix it with an "
+                 "apostrophe.")
+
+
+def test_formula_with_a_cached_value_in_a_translation_cell_is_refused(texts, row_counts, logs):
+    """As Excel and LibreOffice save it: <f>1+1</f><v>2</v>; the cached 2 is not taken for the text either."""
+    data = files.rewrite(files.workbook([*TEXT_ROWS, ["item.colour.label", "Farbe", "PLACEHOLDER"]], "texts"),
+                         sub=("xl/worksheets/sheet1.xml", r'<c r="C3" t="inlineStr"><is><t>PLACEHOLDER</t></is></c>',
+                              '<c r="C3"><f>1+1</f><v>2</v></c>'))
+    before = row_counts()
+    refused(texts("texts.xlsx", data), row_counts, before, logs,
+            text="Sheet “texts”, row 3, column C holds a formula, not text")
+
+
+def test_formula_without_a_cached_value_in_a_translation_cell_is_refused(texts, row_counts, logs):
+    """The finding: "=1+1" gave "0 texts saved" and no explanation."""
+    before = row_counts()
+    data = files.workbook([["key", "de", "en"], ["item.age.label", "=1+1", "Age"]], "texts")
+    refused(texts("texts.xlsx", data), row_counts, before, logs,
+            text="Sheet “texts”, row 2, column B holds a formula, not text")
+
+
+@pytest.mark.parametrize("fields", [{"consent": "y"}, {}], ids=["no-file", "no-file-no-consent"])
+def test_roster_form_without_a_file_is_422_with_the_form(client, roster, row_counts, logs, fields):
+    before = row_counts()
+    response = client.post(f"{roster.url}/import", data={"csrf_token": roster.token, **fields},
+                           content_type="multipart/form-data")
+    html = refused(response, row_counts, before, logs, text="Please choose a roster file (.csv or .xlsx).")
+    assert 'name="roster"' in html and "has-error" in html
+
+
+def test_roster_without_the_consent_box_is_422_with_the_form(client, roster, row_counts, logs):
+    before = row_counts()
+    response = client.post(f"{roster.url}/import", content_type="multipart/form-data", data={
+        "csrf_token": roster.token, "roster": (io.BytesIO(b"email,language\n" + EMAIL.encode() + b",de\n"), "r.csv")})
+    html = refused(response, row_counts, before, logs, text="Consent is needed before importing.")
+    assert 'name="consent"' in html
+
+
+def test_genuine_workbook_too_large_unpacked_gets_its_own_message(texts, row_counts, logs):
+    """250,000 plain rows: 3.3 MB packed, 37 MB unpacked; not a bomb, and not called one."""
+    rows = "".join(f'<row r="{n}"><c r="A{n}" t="inlineStr"><is><t>item.x{n}.label</t></is></c>'
+                   f'<c r="B{n}" t="inlineStr"><is><t>Text {n}</t></is></c></row>' for n in range(2, 250_002))
+    data = files.rewrite(files.workbook([["key", "de"]], "texts"), sub=("xl/worksheets/sheet1.xml", "</row>",
+                                                                        "</row>" + rows))
+    assert len(data) < 3.5 * 1024 * 1024
+    before = row_counts()
+    html = refused(texts("texts.xlsx", data), row_counts, before, logs, text="MB of data; at most 25 MB are read")
+    assert "At most 10000 rows (after the header) per file, please" in html
+    assert "far more data than a spreadsheet" not in html

@@ -95,7 +95,7 @@ def test_po_round_trip(client, setup, db):
     ("texts.csv", b"key,de\n", "Please upload an Excel workbook (.xlsx) or a gettext file (.po)."),
     ("texts.xlsx", b"not a zip at all", "This file is not an Excel workbook (.xlsx), or it is damaged."),
     ("texts.xlsx", b"PK\x03\x04broken", "This file is not an Excel workbook (.xlsx), or it is damaged."),
-    ("texts.po", b'msgid "a"\nmsgstr "b"\nmsgid', "This .po file could not be read; it may be damaged."),
+    ("texts.po", b'msgid "a"\nmsgstr "b"\nmsgid', "Line 3 of the .po file is damaged"),
 ])
 def test_wrong_or_broken_files_are_rejected(client, setup, db, name, data, expected):
     before = all_texts(db)
@@ -141,3 +141,17 @@ def test_workbook_without_key_header_is_rejected(client, setup, db):
     response = upload(client, setup, "texts.xlsx", workbook([["code", "de"], ["item.age.label", "x"]]))
     assert response.status_code == 422
     assert "The first column must be headed “key”" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("extra,wanted", [(1, "… and 1 more problem."), (2, "… and 2 more problems.")])
+def test_problems_past_the_listed_ones_are_counted_with_the_right_plural(app, extra, wanted):
+    from surveyapp.translations_ui import transfer
+
+    problems = transfer.Problems()
+    with app.test_request_context("/?ui=en"):
+        for number in range(transfer.LISTED_PROBLEMS + extra):
+            if problems.listing():
+                problems.add(f"problem {number}")
+        with pytest.raises(transfer.ImportRejected) as rejected:
+            problems.raise_any()
+        assert rejected.value.problems[-1] == wanted
