@@ -14,7 +14,8 @@ behind. So, on SQLite, around the migrations:
 - foreign keys back ON afterwards.
 
 PostgreSQL has transactional DDL and enforces foreign keys while it alters tables in place; it also runs each
-`flask db upgrade/downgrade` in one transaction. tests/test_migrations.py walks every revision down and up with data in every table.
+`flask db upgrade/downgrade` in one transaction. tests/test_migrations.py walks every revision down and up with
+data in every table.
 """
 from collections.abc import Iterator
 from contextlib import contextmanager

@@ -3,6 +3,7 @@ import gzip
 import hashlib
 import traceback
 import zlib
+from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
 
@@ -187,6 +188,35 @@ def _unexpected_error(error: Exception):
 
     db.session.rollback()
     return render_error(500)
+
+
+class StreamAborted(RuntimeError):
+    """A streamed body failed after its headers were sent; the server cuts the connection (no clean end)."""
+
+
+def stream_in_app_context(chunks: Iterator[bytes]) -> Iterator[bytes]:
+    """Run a streamed body (CSV exports) in one short app context per chunk: the server pulls it after the view's
+    context has ended, possibly from another thread.
+
+    An error half-way cannot become an error page any more (the status is sent). It is logged like any unexpected
+    error (classes and frames, never its text: it may quote answers) and re-raised without its text, so the
+    server drops the connection and the client sees an incomplete download, never a short file that looks whole.
+    """
+    return _pulled(current_app._get_current_object(), chunks)  # the app now: the generator runs later
+
+
+def _pulled(app: Flask, chunks: Iterator[bytes]) -> Iterator[bytes]:
+    while True:
+        with app.app_context():
+            try:
+                chunk = next(chunks, None)
+            except Exception as error:  # noqa: BLE001 - logged without its text, then the transfer is cut
+                frames = "".join(traceback.format_list(traceback.extract_tb(error.__traceback__)))
+                app.logger.error("streamed body failed: %s\n%s", _error_classes(error), frames)
+                raise StreamAborted(type(error).__name__) from None
+        if chunk is None:
+            return
+        yield chunk
 
 
 def _database_error(error: Exception):

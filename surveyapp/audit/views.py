@@ -3,12 +3,13 @@ import csv
 import io
 from collections.abc import Iterator
 
-from flask import Blueprint, Response, abort, current_app, render_template, request
+from flask import Blueprint, Response, abort, render_template, request
 from flask_login import current_user, login_required
 
 from surveyapp.audit import queries, trail
 from surveyapp.audit.forms import FilterForm
 from surveyapp.exports.formats import neutralise
+from surveyapp.web import stream_in_app_context
 
 bp = Blueprint("audit", __name__, url_prefix="/admin/audit")
 
@@ -41,23 +42,8 @@ def export():
     form = _admin_filters()
     if not form.validate():
         abort(422)
-    return Response(_in_app_context(_csv(queries.rows(form.filters()))), mimetype="text/csv; charset=utf-8",
+    return Response(stream_in_app_context(_csv(queries.rows(form.filters()))), content_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": 'attachment; filename="audit-trail.csv"'})
-
-
-def _in_app_context(chunks: Iterator[bytes]) -> Iterator[bytes]:
-    """The server pulls a streamed body after the view's context has ended: one short app context per chunk."""
-    app = current_app._get_current_object()
-
-    def pulled() -> Iterator[bytes]:
-        while True:
-            with app.app_context():
-                chunk = next(chunks, None)
-            if chunk is None:
-                return
-            yield chunk
-
-    return pulled()
 
 
 def _csv(rows: Iterator[tuple], chunk_rows: int = 500) -> Iterator[bytes]:

@@ -1,9 +1,8 @@
 """Data downloads for evaluators and managers: CSV (streamed), XLSX with codebook, SPSS, panel CSV."""
 
-from collections.abc import Iterator
 from datetime import date
 
-from flask import Blueprint, Response, abort, current_app, request, send_file
+from flask import Blueprint, Response, abort, request, send_file
 
 from surveyapp.accounts.access import READ, require, staff_required
 from surveyapp.exports import formats
@@ -20,6 +19,7 @@ from surveyapp.reports.datasets import (
     questionnaire_scope,
     response_frame,
 )
+from surveyapp.web import stream_in_app_context
 
 bp = Blueprint("exports", __name__, url_prefix="/manage")
 
@@ -28,25 +28,6 @@ def _scope(questionnaire_id: int) -> Scope:
     questionnaire = get_questionnaire(questionnaire_id)
     require(questionnaire.programme_id, READ)
     return questionnaire_scope(questionnaire)
-
-
-def _in_app_context(chunks: Iterator[bytes]) -> Iterator[bytes]:
-    """Run a streamed body in an app context of its own: the server iterates it after the view's has ended.
-
-    The chunk generators took what they need from the ORM before the view returned; here they only query.
-    """
-    return _with_context(current_app._get_current_object(), chunks)
-
-
-def _with_context(app, chunks: Iterator[bytes]) -> Iterator[bytes]:
-    # One short app context per chunk: a server (or test client) may pull chunks from different threads
-    # or contexts, and a context must be popped where it was pushed.
-    while True:
-        with app.app_context():
-            chunk = next(chunks, None)
-        if chunk is None:
-            return
-        yield chunk
 
 
 def _name(scope: Scope, extension: str, suffix: str = "") -> str:
@@ -70,7 +51,7 @@ def csv(questionnaire_id: int):
         labels = labels if labels in scope.questionnaires[0].languages else None
         chunks = formats.csv_chunks(iter_wide(scope, labels_lang=labels), export_columns(scope))
         name = _name(scope, "csv")
-    return Response(_in_app_context(chunks), mimetype="text/csv; charset=utf-8", headers=_attachment(name))
+    return Response(stream_in_app_context(chunks), content_type="text/csv; charset=utf-8", headers=_attachment(name))
 
 
 @bp.get("/questionnaires/<int:questionnaire_id>/export.xlsx")
@@ -114,6 +95,6 @@ def panel(programme_id: int):
     table = panel_frame(frame, waves, values)
     return Response(
         formats.to_csv(table),
-        mimetype="text/csv; charset=utf-8",
+        content_type="text/csv; charset=utf-8",
         headers=_attachment(_name(scope, "csv", "-panel")),
     )

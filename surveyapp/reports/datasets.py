@@ -166,7 +166,8 @@ def _meta_chunks(statement, chunk: int) -> Iterator[pd.DataFrame]:
         last = int(meta["response_id"].iloc[-1])
         meta["response_id"] = meta["response_id"].astype("int64")
         for column in ("started_at", "submitted_at"):
-            meta[column] = pd.to_datetime(meta[column], utc=True)
+            # ISO8601: values written by other tools may lack the fraction the app writes (mixed formats)
+            meta[column] = pd.to_datetime(meta[column], utc=True, format="ISO8601")
         meta["lang"] = meta["lang"].astype("str")
         yield respondents.tidy(meta)
         if len(meta) < chunk:

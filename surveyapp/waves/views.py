@@ -149,6 +149,6 @@ def panel_status(programme_id: int):
     name = formats.safe_filename(f"{programme.code}-panel-status-{date.today().isoformat()}", "csv")
     return Response(
         formats.to_csv(frame),
-        mimetype="text/csv; charset=utf-8",
+        content_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
