@@ -25,6 +25,16 @@ def language_name(lang: str) -> str:
         return lang
 
 
+def ui_language_name(lang: str) -> str:
+    """The language's name in the interface language ("Englisch" on a German page), for staff pages' text."""
+    from flask_babel import get_locale
+
+    try:
+        return Locale.parse(lang).get_display_name(get_locale() or "en")
+    except (ValueError, UnknownLocaleError):
+        return lang
+
+
 def is_known_language(lang: str) -> bool:
     try:
         Locale.parse(lang)

@@ -16,7 +16,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException, default_exceptions
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from surveyapp.i18n import language_name, text_direction
+from surveyapp.i18n import language_name, text_direction, ui_language_name
 
 COMPRESSIBLE = frozenset({"text/html", "text/css", "text/javascript", "application/javascript", "text/csv",
                           "application/json", "image/svg+xml", "text/plain"})
@@ -54,6 +54,7 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(DBAPIError, _database_error)
     app.register_error_handler(PoolTimeout, _database_error)
     app.jinja_env.globals.update(static_url=static_url, language_name=language_name, page_dir=page_dir,
+                                ui_language_name=ui_language_name,
                                 get_locale=get_locale, text_dir=text_direction)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

@@ -5,7 +5,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from surveyapp.forms import StaffForm
-from surveyapp.i18n import is_known_language, language_name
+from surveyapp.i18n import is_known_language, ui_language_name
 from surveyapp.questionnaires.itemtypes import type_choices
 from surveyapp.questionnaires.models import Status
 
@@ -112,7 +112,7 @@ def option_form(languages: list[str], *, locked: bool = False, formdata=None, da
 
     for lang in languages:
         setattr(OptionForm, f"label_{lang}", StringField(
-            _l("Label (%(language)s)", language=language_name(lang)),
+            _l("Label (%(language)s)", language=ui_language_name(lang)),
             validators=[Optional(), Length(max=500)], render_kw={"lang": lang}))
     return _bind(OptionForm, formdata, data)
 
