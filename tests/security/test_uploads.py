@@ -129,17 +129,17 @@ def test_rows_16384_columns_wide_are_read_narrow_and_quickly(texts, row_counts, 
     """The finding: a 141 KB workbook of such rows took 277 s and 2.4 GB (rows padded to column XFD)."""
     before = row_counts()
     data = files.wide_rows(TEXT_ROWS, 3000, "texts")
-    started = time.perf_counter()
+    started = time.process_time()  # CPU, not wall time: the bound must hold on a loaded machine
     refused(texts("texts.xlsx", data), row_counts, before, logs, text="there is no question with the code “none”")
-    assert time.perf_counter() - started < 8
+    assert time.process_time() - started < 8
 
 
 def test_a_spoofed_sheet_size_is_ignored(texts, row_counts, logs):
     """<dimension ref="A1:XFD1048576"/>: read-only openpyxl pads every row to the declared 16,384 columns."""
     data = files.spoofed_dimension([["key", "de", "en"], ["item.age.label", "Wie alt?", "How old?"]], "texts")
-    started = time.perf_counter()
+    started = time.process_time()
     response = texts("texts.xlsx", data)
-    assert response.status_code == 302 and time.perf_counter() - started < 5
+    assert response.status_code == 302 and time.process_time() - started < 5
     logs.assert_clean(EMAIL)
 
 
@@ -304,18 +304,18 @@ def test_control_characters_in_imported_texts_are_stripped(texts, client, db, lo
 def test_csv_crafted_against_the_dialect_sniffer_is_read_quickly(roster, row_counts, logs, data):
     """csv.Sniffer took 27 s (quote-newline) and 6 s (comma-quote) on 16 KB of these: it is not used."""
     before = row_counts()
-    started = time.perf_counter()
+    started = time.process_time()  # CPU, not wall time: the bound must hold on a loaded machine
     refused(roster("roster.csv", data), row_counts, before, logs)
-    assert time.perf_counter() - started < 3
+    assert time.process_time() - started < 5
 
 
 def test_po_file_of_many_comment_lines_is_refused_unparsed(texts, client, row_counts, logs):
     before = row_counts()
     body, content_type = multipart({"csrf_token": texts.token}, "file", "en.po", b"#, fuzzy\n" * 400_000)
-    started = time.perf_counter()
+    started = time.process_time()
     response = client.post(f"{texts.url}/import", data=body, content_type=content_type)
     refused(response, row_counts, before, logs, text="At most 10000 texts per file, please.")
-    assert time.perf_counter() - started < 3
+    assert time.process_time() - started < 5
 
 
 # Follow-ups of the outside check: damaged .po, formula cells, refused forms, honest caps ----------------
