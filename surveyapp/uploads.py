@@ -68,7 +68,7 @@ class Deadline:
     def check(self) -> None:
         if self.clock() >= self.end:
             raise UploadRejected(_l("Reading the file took longer than %(seconds)s seconds, so nothing was "
-                                    "imported. Please split it into smaller files.", seconds=f"{self.seconds:g}"))
+                                    "imported. Please split it into smaller files.", seconds=format(self.seconds, "g")))
 
 
 @dataclass
