@@ -36,7 +36,7 @@ def filtered(filters: Filters) -> Select:
         query = query.where(AuditEvent.target == filters.target)
     if filters.since:
         query = query.where(AuditEvent.created_at >= datetime.combine(filters.since, time.min, UTC))
-    if filters.until:
+    if filters.until and filters.until < date.max:  # 9999-12-31 is no bound (and has no day after it)
         query = query.where(AuditEvent.created_at < datetime.combine(filters.until + timedelta(days=1), time.min, UTC))
     return query
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import force_locale
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 
 from surveyapp.errors import NotFound
 from surveyapp.extensions import db
@@ -112,7 +112,18 @@ def delete_response(questionnaire: Questionnaire, response_id: int) -> int:
     }
     answers = db.session.execute(delete(Answer).where(Answer.response_id == response.id)).rowcount
     db.session.execute(delete(Response).where(Response.id == response.id))
+    if response.invitation_id is not None:
+        _reopen_invitation(response.invitation_id)
     db.session.expunge(response)
     record("response.delete", target=f"response:{response_id}", detail=detail | {"answers": answers})
     db.session.flush()
     return answers
+
+
+def _reopen_invitation(invitation_id: int) -> None:
+    """The invitation of a deleted panel response no longer counts as started or submitted (panel status,
+    response rates); its link may be answered again. Reached through the foreign key, so respond does not
+    import waves (dependencies run waves -> respond)."""
+    invitations = next(iter(Response.__table__.c.invitation_id.foreign_keys)).column.table
+    db.session.execute(update(invitations).where(invitations.c.id == invitation_id)
+                       .values(started_at=None, submitted_at=None))

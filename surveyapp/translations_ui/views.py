@@ -119,7 +119,7 @@ def export_po(questionnaire_id: int, lang: str):
     questionnaire = _questionnaire(questionnaire_id, READ)
     if lang not in questionnaire.languages:
         abort(404)
-    return _download(transfer.to_po(questionnaire, lang), "text/x-gettext-translation; charset=utf-8",
+    return _download(transfer.to_po(questionnaire, lang), "text/x-gettext-translation",
                      f"{questionnaire.slug}-{lang}.po")
 
 

@@ -21,3 +21,12 @@ def test_german_staff_pages_say_englisch(client, make, auth):
     auth.login(make.user(Role.MANAGER, programme).email)
     html = client.get(f"/manage/questionnaires/{questionnaire.id}", headers={"Accept-Language": "de"})
     assert "Englisch" in html.get_data(as_text=True)
+
+
+def test_translation_download_names_its_charset_once(client, make, auth):
+    programme = make.programme()
+    questionnaire = make.questionnaire(programme)
+    auth.login(make.user(Role.MANAGER, programme).email)
+    response = client.get(f"/manage/questionnaires/{questionnaire.id}/translations/de.po")
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == "text/x-gettext-translation; charset=utf-8"

@@ -135,3 +135,28 @@ def test_confirmation_of_a_german_response_shows_german_labels(db, make, client,
     auth.login(make.user(Role.MANAGER, programme=questionnaire.programme).email)
     html = client.get(delete_url(questionnaire.id, response_id) + "?ui=en").text
     assert "ok (de)" in html and "<td>red-de</td>" in html and "<td>Nein</td>" in html
+
+
+def test_deleting_a_panel_response_reopens_its_invitation(db, make, client, auth):
+    """Panel status and response rates must not count a response that is gone."""
+    from surveyapp.waves.models import Invitation
+
+    programme = make.programme()
+    questionnaire = make.questionnaire(programme, items=ITEMS)
+    session = panel.session(db, programme, date(2026, 1, 10))
+    participant = panel.participant(db, session, "p@example.org")
+    panel.wave(db, programme, questionnaire)
+    invitation = db.session.scalar(select(Invitation).where(Invitation.participant_id == participant.id))
+    [response_id] = seed_responses(questionnaire, [{"note": "x"}], lang="de")
+    db.session.execute(update(Response).where(Response.id == response_id).values(
+        participant_id=participant.id, invitation_id=invitation.id))
+    db.session.execute(update(Invitation).where(Invitation.id == invitation.id).values(
+        started_at=func.now(), submitted_at=func.now()))
+    db.session.commit()
+    auth.login(make.user(Role.MANAGER, programme=programme).email)
+    url = delete_url(questionnaire.id, response_id)
+    assert client.post(url, data={"csrf_token": csrf_token(client, url)}).status_code == 302
+    db.session.expire_all()
+    reopened = db.session.get(Invitation, invitation.id)
+    assert (reopened.started_at, reopened.submitted_at) == (None, None)
+    assert count(db, Response, id=response_id) == 0

@@ -177,3 +177,16 @@ def test_recorded_changes_name_rows_not_contact_data(client, make, auth, db, wor
     assert "new-secret" not in event.detail and "Secret Name" not in event.detail
     assert any(row.startswith("participants:") for row in detail(event)["created"])
     logs.assert_clean("new-secret@example.org", "Secret Name", EMAIL)
+
+
+@pytest.mark.parametrize("until", ["9999-12-31", "0001-01-01"])
+def test_extreme_dates_filter_without_error(client, make, auth, db, row_counts, logs, until):
+    auth.login(make.user(Role.ADMIN).email)
+    before = _data(row_counts)
+    for url in ("/admin/audit/", "/admin/audit/export.csv"):
+        for name in ("since", "until"):
+            response = client.get(url, query_string={name: until})
+            response.get_data()
+            assert response.status_code == 200, (url, name)
+    assert _data(row_counts) == before
+    assert "Error" not in logs.text
