@@ -100,4 +100,8 @@ def test_cookies_secure_behind_https(_schema, tmp_path, monkeypatch):
     client = app.test_client()
     csrf_token(client, "https://localhost/login")
     cookie = client.get_cookie("session", domain="localhost")
+    with app.app_context():  # a second app has engines of its own: close their connections now
+        from surveyapp.extensions import db
+
+        db.engine.dispose()
     assert cookie is not None and cookie.secure and cookie.http_only and cookie.same_site == "Lax"
