@@ -14,7 +14,7 @@ def own(db, make):
 
 
 def _data(row_counts) -> dict:
-    return {table: rows for table, rows in row_counts().items() if table != "audit_events"}
+    return row_counts(audit=False)
 
 
 def _targets(client, db, own) -> dict[str, tuple[str, dict]]:
