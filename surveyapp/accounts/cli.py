@@ -1,3 +1,6 @@
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import click
 from flask.cli import AppGroup
 from flask_babel import force_locale
@@ -17,16 +20,24 @@ users_cli = AppGroup("users", help="Manage staff accounts.")
 @click.password_option("--password", help="Taken from the prompt when not given.")
 def create(email, role, programme_code, password):
     """Create a staff account."""
-    try:
-        with force_locale("en"):  # no request to choose a locale from: messages in English
-            email = normalise_email(email)
-            user = create_user(email, password, Role(role), programme_code)
+    with _change():
+        email = normalise_email(email)
+        user = create_user(email, password, Role(role), programme_code)
         _audit("user.create", user)
+    click.echo(f"created {email} ({role})")
+
+
+@contextmanager
+def _change() -> Iterator[None]:
+    """One account change from the CLI: messages in English (no request to choose a locale from), committed
+    with its audit record, or rolled back and reported as the command's error."""
+    try:
+        with force_locale("en"):
+            yield
         db.session.commit()
     except DomainError as error:
         db.session.rollback()
         raise click.ClickException(str(error)) from error
-    click.echo(f"created {email} ({role})")
 
 
 def _audit(action: str, user) -> None:
@@ -48,14 +59,9 @@ def _user(email: str):
 def set_password_command(email, password):
     """Set a staff member's password; every session of that account ends."""
     user = _user(email)
-    try:
-        with force_locale("en"):
-            set_password(user, password)
+    with _change():
+        set_password(user, password)
         _audit("user.set_password", user)
-        db.session.commit()
-    except DomainError as error:
-        db.session.rollback()
-        raise click.ClickException(str(error)) from error
     click.echo(f"password set for {user.email}; all of its sessions have ended")
 
 
