@@ -59,7 +59,7 @@ def seed(responses: int) -> None:
     from flask_migrate import upgrade
 
     from surveyapp.programmes.models import Programme
-    from surveyapp.respond.models import Answer, Response
+    from surveyapp.responses.models import Answer, Response
 
     upgrade()
     programme = Programme(code="bench", name="Bench programme")
@@ -101,8 +101,8 @@ def _value(kind: str, rng: random.Random) -> str:
 
 
 def scope():
+    from surveyapp.datasets.frames import questionnaire_scope
     from surveyapp.questionnaires.models import Questionnaire
-    from surveyapp.reports.datasets import questionnaire_scope
 
     return questionnaire_scope(db.session.scalar(select(Questionnaire).where(Questionnaire.slug == SLUG)))
 

@@ -245,7 +245,7 @@ def check(app, questionnaire_id: int, confirmed: list[str], items: int) -> dict:
     from sqlalchemy import func, select
 
     from surveyapp.extensions import db
-    from surveyapp.respond.models import Answer, Response
+    from surveyapp.responses.models import Answer, Response
 
     with app.app_context():
         ours = Response.questionnaire_id == questionnaire_id

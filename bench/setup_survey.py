@@ -22,7 +22,7 @@ from surveyapp.extensions import db
 from surveyapp.programmes.models import Programme
 from surveyapp.questionnaires import service as builder
 from surveyapp.questionnaires.models import Questionnaire, Status
-from surveyapp.respond.models import Answer, Response
+from surveyapp.responses.models import Answer, Response
 
 PROGRAMME = "bench"
 LONG_TEXT = "A longer free-text comment, with punctuation; and accents: cafe. " * 2  # as the peer's load.py

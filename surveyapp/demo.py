@@ -17,7 +17,7 @@ from surveyapp.extensions import db
 from surveyapp.programmes.models import Programme
 from surveyapp.questionnaires import service as builder
 from surveyapp.questionnaires.models import Questionnaire, Status
-from surveyapp.respond.models import Answer, Response
+from surveyapp.responses.models import Answer, Response
 from surveyapp.waves.demo import load_panel_demo
 
 PROGRAMME_CODE = "closeto"

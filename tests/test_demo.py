@@ -3,7 +3,7 @@ from sqlalchemy import func, select
 
 from surveyapp.programmes.models import Programme
 from surveyapp.questionnaires.models import Questionnaire
-from surveyapp.respond.models import Response
+from surveyapp.responses.models import Response
 
 
 def test_demo_is_idempotent(runner, db):

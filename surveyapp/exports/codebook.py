@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from surveyapp.datasets.frames import Scope, multi_column
 from surveyapp.questionnaires.models import Item
-from surveyapp.reports.datasets import Scope, multi_column
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 import pandas as pd
 
-from surveyapp.reports.datasets import (
+from surveyapp.datasets.frames import (
     META_COLUMNS,
     Filters,
     Scope,

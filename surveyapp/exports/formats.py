@@ -132,8 +132,3 @@ def _timestamps_as_text(frame: pd.DataFrame) -> pd.DataFrame:
             text = np.char.add(np.datetime_as_string(seconds, unit="s"), "+0000")
             texts[column] = pd.Series(text, index=frame.index, dtype=object).where(values.notna())
     return frame.assign(**texts) if texts else frame
-
-
-def safe_filename(stem: str, extension: str) -> str:
-    cleaned = re.sub(r"[^A-Za-z0-9_-]+", "-", stem).strip("-") or "export"
-    return f"{cleaned[:60]}.{extension}"

@@ -14,9 +14,9 @@ import tempfile
 import pandas as pd
 import pyreadstat
 
+from surveyapp.datasets.frames import META_COLUMNS, Scope
 from surveyapp.exports.codebook import variables
 from surveyapp.exports.formats import clean_column, clean_text
-from surveyapp.reports.datasets import META_COLUMNS, Scope
 
 META_LABELS = {
     "response_id": "Response id",

@@ -5,20 +5,21 @@ from datetime import date
 from flask import Blueprint, Response, abort, request, send_file
 
 from surveyapp.accounts.access import READ, require, staff_required
-from surveyapp.exports import formats
-from surveyapp.exports.dataset import LONG_COLUMNS, export_columns, iter_long, iter_wide, panel_frame
-from surveyapp.exports.spss import sav_file
-from surveyapp.exports.xlsx import xlsx_file
-from surveyapp.extensions import db
-from surveyapp.programmes.models import Programme
-from surveyapp.questionnaires.views import get_questionnaire
-from surveyapp.reports.datasets import (
+from surveyapp.datasets.frames import (
     Scope,
     item_columns,
     programme_scope,
     questionnaire_scope,
     response_frame,
 )
+from surveyapp.exports import formats
+from surveyapp.exports.dataset import LONG_COLUMNS, export_columns, iter_long, iter_wide, panel_frame
+from surveyapp.exports.spss import sav_file
+from surveyapp.exports.xlsx import xlsx_file
+from surveyapp.extensions import db
+from surveyapp.filenames import safe_filename
+from surveyapp.programmes.models import Programme
+from surveyapp.questionnaires.views import get_questionnaire
 from surveyapp.web import stream_in_app_context
 
 bp = Blueprint("exports", __name__, url_prefix="/manage")
@@ -31,7 +32,7 @@ def _scope(questionnaire_id: int) -> Scope:
 
 
 def _name(scope: Scope, extension: str, suffix: str = "") -> str:
-    return formats.safe_filename(f"{scope.slug}{suffix}-{date.today().isoformat()}", extension)
+    return safe_filename(f"{scope.slug}{suffix}-{date.today().isoformat()}", extension)
 
 
 def _attachment(name: str) -> dict:

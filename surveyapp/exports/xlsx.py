@@ -8,9 +8,9 @@ from collections.abc import Iterable
 import pandas as pd
 from openpyxl import Workbook
 
+from surveyapp.datasets.frames import Scope
 from surveyapp.exports.codebook import codebook_rows
 from surveyapp.exports.formats import neutralise
-from surveyapp.reports.datasets import Scope
 
 
 def _cell(value):

@@ -20,7 +20,7 @@ from surveyapp.extensions import db
 from surveyapp.participants.models import Contact, Participant, TrainingSession
 from surveyapp.participants.service import stop_contact
 from surveyapp.programmes.models import Programme
-from surveyapp.respond.models import Answer, Response
+from surveyapp.responses.models import Answer, Response
 from surveyapp.waves.models import Invitation, SendAttempt
 from surveyapp.waves.scheduling import add_months, aware
 

@@ -12,7 +12,7 @@ from surveyapp.audit.service import record
 from surveyapp.extensions import db
 from surveyapp.participants.models import Participant
 from surveyapp.questionnaires.models import Item
-from surveyapp.respond.models import Answer, Response
+from surveyapp.responses.models import Answer, Response
 from surveyapp.waves.models import Invitation
 
 FORMAT_VERSION = 1

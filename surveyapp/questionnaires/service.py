@@ -63,7 +63,7 @@ def claim_edit(questionnaire: Questionnaire, seen: str | int | None) -> None:
 
 
 def has_responses(questionnaire: Questionnaire) -> bool:
-    from surveyapp.respond.models import Response
+    from surveyapp.responses.models import Response
 
     return bool(db.session.scalar(select(exists().where(Response.questionnaire_id == questionnaire.id))))
 
@@ -227,7 +227,7 @@ def set_status(questionnaire: Questionnaire, status: Status) -> None:
 
 
 def response_count(questionnaire: Questionnaire) -> int:
-    from surveyapp.respond.models import Response
+    from surveyapp.responses.models import Response
 
     return db.session.scalar(
         select(func.count()).where(Response.questionnaire_id == questionnaire.id,

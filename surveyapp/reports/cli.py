@@ -7,9 +7,9 @@ from flask import current_app
 from flask.cli import with_appcontext
 from flask_babel import force_locale
 
+from surveyapp.datasets.frames import Filters, resolve_scope
 from surveyapp.errors import DomainError
 from surveyapp.i18n import INTERFACE_LANGUAGES
-from surveyapp.reports.datasets import Filters, resolve_scope
 from surveyapp.reports.fonts import FontMissingError
 from surveyapp.reports.service import ReportOptions, report_pdf
 

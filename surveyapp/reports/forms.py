@@ -9,8 +9,8 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional, ValidationError
 from wtforms.widgets import DateInput
 
+from surveyapp.datasets.frames import Filters
 from surveyapp.i18n import INTERFACE_LANGUAGES, language_name
-from surveyapp.reports.datasets import Filters
 from surveyapp.reports.service import ReportOptions
 
 

@@ -13,8 +13,11 @@ import pandas as pd
 from babel.dates import format_date
 from flask_babel import gettext as _
 
+from surveyapp.datasets import respondents
+from surveyapp.datasets.frames import Filters, Scope, item_columns, response_frame
+from surveyapp.datasets.pivot import EXCLUDED
 from surveyapp.questionnaires.models import Item
-from surveyapp.reports import groups, respondents
+from surveyapp.reports import groups
 from surveyapp.reports.analysis import (
     agreement_share,
     frequencies,
@@ -23,9 +26,7 @@ from surveyapp.reports.analysis import (
     share_of,
     top_box_flags,
 )
-from surveyapp.reports.datasets import Filters, Scope, item_columns, response_frame
 from surveyapp.reports.model import DEFAULT_MIN_N, ItemSection, KeyFigure, MethodRow, ReportData
-from surveyapp.reports.pivot import EXCLUDED
 
 OPEN_ANSWERS_SHOWN = 200
 

@@ -10,12 +10,12 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from surveyapp.accounts.access import READ, require, staff_required
-from surveyapp.exports.formats import safe_filename
+from surveyapp.datasets import respondents
+from surveyapp.datasets.frames import Scope, programme_scope, questionnaire_scope
 from surveyapp.extensions import db
+from surveyapp.filenames import safe_filename
 from surveyapp.programmes.models import Programme
 from surveyapp.questionnaires.views import get_questionnaire
-from surveyapp.reports import respondents
-from surveyapp.reports.datasets import Scope, programme_scope, questionnaire_scope
 from surveyapp.reports.forms import ReportOptionsForm
 from surveyapp.reports.model import NumberFormat
 from surveyapp.reports.service import build_report, report_pdf

@@ -18,7 +18,7 @@ from surveyapp.extensions import db
 from surveyapp.i18n import interface_language_for
 from surveyapp.participants.models import Participant
 from surveyapp.questionnaires.models import Item, Questionnaire
-from surveyapp.respond.models import Answer, Response
+from surveyapp.responses.models import Answer, Response
 
 PAGE_SIZE = 50
 

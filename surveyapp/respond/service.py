@@ -24,7 +24,7 @@ from surveyapp.errors import DomainError, Gone, NotFound
 from surveyapp.extensions import db
 from surveyapp.questionnaires.models import Item, Questionnaire, Status
 from surveyapp.respond import cache
-from surveyapp.respond.models import Answer, Response
+from surveyapp.responses.models import Answer, Response
 
 
 class AlreadySubmitted(Exception):

@@ -13,7 +13,7 @@ from surveyapp.participants import service as participants
 from surveyapp.programmes.models import Programme
 from surveyapp.questionnaires import service as builder
 from surveyapp.questionnaires.models import Questionnaire, Status, set_text
-from surveyapp.respond.models import Answer, Response
+from surveyapp.responses.models import Answer, Response
 from surveyapp.waves import scheduling
 from surveyapp.waves.models import Invitation, Wave, WaveText
 from surveyapp.waves.service import ensure_invitations, response_key, save_wave

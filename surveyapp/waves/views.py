@@ -13,6 +13,7 @@ from surveyapp.accounts.access import MANAGE, READ, require, staff_required, vis
 from surveyapp.errors import DomainError
 from surveyapp.exports import formats
 from surveyapp.extensions import db
+from surveyapp.filenames import safe_filename
 from surveyapp.participants.service import programme_sessions
 from surveyapp.programmes.models import Programme
 from surveyapp.questionnaires.models import Questionnaire
@@ -146,7 +147,7 @@ def _texts_page(programme: Programme, wave: Wave, submitted: dict | None = None)
 def panel_status(programme_id: int):
     programme = _programme(programme_id)
     frame = dashboard.panel_status_frame(programme.id)
-    name = formats.safe_filename(f"{programme.code}-panel-status-{date.today().isoformat()}", "csv")
+    name = safe_filename(f"{programme.code}-panel-status-{date.today().isoformat()}", "csv")
     return Response(
         formats.to_csv(frame),
         content_type="text/csv; charset=utf-8",

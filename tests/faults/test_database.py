@@ -8,7 +8,7 @@ import sqlite3
 import pytest
 from sqlalchemy import event, func, select
 
-from surveyapp.respond.models import Answer, Response
+from surveyapp.responses.models import Answer, Response
 from tests.faults.conftest import (
     SECRET,
     Respondent,

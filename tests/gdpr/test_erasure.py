@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from surveyapp.audit.models import AuditEvent
 from surveyapp.participants.models import Contact, Participant
-from surveyapp.respond.models import Answer, Response
+from surveyapp.responses.models import Answer, Response
 from surveyapp.waves import dashboard
 from surveyapp.waves.dispatch import dispatch_due
 from surveyapp.waves.models import Invitation, SendAttempt

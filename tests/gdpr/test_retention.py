@@ -11,7 +11,7 @@ from surveyapp.db import utcnow
 from surveyapp.gdpr import service
 from surveyapp.participants.models import Contact, Participant
 from surveyapp.programmes.models import Programme
-from surveyapp.respond.models import Response
+from surveyapp.responses.models import Response
 from surveyapp.waves.models import Invitation
 from tests import panel_factories as panel
 from tests.conftest import csrf_token

@@ -8,7 +8,7 @@ from sqlalchemy import select, update
 from surveyapp.db import utcnow
 from surveyapp.participants.models import Contact, Participant
 from surveyapp.participants.service import CONSENT_VERSION, stop_contact
-from surveyapp.respond.models import Response
+from surveyapp.responses.models import Response
 from surveyapp.waves.dispatch import dispatch_due
 from surveyapp.waves.models import Invitation
 from tests.conftest import csrf_token

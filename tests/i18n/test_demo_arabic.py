@@ -2,7 +2,7 @@
 from sqlalchemy import select
 
 from surveyapp.demo import load_demo
-from surveyapp.respond.models import Answer, Response
+from surveyapp.responses.models import Answer, Response
 from tests.conftest import hidden_fields
 
 PAGE1 = {"q_attention": "5", "q_risk_aware": "4", "q_careful_driving": "5", "q_remember_story": "3"}

@@ -3,7 +3,7 @@ from sqlalchemy import func, select
 
 from surveyapp.accounts.models import Role
 from surveyapp.questionnaires.models import Item, Questionnaire, Status
-from surveyapp.respond.models import Answer, Response
+from surveyapp.responses.models import Answer, Response
 from tests.conftest import hidden_fields
 from tests.questionnaires.builder import Builder, id_from, item_fields
 

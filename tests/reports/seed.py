@@ -7,7 +7,7 @@ from sqlalchemy import insert, select
 
 from surveyapp.extensions import db
 from surveyapp.questionnaires.models import Questionnaire
-from surveyapp.respond.models import Answer, Response
+from surveyapp.responses.models import Answer, Response
 
 _batch = itertools.count(1)
 SUBMITTED = datetime(2025, 3, 10, 12, 0, tzinfo=UTC)

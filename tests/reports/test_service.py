@@ -7,8 +7,8 @@ import pytest
 from flask_babel import force_locale
 from pypdf import PdfReader
 
+from surveyapp.datasets.frames import Filters, questionnaire_scope, response_frame
 from surveyapp.demo import build_questionnaire
-from surveyapp.reports.datasets import Filters, questionnaire_scope, response_frame
 from surveyapp.reports.service import ReportOptions, build_report
 from tests.reports.seed import seed_responses
 

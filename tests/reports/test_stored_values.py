@@ -3,8 +3,7 @@
 import numpy as np
 import pandas as pd
 
-from surveyapp.reports.analysis import numeric_summary
-from surveyapp.reports.pivot import (
+from surveyapp.datasets.pivot import (
     EXCLUDED,
     MAX_MAGNITUDE,
     ColumnSpec,
@@ -14,6 +13,7 @@ from surveyapp.reports.pivot import (
     parse_numbers,
     usable_numbers,
 )
+from surveyapp.reports.analysis import numeric_summary
 
 SPECS = [
     ColumnSpec("size", "number", True, False, False, True, (), None),

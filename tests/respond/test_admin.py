@@ -9,7 +9,7 @@ from sqlalchemy import func, select, update
 
 from surveyapp.accounts.models import Role
 from surveyapp.respond import admin
-from surveyapp.respond.models import Answer, Response
+from surveyapp.responses.models import Answer, Response
 from tests import panel_factories as panel
 from tests.conftest import csrf_token
 from tests.reports.seed import seed_responses

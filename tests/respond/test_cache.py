@@ -6,7 +6,7 @@ from sqlalchemy import event, func, select
 from surveyapp.extensions import db as _db
 from surveyapp.questionnaires import service as builder
 from surveyapp.questionnaires.models import Questionnaire, Status
-from surveyapp.respond.models import Answer
+from surveyapp.responses.models import Answer
 from tests.conftest import hidden_fields
 
 ITEMS = [

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 
 from surveyapp.questionnaires.models import Item
-from surveyapp.respond.models import Answer, Response
+from surveyapp.responses.models import Answer, Response
 from surveyapp.textclean import forbidden_character
 from tests import panel_factories as panel
 from tests.conftest import hidden_fields

@@ -3,8 +3,8 @@ import pytest
 from sqlalchemy import func, select
 
 from surveyapp.respond import service
-from surveyapp.respond.models import Answer, Response
 from surveyapp.respond.service import AlreadySubmitted
+from surveyapp.responses.models import Answer, Response
 
 ITEMS = [
     ("agree", "likert", True, 1, {"points": 5}, []),

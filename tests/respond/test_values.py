@@ -4,7 +4,7 @@ import re
 from sqlalchemy import select
 
 from surveyapp.respond import service
-from surveyapp.respond.models import Answer, Response
+from surveyapp.responses.models import Answer, Response
 from tests.conftest import hidden_fields
 
 ITEMS = [

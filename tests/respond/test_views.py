@@ -2,7 +2,7 @@
 from sqlalchemy import func, select
 
 from surveyapp.questionnaires.models import Status
-from surveyapp.respond.models import Answer, Response
+from surveyapp.responses.models import Answer, Response
 from tests.conftest import hidden_fields
 
 ONE_PAGE = [

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from surveyapp.accounts.models import Role
 from surveyapp.participants.models import Contact, TrainingSession
 from surveyapp.questionnaires.models import Questionnaire
-from surveyapp.respond.models import Answer
+from surveyapp.responses.models import Answer
 from tests import panel_factories as panel
 from tests.conftest import csrf_token, hidden_fields
 from tests.gdpr.panel import token_of

@@ -19,7 +19,7 @@ from sqlalchemy import select, text, update
 
 from surveyapp.accounts.models import Role
 from surveyapp.questionnaires.models import ItemText, OptionText, QuestionnaireText
-from surveyapp.respond.models import Answer, Response
+from surveyapp.responses.models import Answer, Response
 from surveyapp.waves.dispatch import dispatch_due
 from surveyapp.waves.models import Invitation
 from tests import panel_factories as panel
@@ -373,7 +373,7 @@ def test_crlf_in_stored_recipient_is_a_bounce_not_an_injection(db, smtp, wave_se
 
 
 def test_csv_export_never_reads_answers_of_interleaved_questionnaire(client, db, make, evaluator, row_counts):
-    from surveyapp.reports.datasets import answer_arrays
+    from surveyapp.datasets.frames import answer_arrays
 
     programme = make.programme()
     ours = make.questionnaire(programme, items=[("note", "text", False, 1, {}, [])])

@@ -2,7 +2,7 @@
 
 from sqlalchemy import func, select
 
-from surveyapp.respond.models import Response
+from surveyapp.responses.models import Response
 from surveyapp.waves.dashboard import figures
 from surveyapp.waves.models import Invitation, Wave
 

@@ -9,7 +9,7 @@ from surveyapp.db import utcnow
 from surveyapp.participants.models import Participant
 from surveyapp.questionnaires import service as builder
 from surveyapp.questionnaires.models import set_text
-from surveyapp.respond.models import Response
+from surveyapp.responses.models import Response
 from surveyapp.waves.dispatch import dispatch_due
 from surveyapp.waves.models import Invitation, SendAttempt, WaveText
 from surveyapp.waves.scheduling import aware

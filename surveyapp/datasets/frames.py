@@ -20,13 +20,13 @@ import pandas as pd
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from surveyapp.datasets import respondents
+from surveyapp.datasets.pivot import EXCLUDED, ColumnSpec, LongAnswers, item_columns_frame, merge_excluded
 from surveyapp.errors import NotFound
 from surveyapp.extensions import db
 from surveyapp.programmes.models import Programme
 from surveyapp.questionnaires.models import Item, Questionnaire
-from surveyapp.reports import respondents
-from surveyapp.reports.pivot import EXCLUDED, ColumnSpec, LongAnswers, item_columns_frame, merge_excluded
-from surveyapp.respond.models import Answer, Response
+from surveyapp.responses.models import Answer, Response
 
 CHUNK = 20_000
 META_COLUMNS = ["response_id", "lang", "started_at", "submitted_at", *respondents.RESPONDENT_COLUMNS]

@@ -3,7 +3,7 @@
 import numpy as np
 import pandas as pd
 
-from surveyapp.reports.pivot import ColumnSpec, LongAnswers, item_columns_frame, parse_numbers
+from surveyapp.datasets.pivot import ColumnSpec, LongAnswers, item_columns_frame, parse_numbers
 
 SPECS = [
     ColumnSpec("agree", "likert", True, True, False, False, ("1", "2", "3", "4", "5"), None),

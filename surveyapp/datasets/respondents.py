@@ -11,7 +11,7 @@ from sqlalchemy import func, or_, select
 
 from surveyapp.extensions import db
 from surveyapp.participants.models import Participant, TrainingSession
-from surveyapp.respond.models import Response
+from surveyapp.responses.models import Response
 from surveyapp.waves.models import Invitation, Wave
 
 RESPONDENT_COLUMNS = ["wave", "panel_code", "session", "site"]

@@ -6,7 +6,6 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from surveyapp.db import utcnow
 from surveyapp.extensions import db
-from surveyapp.questionnaires.models import Questionnaire
 
 
 class Response(db.Model):
@@ -24,7 +23,8 @@ class Response(db.Model):
     wave_id: Mapped[int | None] = mapped_column(ForeignKey("waves.id", ondelete="SET NULL"), index=True)
     invitation_id: Mapped[int | None] = mapped_column(ForeignKey("invitations.id", ondelete="SET NULL"), unique=True)
 
-    questionnaire: Mapped[Questionnaire] = relationship()
+    # by name: this package sits below questionnaires, which asks it whether a questionnaire has answers
+    questionnaire = relationship("Questionnaire")
     answers: Mapped[list["Answer"]] = relationship(back_populates="response", cascade="all, delete-orphan")
 
 

@@ -1,0 +1,1 @@
+"""Responses and answers: what respondents gave, whichever page flow stored it."""
