@@ -14,6 +14,7 @@ from surveyapp.db import utcnow
 from surveyapp.errors import DomainError
 from surveyapp.extensions import db
 from surveyapp.i18n import interface_language_for
+from surveyapp.participants import signals
 from surveyapp.participants.codes import new_panel_code
 from surveyapp.participants.models import Consent, Contact, Participant, TrainingSession
 
@@ -124,8 +125,6 @@ def stop_contact(participant_ids: int | list[int], now: datetime | None = None) 
     only the language. Pending invitations and reminders are cancelled in the caller's transaction.
     Takes one id or a list (at most a few hundred: they go into one IN (...)).
     """
-    from surveyapp.waves.models import Invitation
-
     now = now or utcnow()
     ids = [participant_ids] if isinstance(participant_ids, int) else list(participant_ids)
     db.session.execute(
@@ -136,7 +135,7 @@ def stop_contact(participant_ids: int | list[int], now: datetime | None = None) 
     db.session.execute(
         update(Consent).where(Consent.participant_id.in_(ids), Consent.withdrawn_at.is_(None)).values(withdrawn_at=now)
     )
-    db.session.execute(update(Invitation).where(Invitation.participant_id.in_(ids)).values(next_send_at=None))
+    signals.contact_stopped.send(ids, now=now)
     db.session.execute(
         update(Contact).where(Contact.participant_id.in_(ids)).values(name="", email=None, phone=None)
     )

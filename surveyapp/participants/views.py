@@ -14,12 +14,11 @@ from surveyapp.accounts.access import MANAGE, READ, require, staff_required
 from surveyapp.errors import DomainError
 from surveyapp.extensions import db, limiter
 from surveyapp.i18n import FALLBACK_LANGUAGE, INTERFACE_LANGUAGES, choose_language, interface_language_for
-from surveyapp.participants import service
+from surveyapp.participants import service, signals
 from surveyapp.participants.forms import ContactForm, EnrolForm, ParticipantForm, RosterForm, SessionForm
 from surveyapp.participants.models import Participant, TrainingSession
 from surveyapp.participants.roster import RosterRejected, import_roster
 from surveyapp.programmes.models import Programme
-from surveyapp.waves.service import ensure_invitations
 from surveyapp.web import http_error
 
 bp = Blueprint("participants", __name__)
@@ -112,7 +111,7 @@ def add(session_id: int):
     except DomainError as error:
         db.session.rollback()
         raise http_error(error) from None
-    ensure_invitations(session.programme_id)
+    signals.joined.send(session.programme_id)
     db.session.commit()
     flash(_("Participant %(code)s added.", code=participant.panel_code), "success")
     return redirect(url_for("participants.session", session_id=session.id))
@@ -136,7 +135,7 @@ def roster(session_id: int):
             problems=rejected.problems,
             sheet=rejected.sheet,
         ), 422
-    ensure_invitations(session.programme_id)
+    signals.joined.send(session.programme_id)
     db.session.commit()
     flash(ngettext("%(num)d participant imported.", "%(num)d participants imported.", len(added)), "success")
     return redirect(url_for("participants.session", session_id=session.id))
@@ -210,7 +209,7 @@ def enrol(code: str):
         # so the link does not tell anyone whether an address is known.
         if not service.email_taken(session.programme_id, form.email.data):
             service.add_participant(session, email=form.email.data, lang=form.lang.data, consent_source="self")
-            ensure_invitations(session.programme_id)
+            signals.joined.send(session.programme_id)
             db.session.commit()
         return render_template("participants/enrolled.html", session=session)
     return render_template(

@@ -219,7 +219,7 @@ def set_status(questionnaire: Questionnaire, status: Status) -> None:
     if status is Status.OPEN and not questionnaire.items:
         raise DomainError(_l("Add at least one item before opening the questionnaire."))
     if status is Status.OPEN:
-        from surveyapp.translations_ui.slots import check_complete
+        from surveyapp.questionnaires.slots import check_complete
 
         check_complete(questionnaire)
     questionnaire.status = status

@@ -5,8 +5,8 @@ from jinja2 import pass_context
 from surveyapp.errors import DomainError
 from surveyapp.extensions import db, limiter
 from surveyapp.i18n import choose_language, interface_language_for, text_direction
+from surveyapp.piping import pipe
 from surveyapp.respond import blank, service
-from surveyapp.respond.piping import pipe
 from surveyapp.respond.service import AlreadySubmitted
 from surveyapp.web import http_error
 

@@ -20,7 +20,7 @@ from flask_babel import force_locale, format_date
 from flask_babel import gettext as _
 
 from surveyapp.i18n import interface_language_for
-from surveyapp.respond.piping import pipe
+from surveyapp.piping import pipe
 from surveyapp.waves import tokens
 
 # Line breaks (CR, LF and Unicode's own) and other control characters; a header is one line of text.

@@ -12,9 +12,10 @@ from sqlalchemy import and_, insert, select, update
 from surveyapp.db import utcnow
 from surveyapp.errors import DomainError, Gone, NotFound
 from surveyapp.extensions import db
+from surveyapp.participants import signals
 from surveyapp.participants.models import Consent, Contact, Participant, TrainingSession
+from surveyapp.piping import PLACEHOLDER
 from surveyapp.questionnaires.models import Questionnaire, set_text
-from surveyapp.respond.piping import PLACEHOLDER
 from surveyapp.waves import scheduling, tokens
 from surveyapp.waves.letters import PLACEHOLDERS
 from surveyapp.waves.models import Invitation, Wave, WaveText
@@ -115,6 +116,18 @@ def _dates(wave: Wave, held_on, sends: int = 0) -> dict:
             due, closes, wave.reminder_days, wave.max_reminders, sends
         ),
     }
+
+
+@signals.joined.connect
+def _plan_for_new_participants(programme_id: int) -> None:
+    ensure_invitations(programme_id)
+
+
+@signals.contact_stopped.connect
+def _cancel_pending(participant_ids: list[int], now: datetime) -> None:
+    """Nothing more is sent to these participants: no invitation, no reminder (the rows stay, for the record)."""
+    db.session.execute(
+        update(Invitation).where(Invitation.participant_id.in_(participant_ids)).values(next_send_at=None))
 
 
 def ensure_invitations(programme_id: int, now: datetime | None = None) -> int:

@@ -5,7 +5,7 @@ from surveyapp.accounts.models import Role
 from surveyapp.errors import DomainError
 from surveyapp.questionnaires import service as builder
 from surveyapp.questionnaires.models import Status
-from surveyapp.translations_ui.slots import completeness
+from surveyapp.questionnaires.slots import completeness
 from tests.conftest import csrf_token
 
 ITEMS = [("colour", "single", True, 1, {}, ["red", "green"]), ("age", "number", True, 1, {}, [])]

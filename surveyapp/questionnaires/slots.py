@@ -1,4 +1,5 @@
-"""Every translatable text of a questionnaire as a slot with a stable, language-independent key.
+"""Every translatable text of a questionnaire as a slot with a stable, language-independent key (the translation
+screens and workbooks edit them; opening a questionnaire checks that every offered language fills them).
 
 Keys name codes, never positions or database ids, so a workbook stays valid while items are reordered:
 ``questionnaire.title``, ``questionnaire.page.2``, ``item.<code>.label``, ``option.<item>.<code>.label``.
