@@ -1,6 +1,6 @@
 """The export tables: wide (one row per response), long (one row per answer) and panel (one row per code).
 
-Built on ``reports.datasets``: typed frames read in bounded chunks. Columns are codes and values, with the
+Built on ``datasets.frames``: typed frames read in bounded chunks. Columns are codes and values, with the
 respondent's wave and pseudonymous panel code; contact data is never read.
 """
 
