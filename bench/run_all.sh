@@ -8,8 +8,9 @@
 #   2. surveyapp respondent cycle (GET /s/bench without cookies, POST 20 answers with the page's csrf_token/rk/
 #      page, a new respondent per iteration) with wrk + wrk_cycle.lua under gunicorn -w 2 sync, on SQLite (WAL)
 #      and PostgreSQL, at c=8, then c=2 and c=16; each row checked: stored responses/answers = successes
-#   3. page weight (bench/page_weight.py) of surveyapp's and the peer's survey page; the peer's and the limit's
-#      c=8 cycle again, measuring their server CPU per respondent as for surveyapp
+#   3. page weight (bench/page_weight.py) of surveyapp's and the peer's survey page; the peer's, the limit's and
+#      the secure limit's (GET /secure_form + POST /secure_insert: signed session with a CSRF token, UNIQUE response
+#      key, 302) c=8 cycles again, measuring their server CPU per respondent as for surveyapp, stored rows checked
 #   4. bench/exports.py (CSV and PDF of 10,000 and 100,000 responses under /usr/bin/time -v; the seeded databases
 #      are kept in $BENCH_WORK between runs) and bench/dispatch.py (BENCH_DISPATCH_COUNT invitations, default
 #      100,000, about 2-3 minutes, to a local SMTP sink, on a scratch PostgreSQL database), when present
@@ -168,6 +169,16 @@ form_and_body() {  # BASE PATH -> two lines: the POST path of the page's form, a
   "$PY" -c 'import json,sys,urllib.parse as u; j=json.loads(sys.argv[1]); p=u.urlsplit(j["action"])
 print(p.path + ("?" + p.query if p.query else "")); print(j["body"])' "$j"
 }
+# ref_cycle FORM_PATH COUNT_PATH OK_STATUS NAME: the limit's cycle at c=8 with server CPU, its stored rows counted
+ref_cycle() {
+  local base="http://127.0.0.1:$REF_PORT" action body
+  { read -r action; read -r body; } < <(form_and_body "$base" "$1")
+  read -r R0 A0 < <(curl -s "$base$2")
+  wrk_cycle "${PIDS[-1]}" "$base" "$1" "$action" "$body" "$3" 8 "$4"
+  sleep 1
+  read -r R1 A1 < <(curl -s "$base$2")
+  echo "$R0 $A0 $R1 $A1" > "$R/$4.counts"
+}
 up() { for _ in $(seq 100); do [ "$(curl -s -o /dev/null -w '%{http_code}' "$1")" = 200 ] && return 0; sleep 0.2; done; return 1; }
 if [ -x "$PEER_WORK/venv/bin/gunicorn" ] && [ -f "$PEER_WORK/survey_id" ]; then
   REF_PORT="${REF_PORT:-8102}"; PFORM="/survey/$(cat "$PEER_WORK/survey_id")/"
@@ -191,8 +202,9 @@ if [ -x "$PEER_WORK/venv/bin/gunicorn" ] && [ -f "$PEER_WORK/survey_id" ]; then
   PIDS+=("$!")
   if up "http://127.0.0.1:$REF_PORT/hello"; then
     say "limit (bare Flask) respondent cycle with server CPU, c=8, ${DUR}s"
-    { read -r ACTION; read -r RBODY; } < <(form_and_body "http://127.0.0.1:$REF_PORT" /form)
-    wrk_cycle "${PIDS[-1]}" "http://127.0.0.1:$REF_PORT" /form "$ACTION" "$RBODY" 2xx 8 ref_cpu_cycle_c8
+    ref_cycle /form /count 2xx ref_cpu_cycle_c8
+    say "secure limit (bare Flask + signed session, CSRF, unique response key, 302) cycle with server CPU, c=8, ${DUR}s"
+    ref_cycle /secure_form /count_secure 3xx refsec_cpu_cycle_c8
   fi
   stop_last
 fi
