@@ -1,4 +1,6 @@
 """Builder forms. Per-language forms are made per request, since a questionnaire chooses its own languages."""
+from functools import cache
+
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
@@ -6,7 +8,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from surveyapp.forms import StaffForm
 from surveyapp.i18n import is_known_language, ui_language_name
-from surveyapp.questionnaires.itemtypes import type_choices
+from surveyapp.itemtypes import ItemType, item_type, type_choices
 from surveyapp.questionnaires.models import Status
 
 STATUS_LABELS = {Status.DRAFT: _l("Draft"), Status.OPEN: _l("Open"), Status.CLOSED: _l("Closed")}
@@ -62,7 +64,7 @@ def texts_form(page_numbers: list[int], formdata=None, data=None) -> StaffForm:
 
 
 class ItemForm(StaffForm):
-    """Item settings plus its wording in one language; the type's settings are read by `settings_keys`."""
+    """An item's place and its wording in one language; `item_form` adds the settings of its type."""
 
     code = StringField(_l("Code"), validators=[DataRequired(), Length(max=64)], description=CODE_HELP)
     type = SelectField(_l("Type"), validators=[InputRequired()])
@@ -71,17 +73,9 @@ class ItemForm(StaffForm):
     label = TextAreaField(_l("Question"), validators=[DataRequired(), Length(max=2000)],
                           render_kw={"rows": 2})
     help = StringField(_l("Help text"), validators=[Optional(), Length(max=1000)])
-    points = SelectField(_l("Likert: number of points"), coerce=int, default=5,
-                         choices=[SelectChoice(5, "5"), SelectChoice(7, "7")])
-    low = StringField(_l("Likert: label of the lowest point"), validators=[Optional(), Length(max=200)])
-    high = StringField(_l("Likert: label of the highest point"), validators=[Optional(), Length(max=200)])
-    min = IntegerField(_l("Number: minimum"), validators=[Optional()])  # StaffForm: at most 15 digits
-    max = IntegerField(_l("Number: maximum"), validators=[Optional()])
-    decimals = IntegerField(_l("Number: decimal places"), default=0,
-                            validators=[Optional(), NumberRange(0, 6)])
 
-    SETTINGS_FIELDS = ("points", "min", "max", "decimals")
-    TEXT_KEYS = ("label", "help", "low", "high")
+    TEXT_KEYS = ("label", "help")
+    kinds: tuple[ItemType, ...] = ()  # the types whose settings the form shows
 
     def __init__(self, *args, locked: bool = False, type_fixed: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -94,11 +88,34 @@ class ItemForm(StaffForm):
             self.type.render_kw = {"disabled": True}
             self.type.validators = [Optional()]
 
-    def settings_for(self, kind) -> dict:
-        return {key: self[key].data for key in kind.settings_keys if key in self.SETTINGS_FIELDS}
+    def settings_for(self, kind: ItemType) -> dict:
+        return {key: self[key].data for key in kind.settings_keys}
 
-    def texts(self) -> dict[str, str]:
-        return {key: self[key].data for key in self.TEXT_KEYS}
+    def texts(self, kind: ItemType) -> dict[str, str]:
+        return {key: self[key].data for key in (*self.TEXT_KEYS, *kind.text_keys)}
+
+
+def item_form(kinds, *args, **kwargs) -> ItemForm:
+    """The item form with the settings forms of `kinds`: the item's own type, or every type for a new item.
+
+    Settings field names are unique over all types (a registry test checks), so one form can hold them all.
+    """
+    return _item_form_class(tuple(kind.code for kind in kinds))(*args, **kwargs)
+
+
+@cache
+def _item_form_class(codes: tuple[str, ...]) -> type[ItemForm]:
+    kinds = tuple(item_type(code) for code in codes)
+    fields = {name: field for kind in kinds for name, field in kind.settings_fields.items()}
+    return type("ItemForm", (ItemForm,), {**fields, "kinds": kinds})
+
+
+def item_data(item, lang: str) -> dict:
+    """The item form's data for `item`, its wording in `lang`."""
+    own = {row.key: row.text for row in item.texts if row.lang == lang}
+    return {"code": item.code, "type": item.type, "required": item.required, "page": item.page,
+            **item.kind.settings_data(item.settings),
+            **{key: own.get(key, "") for key in (*ItemForm.TEXT_KEYS, *item.kind.text_keys)}}
 
 
 def option_form(languages: list[str], *, locked: bool = False, formdata=None, data=None) -> StaffForm:

@@ -6,6 +6,7 @@ from flask_wtf import FlaskForm
 from surveyapp.accounts.access import staff_required
 from surveyapp.errors import DomainError
 from surveyapp.extensions import db
+from surveyapp.itemtypes import REGISTRY
 from surveyapp.questionnaires import service
 from surveyapp.questionnaires.blueprint import (
     bp,
@@ -16,8 +17,7 @@ from surveyapp.questionnaires.blueprint import (
     managed_questionnaire,
     refused,
 )
-from surveyapp.questionnaires.forms import ItemForm, option_form, option_labels
-from surveyapp.questionnaires.itemtypes import REGISTRY
+from surveyapp.questionnaires.forms import item_data, item_form, option_form, option_labels
 
 STEPS = {"up": -1, "down": 1}
 
@@ -34,7 +34,8 @@ def _back_to_item(item, lang=None):
 @staff_required
 def add_item(questionnaire_id: int):
     questionnaire = managed_questionnaire(questionnaire_id)
-    form = ItemForm(data={"page": questionnaire.page_numbers[-1]} if request.method == "GET" else None)
+    form = item_form(REGISTRY.values(), data={"page": questionnaire.page_numbers[-1]} if request.method == "GET"
+                     else None)
     status = 422 if form.is_submitted() else 200
     if form.validate_on_submit():
         kind = REGISTRY.get(form.type.data)
@@ -43,7 +44,7 @@ def add_item(questionnaire_id: int):
             item = service.add_item(
                 questionnaire, form.code.data.strip(), form.type.data, required=form.required.data,
                 page=form.page.data, settings=form.settings_for(kind) if kind else {},
-                texts={questionnaire.default_lang: form.texts()})
+                texts={questionnaire.default_lang: form.texts(kind) if kind else {}})
             db.session.commit()
         except DomainError as error:
             status = refused(form, error)
@@ -62,9 +63,9 @@ def edit_item(item_id: int):
     lang = edit_language(questionnaire)
     locked = service.has_responses(questionnaire)
     if request.method == "GET":
-        form = ItemForm(formdata=None, data=_item_data(item, lang), locked=locked, type_fixed=True)
+        form = item_form([item.kind], formdata=None, data=item_data(item, lang), locked=locked, type_fixed=True)
         return _item_page(item, lang, form, locked)
-    form = ItemForm(locked=locked, type_fixed=True)
+    form = item_form([item.kind], locked=locked, type_fixed=True)
     form.type.data = item.type
     if not form.validate():
         return _item_page(item, lang, form, locked, status=422)
@@ -72,20 +73,13 @@ def edit_item(item_id: int):
         claim_edit(questionnaire)
         service.update_item(item, code=(form.code.data or item.code).strip(), required=form.required.data,
                             page=form.page.data, settings=form.settings_for(item.kind))
-        service.set_item_texts(item, lang, form.texts())
+        service.set_item_texts(item, lang, form.texts(item.kind))
         db.session.commit()
     except DomainError as error:
         status = refused(form, error)
         return _item_page(item, lang, form, locked, status=status)
     flash(_("Item %(code)s saved.", code=item.code))
     return redirect(url_for("questionnaires.edit_item", item_id=item.id, lang=lang))
-
-
-def _item_data(item, lang) -> dict:
-    own = {row.key: row.text for row in item.texts if row.lang == lang}
-    return {"code": item.code, "type": item.type, "required": item.required, "page": item.page,
-            **{key: item.settings.get(key) for key in ItemForm.SETTINGS_FIELDS if key in item.settings},
-            **{key: own.get(key, "") for key in ItemForm.TEXT_KEYS}}
 
 
 def _item_page(item, lang, form, locked, *, new_option=None, status=200):
@@ -162,8 +156,8 @@ def add_option(item_id: int):
             flash(_("Option %(code)s added.", code=form.code.data.strip()))
             return _back_to_item(item)
     lang = item.questionnaire.default_lang
-    item_form = ItemForm(formdata=None, data=_item_data(item, lang), locked=locked, type_fixed=True)
-    return _item_page(item, lang, item_form, locked, new_option=form, status=status)
+    shown = item_form([item.kind], formdata=None, data=item_data(item, lang), locked=locked, type_fixed=True)
+    return _item_page(item, lang, shown, locked, new_option=form, status=status)
 
 
 @bp.route("/options/<int:option_id>", methods=["GET", "POST"])

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from surveyapp.db import one_of, utcnow
 from surveyapp.extensions import db
+from surveyapp.itemtypes import ItemType, item_type
 from surveyapp.programmes.models import Programme
 
 
@@ -31,7 +32,7 @@ class Status(enum.StrEnum):
     CLOSED = "closed"
 
 
-# The codes of the item-type registry (itemtypes.REGISTRY; a test keeps both equal). The database refuses any
+# The codes of the item-type registry (itemtypes.CODES; a test keeps both equal). The database refuses any
 # other type: a new type needs a migration that replaces ck_items_type.
 ITEM_TYPES = ("single", "multiple", "likert", "scale10", "yesno", "number", "text", "longtext", "date")
 
@@ -116,9 +117,7 @@ class Item(db.Model):
         return pick_text(self.texts, key, lang, self.questionnaire.default_lang)
 
     @property
-    def kind(self):
-        from surveyapp.questionnaires.itemtypes import item_type
-
+    def kind(self) -> ItemType:
         return item_type(self.type)
 
 

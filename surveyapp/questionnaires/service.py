@@ -7,7 +7,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from surveyapp.errors import DomainError
 from surveyapp.extensions import db
-from surveyapp.questionnaires.itemtypes import REGISTRY
+from surveyapp.itemtypes import REGISTRY, ItemType
 from surveyapp.questionnaires.models import (
     Item,
     ItemText,
@@ -109,15 +109,9 @@ def _check_languages(default_lang: str, languages: list[str]) -> list[str]:
     return languages
 
 
-def check_settings(settings: dict) -> dict:
-    """Drop empty settings; reject contradictory ones (min above max)."""
-    settings = {key: value for key, value in settings.items() if value is not None}
-    low, high = settings.get("min"), settings.get("max")
-    if low is not None and high is not None and low > high:
-        raise DomainError(_l("The minimum must not be greater than the maximum."))
-    if "points" in settings and settings["points"] not in (5, 7):
-        raise DomainError(_l("A Likert scale has 5 or 7 points."))
-    return settings
+def check_settings(kind: ItemType, settings: dict) -> dict:
+    """Drop empty settings; the type rejects contradictory ones (a minimum above the maximum, 6 Likert points)."""
+    return kind.check_settings(settings)
 
 
 def set_questionnaire_texts(questionnaire: Questionnaire, lang: str, texts: dict[str, str | None]) -> None:
@@ -140,7 +134,7 @@ def add_item(questionnaire: Questionnaire, code: str, type_code: str, *, require
         raise DomainError(_l("An item with this code already exists."))
     position = max((item.position for item in questionnaire.items), default=0) + 1
     item = Item(code=code, type=type_code, required=required, page=max(1, page), position=position,
-                settings=check_settings(settings or {}))
+                settings=check_settings(REGISTRY[type_code], settings or {}))
     questionnaire.items.append(item)
     for lang, values in (texts or {}).items():
         set_item_texts(item, lang, values)
@@ -164,7 +158,7 @@ def update_item(item: Item, *, code: str, required: bool, page: int, settings: d
         item.code = code
     # Merge, so settings kept by other features (not on the item form) survive; None clears a setting.
     item.required, item.page = required, max(1, page)
-    item.settings = check_settings({**item.settings, **settings})
+    item.settings = check_settings(item.kind, {**item.settings, **settings})
     db.session.flush()
 
 

@@ -61,7 +61,7 @@ def test_invalid_answers_come_back_with_messages_and_nothing_stored(client, make
     assert page.status_code == 422
     assert "Please answer this question." in html
     assert "Please enter a number from 15 to 99." in html
-    assert 'aria-describedby="q_age-error"' in html
+    assert 'aria-describedby="q_age-hint q_age-error"' in html  # the range hint, shown before the error
     assert counts(db) == (0, 0)
 
 

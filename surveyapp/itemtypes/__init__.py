@@ -1,0 +1,27 @@
+"""The item-type registry: one module per type, named by its code, each owning everything about its type.
+
+Adding a type is adding its module and its code to `CODES`, its widget's macro template (templates/items/)
+if it needs a new one, and its tests; see `base` for what a type owns.
+"""
+from importlib import import_module
+
+from surveyapp.itemtypes.base import (
+    REGISTRY,
+    SHARES,
+    Choice,
+    Column,
+    ItemType,
+    Measure,
+    Statistic,
+    in_language,
+    item_type,
+    type_choices,
+)
+
+# The builder lists the types in this order; questionnaires.models.ITEM_TYPES (the CHECK constraint) equals it.
+CODES = ("single", "multiple", "likert", "scale10", "yesno", "number", "text", "longtext", "date")
+for _code in CODES:
+    import_module(f"{__name__}.{_code}")  # registers the type
+
+__all__ = ["CODES", "REGISTRY", "SHARES", "Choice", "Column", "ItemType", "Measure", "Statistic", "in_language",
+           "item_type", "type_choices"]

@@ -1,0 +1,208 @@
+"""The base of every item type, and the registry the types put themselves in.
+
+A type owns everything that depends on it: its form field and validation, how its values are stored and read
+back, its respondent widget (the macro template `templates/items/<widget>.html`), its settings form and their
+checks, the hint shown before anyone errs, what a report shows of it (the name of a statistic: reports compute
+it), its export columns, its value labels in the export language and its SPSS measurement level. Nothing
+outside this package tests a type's code.
+
+Every answer passes `CleanValue` first (no control characters, surrogates or noncharacters, in any type), so
+that nothing a respondent sends can be stored that breaks a report or an export. Every entry point (/s/, /i/,
+the builder's preview) builds its page forms from here, so all of them check the same way.
+
+This package sits low: it imports no feature package (questionnaires' `Item.kind` imports it).
+"""
+from contextlib import nullcontext
+from dataclasses import dataclass
+from enum import StrEnum
+
+from flask_babel import force_locale, get_locale
+from flask_babel import lazy_gettext as _l
+from wtforms import RadioField, StringField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired, Optional, StopValidation
+
+from surveyapp.i18n import interface_language_for
+from surveyapp.textclean import forbidden_character
+
+REGISTRY: dict[str, "ItemType"] = {}
+
+
+def register(cls):
+    REGISTRY[cls.code] = cls()
+    return cls
+
+
+def item_type(code: str) -> "ItemType":
+    return REGISTRY[code]
+
+
+def type_choices() -> list[tuple[str, str]]:
+    return [(code, kind.label) for code, kind in REGISTRY.items()]
+
+
+class Statistic(StrEnum):
+    """What a report shows of an item; reports hold one computation per name."""
+
+    DISTRIBUTION = "distribution"  # counts and shares per option
+    AGREEMENT = "agreement share"  # share of the top boxes (a headline figure)
+    YES_SHARE = "yes share"  # share of "yes" (a headline figure)
+    MEAN_MEDIAN = "mean/median"  # mean, median, spread
+
+
+SHARES = (Statistic.AGREEMENT, Statistic.YES_SHARE)  # statistics that are a share of chosen codes
+
+
+class Measure(StrEnum):
+    """SPSS measurement levels (pyreadstat's `variable_measure`)."""
+
+    NOMINAL = "nominal"
+    ORDINAL = "ordinal"
+    SCALE = "scale"
+
+
+class CleanValue:
+    """Refuse a value holding a character no export can carry (see surveyapp.textclean), whatever the type."""
+
+    message = _l("This answer contains a character that is not allowed (a control character). Please remove it.")
+
+    def __call__(self, form, field):
+        if any(isinstance(value, str) and forbidden_character(value) for value in field.raw_data or ()):
+            field.errors.clear()  # "not a valid choice/date" would only confuse: this is the one problem
+            raise StopValidation(self.message)
+
+
+@dataclass(frozen=True)
+class Choice:
+    code: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Column:
+    """One export column of an item; `option` is set for the indicator column of one option."""
+
+    name: str
+    option: str | None = None
+
+
+def in_language(lang: str):
+    """Translate interface strings (yes, no) in `lang`: the export's or report's language, not the staff's."""
+    wanted = interface_language_for(lang)
+    return nullcontext() if str(get_locale()) == wanted else force_locale(wanted)
+
+
+class ItemType:
+    """Base: a free value stored as one string."""
+
+    code = ""
+    label = _l("Item")
+    widget = "input"  # its macro template: templates/items/<widget>.html
+    first_input = ""  # the id suffix of its first input, for the error summary's link ("-0": first option)
+    has_options = False  # options are edited by the manager
+    numeric = False  # exported as a number
+    multi = False  # several stored values, one export column per option
+    coded = False  # stores option codes that have labels
+    statistics: tuple[Statistic, ...] = ()  # what a report shows; none: answers are counted (and listed)
+    chart = "none"  # the report's chart of its distribution: "bar", "stacked" or "none"
+    measure = Measure.NOMINAL
+    settings_legend = None  # the heading of its settings on the builder's item page
+    settings_fields: dict = {}  # form field name -> unbound WTForms field; a settings key or a wording key
+    text_keys: tuple[str, ...] = ()  # which settings fields are wording, per language (stored as item texts)
+    defaults: dict = {}  # what an absent setting means
+
+    # --- the builder: settings ---
+    @property
+    def settings_keys(self) -> tuple[str, ...]:
+        return tuple(name for name in self.settings_fields if name not in self.text_keys)
+
+    def check_settings(self, settings: dict) -> dict:
+        """Drop empty settings; raise DomainError for contradictory ones. Keys of other features stay."""
+        return {key: value for key, value in settings.items() if value is not None}
+
+    def settings_data(self, settings: dict) -> dict:
+        """Stored settings -> the settings form's data."""
+        return {key: settings[key] for key in self.settings_keys if key in settings}
+
+    # --- the respondent's page ---
+    def validators(self, item) -> list:
+        presence = InputRequired(message=_l("Please answer this question.")) if item.required else Optional()
+        return [CleanValue(), presence]
+
+    def field(self, item, lang: str):
+        return StringField(item.text("label", lang), validators=self.validators(item))
+
+    def hint(self, item) -> str | None:
+        """What the answer must be, shown before anyone errs (in the current interface language)."""
+        return None
+
+    def choices(self, item, lang: str) -> list[Choice]:
+        return [Choice(option.code, option.label(lang)) for option in item.options]
+
+    def option_codes(self, item) -> list[str]:
+        return [choice.code for choice in self.choices(item, item.questionnaire.default_lang)]
+
+    # --- storage ---
+    def to_values(self, data) -> list[str]:
+        """Form data -> stored strings (empty list when unanswered)."""
+        if data is None or data == "":
+            return []
+        return [str(data)]
+
+    def to_form(self, values: list[str]):
+        """Stored strings -> form data, for resuming and language switches."""
+        return values[0] if values else None
+
+    # --- reports and exports ---
+    def share_codes(self, item, top: int) -> list[str]:
+        """The codes a share statistic counts (see SHARES)."""
+        return []
+
+    def columns(self, item) -> list[Column]:
+        return [Column(item.code)]
+
+    def value_labels(self, item, lang: str) -> dict[str, str]:
+        """Stored code -> its label in `lang` (an export's or report's language); empty when not coded."""
+        if not self.coded:
+            return {}
+        with in_language(lang):
+            return {choice.code: str(choice.label) for choice in self.choices(item, lang)}
+
+    def decimals(self, item) -> bool:
+        """Whether its numbers may have a fraction (exports keep whole numbers as integers otherwise)."""
+        return False
+
+
+class ChoiceType(ItemType):
+    """One option chosen from a list of radio buttons."""
+
+    widget = "choice"
+    first_input = "-0"
+    coded = True
+    statistics = (Statistic.DISTRIBUTION,)
+    chart = "bar"
+
+    def field(self, item, lang):
+        choices = [SelectChoice(c.code, c.label) for c in self.choices(item, lang)]
+        return RadioField(item.text("label", lang), choices=choices, validators=self.validators(item))
+
+
+class ScaleType(ChoiceType):
+    """Numbered points in one row, with optional labels of the two ends (per language)."""
+
+    widget = "scale"
+    numeric = True
+    measure = Measure.ORDINAL
+    ends = ("low", "high")  # the wording keys of the two ends' labels
+
+    def value_labels(self, item, lang):
+        """The end points carry their wording: "1 – not at all", "5 – completely"."""
+        labels = super().value_labels(item, lang)
+        codes = list(labels)
+        if not codes:
+            return labels
+        for key, code in zip(self.ends, (codes[0], codes[-1]), strict=True):
+            end = item.text(key, lang)
+            if end:
+                labels[code] = f"{code} – {end}"
+        return labels
