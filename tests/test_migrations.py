@@ -84,6 +84,7 @@ def fill_every_table(app) -> None:
     load_demo(DEMO_RESPONSES)
     load_panel_demo()
     _erase_one_and_set_a_retention_rule()
+    _make_a_version()
     invitation = db.session.scalars(select(Invitation).where(Invitation.sends > 0).order_by(Invitation.id)).first()
     db.session.add(SendAttempt(invitation_id=invitation.id, sequence=0, attempt=1, worker="migration-test",
                                claimed_at=utcnow(), sent_at=utcnow() + timedelta(seconds=1)))
@@ -101,6 +102,20 @@ def _erase_one_and_set_a_retention_rule() -> None:
 
     erase(db.session.scalars(select(Participant).order_by(Participant.id)).first(), with_answers=False, actor="cli")
     db.session.scalars(select(Programme).order_by(Programme.id)).first().contact_retention_months = 12
+
+
+def _make_a_version() -> None:
+    """Data in the columns of 0009_versions: a scale change after responses keeps version 1's snapshot, and a
+    response given on version 2 records it."""
+    from surveyapp.questionnaires.models import Item
+    from surveyapp.questionnaires.service import update_item
+    from surveyapp.responses.models import Response
+
+    item = db.session.scalars(select(Item).where(Item.type == "likert").order_by(Item.id)).first()
+    update_item(item, code=item.code, required=item.required, page=item.page, settings={"points": 7})
+    response = db.session.scalars(select(Response).where(Response.questionnaire_id == item.questionnaire_id)
+                                  .order_by(Response.id.desc())).first()
+    response.questionnaire_version = item.questionnaire.version
 
 
 def snapshot(engine) -> dict[str, dict]:
@@ -315,7 +330,8 @@ def test_migrations_leave_foreign_keys_on_for_the_app(fresh_app, database_url):
 
 
 @pytest.mark.parametrize(("start", "down_to", "lost"), [
-    ("head", "0006_audit", "erasure records of participants"),
+    ("head", "0008_edit_version", "earlier questionnaire versions"),
+    ("0008_edit_version", "0006_audit", "erasure records of participants"),
     ("0006_audit", "0005_sessions", "the audit trail"),
     ("0002_waves", "0001", "contact details"),
     ("0001", "base", "answers"),

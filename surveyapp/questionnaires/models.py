@@ -63,6 +63,9 @@ class Questionnaire(db.Model):
     # Optimistic locking of builder saves: carried in the builder's forms, compared and incremented in one
     # UPDATE (service.claim_edit), so of two staff saving the same version the second gets a 409.
     edit_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    # What stored answers mean: counted up when a change alters an item's meaning once responses exist
+    # (questionnaires.versions); the version it replaces is kept in QuestionnaireVersion.
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
     programme: Mapped[Programme] = relationship()
     items: Mapped[list["Item"]] = relationship(
@@ -79,6 +82,22 @@ class Questionnaire(db.Model):
 
     def items_on(self, page: int) -> list["Item"]:
         return [item for item in self.items if item.page == page]
+
+
+class QuestionnaireVersion(db.Model):
+    """An earlier version of a questionnaire as its respondents saw it (questionnaires.versions.snapshot).
+
+    Answers given on it keep their meaning: exports and reports read its scales and options from here.
+    """
+
+    __tablename__ = "questionnaire_versions"
+    __table_args__ = (UniqueConstraint("questionnaire_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    questionnaire_id: Mapped[int] = mapped_column(ForeignKey("questionnaires.id", ondelete="CASCADE"))
+    number: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    snapshot: Mapped[dict] = mapped_column(JSON)
 
 
 class QuestionnaireText(db.Model):

@@ -18,6 +18,8 @@ from surveyapp.questionnaires.models import (
     Status,
     set_text,
 )
+from surveyapp.questionnaires.opening import check_openable
+from surveyapp.questionnaires.versions import has_responses, keeping_meaning
 
 CODE_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 SLUG_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{1,79}$")
@@ -60,12 +62,6 @@ def claim_edit(questionnaire: Questionnaire, seen: str | int | None) -> None:
     if claimed is None:
         raise EditConflict(EDIT_CONFLICT)
     set_committed_value(questionnaire, "edit_version", claimed)
-
-
-def has_responses(questionnaire: Questionnaire) -> bool:
-    from surveyapp.responses.models import Response
-
-    return bool(db.session.scalar(select(exists().where(Response.questionnaire_id == questionnaire.id))))
 
 
 def create_questionnaire(programme_id: int, slug: str, default_lang: str, languages: list[str],
@@ -158,8 +154,9 @@ def update_item(item: Item, *, code: str, required: bool, page: int, settings: d
         item.code = code
     # Merge, so settings kept by other features (not on the item form) survive; None clears a setting.
     item.required, item.page = required, max(1, page)
-    item.settings = check_settings(item.kind, {**item.settings, **settings})
-    db.session.flush()
+    with keeping_meaning(item.questionnaire, "item settings"):
+        item.settings = check_settings(item.kind, {**item.settings, **settings})
+        db.session.flush()
 
 
 def delete_item(item: Item) -> None:
@@ -213,6 +210,7 @@ def set_status(questionnaire: Questionnaire, status: Status) -> None:
     if status is Status.OPEN and not questionnaire.items:
         raise DomainError(_l("Add at least one item before opening the questionnaire."))
     if status is Status.OPEN:
+        check_openable(questionnaire)
         from surveyapp.questionnaires.slots import check_complete
 
         check_complete(questionnaire)

@@ -194,7 +194,8 @@ def _start(questionnaire, key, state, now, links) -> int | None:
         if connection.execute(_KEY_TAKEN, {"key": key}).first() is not None:
             return None
         statement = insert(Response.__table__).returning(Response.id)
-    row = dict(questionnaire_id=questionnaire.id, key=key, started_at=now, **state, **links)
+    row = dict(questionnaire_id=questionnaire.id, questionnaire_version=questionnaire.version, key=key,
+               started_at=now, **state, **links)
     try:
         return connection.execute(statement, row).scalar()
     except IntegrityError:

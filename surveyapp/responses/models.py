@@ -18,6 +18,8 @@ class Response(db.Model):
     page: Mapped[int] = mapped_column(Integer, default=1)
     started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     submitted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+    # The questionnaire version the answers were given on (questionnaires.versions): what they mean.
+    questionnaire_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     # Set only for answers given through a personal invitation (follow-up waves): the panel code, never a contact.
     participant_id: Mapped[int | None] = mapped_column(ForeignKey("participants.id", ondelete="SET NULL"), index=True)
     wave_id: Mapped[int | None] = mapped_column(ForeignKey("waves.id", ondelete="SET NULL"), index=True)
