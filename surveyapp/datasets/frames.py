@@ -29,7 +29,8 @@ from surveyapp.questionnaires.models import Item, Questionnaire
 from surveyapp.responses.models import Answer, Response
 
 CHUNK = 20_000
-META_COLUMNS = ["response_id", "lang", "started_at", "submitted_at", *respondents.RESPONDENT_COLUMNS]
+# version: the questionnaire version the answers were given on (datasets.versions says what it asked)
+META_COLUMNS = ["response_id", "lang", "version", "started_at", "submitted_at", *respondents.RESPONDENT_COLUMNS]
 
 
 @dataclass(frozen=True)
@@ -147,6 +148,7 @@ def iter_meta(scope: Scope, filters: Filters | None, chunk: int = CHUNK) -> Iter
         Response.id.label("response_id"),
         Response.questionnaire_id,
         Response.lang,
+        Response.questionnaire_version.label("version"),
         Response.started_at,
         Response.submitted_at,
         *columns,
@@ -177,15 +179,15 @@ def _meta_chunks(statement, chunk: int) -> Iterator[pd.DataFrame]:
 def column_spec(item: Item, labels_lang: str | None = None) -> ColumnSpec:
     kind = item.kind
     labels = None
-    if labels_lang and kind.coded and not kind.numeric:
-        labels = {c.code: c.label for c in kind.choices(item, labels_lang)}
+    if labels_lang and kind.coded and not kind.numeric:  # numbers (scale points) stay numbers
+        labels = kind.value_labels(item, labels_lang)
     return ColumnSpec(
         item.code,
         item.type,
         kind.numeric,
         kind.coded,
         kind.multi,
-        bool(item.type == "number" and item.settings.get("decimals")),
+        kind.decimals(item),
         tuple(kind.option_codes(item)) if kind.coded else (),
         labels,
     )
@@ -284,6 +286,7 @@ def _empty_frame(scope: Scope, labels_lang: str | None) -> pd.DataFrame:
             "response_id": pd.Series([], dtype="int64"),
             "questionnaire_id": [],
             "lang": pd.Series([], dtype="str"),
+            "version": pd.Series([], dtype="int64"),
             "started_at": pd.Series([], dtype="datetime64[ns, UTC]"),
             "submitted_at": pd.Series([], dtype="datetime64[ns, UTC]"),
             **{c: pd.Series([], dtype="str") for c in respondents.RESPONDENT_COLUMNS},
@@ -297,9 +300,5 @@ def _empty_frame(scope: Scope, labels_lang: str | None) -> pd.DataFrame:
     return pd.concat([meta, items], axis=1).reset_index(drop=True)
 
 
-def multi_column(item: Item, option_code: str) -> str:
-    return f"{item.code}_{option_code}"
-
-
 def item_columns(item: Item) -> list[str]:
-    return column_spec(item).columns
+    return [column.name for column in item.kind.columns(item)]

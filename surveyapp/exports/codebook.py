@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from surveyapp.datasets.frames import Scope, multi_column
+from surveyapp.datasets.frames import Scope
 from surveyapp.questionnaires.models import Item
 
 
@@ -26,22 +26,24 @@ class Variable:
 
 def variables(scope: Scope) -> list[Variable]:
     langs = languages(scope)
-    out = []
-    for item in scope.items:
-        kind = item.kind
-        if kind.multi:
-            for option in kind.option_codes(item):
-                labels = {lang: _label(item, option, lang) for lang in langs}
-                out.append(Variable(multi_column(item, option), item, option, {"1": labels}))
-        elif kind.coded:
-            codes = kind.option_codes(item)
-            values = {code: {lang: _label(item, code, lang) for lang in langs} for code in codes}
-            if item.type == "likert":
-                _label_scale_ends(item, values, langs)
-            out.append(Variable(item.code, item, None, values))
-        else:
-            out.append(Variable(item.code, item, None, {}))
-    return out
+    return [variable for item in scope.items for variable in _item_variables(item, langs)]
+
+
+def _item_variables(item: Item, langs: list[str]) -> list[Variable]:
+    """The item's export columns (its type's), with its value labels in every language."""
+    kind = item.kind
+    labels = {lang: kind.value_labels(item, lang) for lang in langs}
+    codes = list(labels[langs[0]]) if langs else []
+
+    def in_every_language(code: str) -> dict[str, str]:
+        return {lang: labels[lang].get(code, code) for lang in langs}
+
+    return [
+        Variable(column.name, item, column.option,
+                 {"1": in_every_language(column.option)} if column.option is not None
+                 else {code: in_every_language(code) for code in codes})
+        for column in kind.columns(item)
+    ]
 
 
 def languages(scope: Scope) -> list[str]:
@@ -49,19 +51,6 @@ def languages(scope: Scope) -> list[str]:
     for questionnaire in scope.questionnaires:
         langs += [lang for lang in questionnaire.languages if lang not in langs]
     return langs
-
-
-def _label(item: Item, code: str, lang: str) -> str:
-    return next((c.label for c in item.kind.choices(item, lang) if c.code == code), code)
-
-
-def _label_scale_ends(item: Item, values: dict, langs: list[str]) -> None:
-    codes = list(values)
-    for lang in langs:
-        for key, code in (("low", codes[0]), ("high", codes[-1])):
-            end = item.text(key, lang)
-            if end:
-                values[code][lang] = f"{code} – {end}"
 
 
 def codebook_rows(scope: Scope) -> tuple[list[str], list[list[str]]]:

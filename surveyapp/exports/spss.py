@@ -17,6 +17,7 @@ import pyreadstat
 from surveyapp.datasets.frames import META_COLUMNS, Scope
 from surveyapp.exports.codebook import variables
 from surveyapp.exports.formats import clean_column, clean_text
+from surveyapp.itemtypes import Measure
 
 META_LABELS = {
     "response_id": "Response id",
@@ -51,16 +52,19 @@ def _numeric_codes(codes: list[str]) -> bool:
     return all(NUMERIC_CODE.fullmatch(code) for code in codes)
 
 
-def sav_frame(scope: Scope, frame: pd.DataFrame, lang: str) -> tuple[pd.DataFrame, list[str], dict]:
-    """The frame as SPSS wants it, its variable labels and its value labels."""
-    out, labels, value_labels, taken = {}, [], {}, set()
+def sav_frame(scope: Scope, frame: pd.DataFrame, lang: str) -> tuple[pd.DataFrame, list[str], dict, dict]:
+    """The frame as SPSS wants it, its variable labels, its value labels and its measurement levels."""
+    out, labels, value_labels, measures, taken = {}, [], {}, {}, set()
     for column in META_COLUMNS:
         name = spss_name(column, taken)
         values = frame[column]
         if pd.api.types.is_datetime64_any_dtype(values):
             values = values.dt.tz_convert("UTC").dt.tz_localize(None)
-        elif values.dtype != "int64":
-            values = clean_column(values.astype("object").where(values.notna(), ""))
+            measures[name] = Measure.SCALE
+        else:
+            measures[name] = Measure.NOMINAL  # ids, codes and names
+            if values.dtype != "int64":
+                values = clean_column(values.astype("object").where(values.notna(), ""))
         out[name] = values
         labels.append(META_LABELS[column])
     for variable in variables(scope):
@@ -85,13 +89,16 @@ def sav_frame(scope: Scope, frame: pd.DataFrame, lang: str) -> tuple[pd.DataFram
             values = clean_column(values.astype("object").where(values.notna(), ""))
         out[name] = values
         labels.append(clean_text(variable.question(lang)))
-    return pd.DataFrame(out), labels, value_labels
+        # an option's 0/1 column is nominal whatever its item is
+        measures[name] = variable.item.kind.measure if variable.option is None else Measure.NOMINAL
+    return pd.DataFrame(out), labels, value_labels, measures
 
 
 def sav_file(scope: Scope, frame: pd.DataFrame, lang: str):
     """A temporary .sav file, rewound, for send_file."""
-    data, labels, value_labels = sav_frame(scope, frame, lang)
+    data, labels, value_labels, measures = sav_frame(scope, frame, lang)
     handle = tempfile.NamedTemporaryFile(suffix=".sav")  # noqa: SIM115 - handed to send_file
-    pyreadstat.write_sav(data, handle.name, column_labels=labels, variable_value_labels=value_labels)
+    pyreadstat.write_sav(data, handle.name, column_labels=labels, variable_value_labels=value_labels,
+                         variable_measure={name: str(measure) for name, measure in measures.items()})
     handle.seek(0)
     return handle

@@ -15,6 +15,7 @@ import pandas as pd
 from babel import Locale, UnknownLocaleError
 from flask_babel import gettext as _
 
+from surveyapp.itemtypes import Statistic
 from surveyapp.questionnaires.models import Item
 from surveyapp.reports.analysis import breakdown, breakdown_shares
 from surveyapp.reports.comparison import attrition, matched_comparison, unmatched_comparison
@@ -44,8 +45,7 @@ def _language_name(code: str, lang: str) -> str:
         return code
 
 
-def _labelled(item: Item, values: pd.Series, lang: str) -> pd.Series:
-    labels = {c.code: c.label for c in item.kind.choices(item, lang)}
+def _labelled(values: pd.Series, labels: dict[str, str]) -> pd.Series:
     return values.astype("str").map(labels).where(values.notna())
 
 
@@ -68,11 +68,12 @@ def group_columns(
         order["wave"] = list(ranked["wave"])
     for key in ("site", "gender"):
         item = items.get(attribute_items.get(key, ""))
-        if key not in groups and item is not None and item.kind.coded and item.code in frame:
-            groups[key] = _labelled(item, frame[item.code], lang)
-            order[key] = [c.label for c in item.kind.choices(item, lang)]
+        labels = item.kind.value_labels(item, lang) if item is not None else {}
+        if key not in groups and labels and item.code in frame:
+            groups[key] = _labelled(frame[item.code], labels)
+            order[key] = list(labels.values())
     age = items.get(attribute_items.get("age", ""))
-    if age is not None and age.kind.numeric and age.code in frame:
+    if age is not None and Statistic.MEAN_MEDIAN in age.kind.statistics and age.code in frame:
         years = pd.to_numeric(frame[age.code], errors="coerce").astype("float64")
         groups["age_group"] = pd.cut(years, AGE_EDGES, right=False, labels=AGE_LABELS).astype("str")
         groups["age_group"] = groups["age_group"].where(years.notna())

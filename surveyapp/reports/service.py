@@ -14,17 +14,16 @@ from babel.dates import format_date
 from flask_babel import gettext as _
 
 from surveyapp.datasets import respondents
-from surveyapp.datasets.frames import Filters, Scope, item_columns, response_frame
+from surveyapp.datasets.frames import Filters, Scope, response_frame
 from surveyapp.datasets.pivot import EXCLUDED
+from surveyapp.itemtypes import SHARES, Statistic
 from surveyapp.questionnaires.models import Item
 from surveyapp.reports import groups
 from surveyapp.reports.analysis import (
-    agreement_share,
     frequencies,
     multi_frequencies,
     numeric_summary,
     share_of,
-    top_box_flags,
 )
 from surveyapp.reports.model import DEFAULT_MIN_N, ItemSection, KeyFigure, MethodRow, ReportData
 
@@ -73,23 +72,22 @@ def question(item: Item, lang: str) -> str:
 
 
 def key_flags(frame: pd.DataFrame, items: list[Item], lang: str, top: int) -> tuple[pd.DataFrame, dict]:
-    """The headline yes/no flags: agreement (top boxes) of each Likert item, "yes" of each yes/no item."""
+    """The headline flags: one per item whose type reports a share (agreement of the top boxes, "yes")."""
     flags, labels = {}, {}
     for item in items:
-        if item.type == "likert":
-            flags[item.code] = top_box_flags(frame[item.code], _points(item), top)
-        elif item.type == "yesno":
-            flags[item.code] = (
-                (frame[item.code].astype("str") == "yes").astype("boolean").where(frame[item.code].notna())
-            )
-        else:
-            continue
-        labels[item.code] = question(item, lang)
+        if any(statistic in SHARES for statistic in item.kind.statistics):
+            flags[item.code] = share_flags(frame[item.code], item.kind.share_codes(item, top))
+            labels[item.code] = question(item, lang)
     return pd.DataFrame(flags, index=frame.index), labels
 
 
-def _points(item: Item) -> int:
-    return int(item.settings.get("points", 5))
+def share_flags(values: pd.Series, codes: list[str]) -> pd.Series:
+    """Flag the answers that are one of `codes` (scale points compare as numbers); missing stays NA."""
+    if pd.api.types.is_numeric_dtype(values):
+        chosen = values.isin([float(code) for code in codes])
+    else:
+        chosen = values.astype("str").isin(codes)
+    return chosen.astype("boolean").where(values.notna())
 
 
 def _waves(frame: pd.DataFrame) -> list[str]:
@@ -117,25 +115,21 @@ def item_section(item: Item, frame: pd.DataFrame, lang: str, options: ReportOpti
 
 
 def _item_section(item: Item, frame: pd.DataFrame, lang: str, options: ReportOptions) -> ItemSection:
-    kind, min_n = item.kind, options.min_n
+    """The statistics the item's type names: its distribution, then its figures (agreement, mean...)."""
+    statistics, min_n = item.kind.statistics, options.min_n
     title = question(item, lang)
-    if kind.multi:
-        block = frame[item_columns(item)]
-        block.columns = kind.option_codes(item)
-        table = multi_frequencies(block, min_n=min_n)
-        return _section(item, title, table, _option_labels(item, lang), "bar")
-    if kind.coded:
-        table = frequencies(frame[item.code], kind.option_codes(item), min_n=min_n)
-        chart = "stacked" if item.type == "likert" else "bar"
-        section = _section(item, title, table, _option_labels(item, lang), chart)
-        if item.type == "likert" and not section.suppressed:
-            share = agreement_share(frame[item.code], _points(item), options.top_boxes, min_n)
-            section = replace(section, agreement=share)
-        if item.type == "scale10" and not section.suppressed:
-            section = replace(section, summary=numeric_summary(frame[item.code], min_n))
-        return section
+    if Statistic.DISTRIBUTION in statistics:
+        section = _section(item, title, _distribution(item, frame, min_n), item.kind.value_labels(item, lang),
+                           item.kind.chart)
+        if section.suppressed:
+            return section
+        figures = {}
+        for statistic in statistics:
+            if statistic in FIGURES:
+                figures.update(FIGURES[statistic](item, frame[item.code], options))
+        return replace(section, **figures)
     values = frame[item.code]
-    if kind.numeric:
+    if Statistic.MEAN_MEDIAN in statistics:
         summary = numeric_summary(values, min_n)
         return ItemSection(
             item.code,
@@ -163,6 +157,29 @@ def _item_section(item: Item, frame: pd.DataFrame, lang: str, options: ReportOpt
     )
 
 
+def _distribution(item: Item, frame: pd.DataFrame, min_n: int):
+    """Counts per option: of the item's column, or of its options' 0/1 columns (multiple choice)."""
+    columns = item.kind.columns(item)
+    if columns[0].option is None:
+        return frequencies(frame[item.code], item.kind.option_codes(item), min_n=min_n)
+    block = frame[[column.name for column in columns]]
+    block.columns = [column.option for column in columns]
+    return multi_frequencies(block, min_n=min_n)
+
+
+def _agreement(item: Item, values: pd.Series, options: ReportOptions) -> dict:
+    codes = item.kind.share_codes(item, options.top_boxes)
+    return {"agreement": share_of(share_flags(values, codes), options.min_n)}
+
+
+def _mean_median(item: Item, values: pd.Series, options: ReportOptions) -> dict:
+    return {"summary": numeric_summary(values, options.min_n)}
+
+
+# The figures a section adds to its distribution, by the statistic's name (a yes share is a key figure only).
+FIGURES = {Statistic.AGREEMENT: _agreement, Statistic.MEAN_MEDIAN: _mean_median}
+
+
 def _open_answers(answered: pd.Series) -> list[str]:
     shown = list(answered.iloc[:OPEN_ANSWERS_SHOWN])
     rest = int(answered.size - len(shown))
@@ -182,18 +199,6 @@ def _section(item: Item, title: str, table, labels: dict[str, str], chart) -> It
         chart=chart,
         suppressed=table.suppressed,
     )
-
-
-def _option_labels(item: Item, lang: str) -> dict[str, str]:
-    labels = {c.code: c.label for c in item.kind.choices(item, lang)}
-    if item.type == "likert":
-        low, high = item.text("low", lang), item.text("high", lang)
-        codes = list(labels)
-        if low:
-            labels[codes[0]] = f"{codes[0]} – {low}"
-        if high:
-            labels[codes[-1]] = f"{codes[-1]} – {high}"
-    return labels
 
 
 def _period(submitted: pd.Series, lang: str) -> str:

@@ -10,12 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask_babel import force_locale
 from sqlalchemy import delete, func, select, update
 
 from surveyapp.errors import NotFound
 from surveyapp.extensions import db
-from surveyapp.i18n import interface_language_for
 from surveyapp.participants.models import Participant
 from surveyapp.questionnaires.models import Item, Questionnaire
 from surveyapp.responses.models import Answer, Response
@@ -86,11 +84,10 @@ def response_answers(response: Response) -> list[ShownAnswer]:
         select(Item).where(Item.id.in_(values)).order_by(Item.page, Item.position, Item.id)
     ) if values else []
     shown = []
-    with force_locale(interface_language_for(response.lang)):  # e.g. "Ja" for a yes/no item answered in German
-        for item in items:
-            labels = {choice.code: str(choice.label) for choice in item.kind.choices(item, response.lang)}
-            shown.append(ShownAnswer(item.code, item.text("label", response.lang),
-                                     [labels.get(value, value) for value in values[item.id]]))
+    for item in items:
+        labels = item.kind.value_labels(item, response.lang)  # e.g. "Ja" for a yes/no item answered in German
+        shown.append(ShownAnswer(item.code, item.text("label", response.lang),
+                                 [labels.get(value, value) for value in values[item.id]]))
     return shown
 
 
