@@ -8,8 +8,8 @@ pytestmark = pytest.mark.browser
 
 SURVEY = "/s/close-to"
 LIKERT = ("attention", "risk_aware", "careful_driving", "remember_story")
-NEXT = "button[name=nav][value=next]"
-SUBMIT = "button[name=nav][value=submit]"
+NEXT = "button.primary[name=nav][value=next]"
+SUBMIT = "button.primary[name=nav][value=submit]"
 
 
 def answer_page_one(page) -> None:

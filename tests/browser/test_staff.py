@@ -64,7 +64,7 @@ def test_manager_builds_and_opens_a_two_item_questionnaire(pages):
     assert respondent.locator("h1").inner_text() == "Werkstatt-Feedback"
     respondent.locator("input[name=q_useful][value='5']").check()
     respondent.locator("#q_remark").fill("Mehr davon")
-    respondent.locator("button[name=nav][value=submit]").click()
+    respondent.locator("button.primary[name=nav][value=submit]").click()
     respondent.wait_for_url("**/thanks")
     page.goto(edit_url)
     assert "1 response" in page.content()
