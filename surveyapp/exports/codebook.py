@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from surveyapp.datasets.frames import Scope
+from surveyapp.datasets.versions import History
+from surveyapp.exports.versions import value_labels
 from surveyapp.questionnaires.models import Item
 
 
@@ -25,14 +27,14 @@ class Variable:
 
 
 def variables(scope: Scope) -> list[Variable]:
-    langs = languages(scope)
-    return [variable for item in scope.items for variable in _item_variables(item, langs)]
+    langs, history = languages(scope), History.of_scope(scope)
+    return [variable for item in scope.items for variable in _item_variables(item, langs, history)]
 
 
-def _item_variables(item: Item, langs: list[str]) -> list[Variable]:
-    """The item's export columns (its type's), with its value labels in every language."""
+def _item_variables(item: Item, langs: list[str], history: History) -> list[Variable]:
+    """The item's export columns (its type's), with its value labels in every language and version."""
     kind = item.kind
-    labels = {lang: kind.value_labels(item, lang) for lang in langs}
+    labels = {lang: value_labels(history, item, lang) for lang in langs}
     codes = list(labels[langs[0]]) if langs else []
 
     def in_every_language(code: str) -> dict[str, str]:

@@ -22,6 +22,7 @@ from surveyapp.itemtypes import Measure
 META_LABELS = {
     "response_id": "Response id",
     "lang": "Language of the answers",
+    "version": "Questionnaire version",
     "started_at": "Started (UTC)",
     "submitted_at": "Submitted (UTC)",
     "wave": "Wave",

@@ -1,4 +1,5 @@
-"""XLSX export: the data sheet written row by row (openpyxl write-only mode) and a "codebook" sheet."""
+"""XLSX export: the data sheet written row by row (openpyxl write-only mode), a "codebook" sheet and, when an
+item changed between questionnaire versions, a "versions" sheet."""
 
 from __future__ import annotations
 
@@ -9,8 +10,10 @@ import pandas as pd
 from openpyxl import Workbook
 
 from surveyapp.datasets.frames import Scope
-from surveyapp.exports.codebook import codebook_rows
+from surveyapp.datasets.versions import History
+from surveyapp.exports.codebook import codebook_rows, languages
 from surveyapp.exports.formats import neutralise
+from surveyapp.exports.versions import SHEET, version_rows
 
 
 def _cell(value):
@@ -42,7 +45,17 @@ def write_xlsx(scope: Scope, frames: Iterable[pd.DataFrame], columns: list[str],
     codebook.append(header)
     for row in rows:
         codebook.append([neutralise(v) for v in row])
+    _versions_sheet(book, scope)
     book.save(target)
+
+
+def _versions_sheet(book: Workbook, scope: Scope) -> None:
+    """Each changed item as each version asked it; no sheet when no item changed."""
+    header, rows = version_rows(History.of_scope(scope), languages(scope))
+    if rows:
+        sheet = book.create_sheet(SHEET)
+        for row in [header, *rows]:
+            sheet.append([neutralise(v) for v in row])
 
 
 def xlsx_file(scope: Scope, frames: Iterable[pd.DataFrame], columns: list[str]):

@@ -12,6 +12,7 @@ no meaning and stay in place; a new item makes no version either (older answers 
 break the answers' link to their item (deleting an item or option, changing a code) stays refused once
 responses exist (service._ensure_unlocked): the item code is what lines versions up.
 """
+import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -27,15 +28,16 @@ def has_responses(questionnaire: Questionnaire) -> bool:
     return bool(db.session.scalar(select(exists().where(Response.questionnaire_id == questionnaire.id))))
 
 
-def meaning(item: Item) -> tuple:
-    """What a stored answer of `item` stands for: type, settings and the option codes offered (any order).
+def meaning(item: Item) -> str:
+    """What a stored answer of `item` stands for (type, settings, the option codes offered, in any order), as a
+    string to compare and group by.
 
     A setting at its type's default counts as absent: a Likert item saved with "points": 5 where it had none
     asks what it asked before."""
     defaults = item.kind.defaults
     settings = {key: value for key, value in item.settings.items()
                 if value is not None and defaults.get(key, ...) != value}
-    return item.type, sorted(settings.items(), key=repr), sorted(item.kind.option_codes(item))
+    return json.dumps([item.type, settings, sorted(item.kind.option_codes(item))], sort_keys=True, default=str)
 
 
 def snapshot(questionnaire: Questionnaire) -> dict:

@@ -136,6 +136,7 @@ class ReportData:
     population: str
     method: list[MethodRow]
     key_figures: list[KeyFigure]
+    notes: list[str] = field(default_factory=list)  # the method box's notes (answers from several versions)
     items: list[ItemSection] = field(default_factory=list)
     comparisons: list[MatchedComparison] = field(default_factory=list)
     unmatched: list[UnmatchedComparison] = field(default_factory=list)

@@ -129,7 +129,8 @@ class _Writer:
         box = Table([[self.text(_("Method"), "h2")],
                      [self.text(f"{_('Who was asked')}: {r.population}")],
                      [self.table(header, rows, [WIDTH * f - 2 for f in (.18, .24, .12, .14, .14, .18)])],
-                     [self.text(self.footnote(), "small")]], colWidths=[WIDTH])
+                     [self.text(self.footnote(), "small")],
+                     *([self.text(note, "small")] for note in r.notes)], colWidths=[WIDTH])
         box.setStyle(TableStyle([("BOX", (0, 0), (-1, -1), 0.8, colors.black),
                                  ("BACKGROUND", (0, 0), (-1, -1), colors.HexColor("#f4f4f4"))]))
         return [box, Spacer(1, 8 * mm)]

@@ -16,9 +16,10 @@ from flask_babel import gettext as _
 from surveyapp.datasets import respondents
 from surveyapp.datasets.frames import Filters, Scope, response_frame
 from surveyapp.datasets.pivot import EXCLUDED
+from surveyapp.datasets.versions import History
 from surveyapp.itemtypes import SHARES, Statistic
 from surveyapp.questionnaires.models import Item
-from surveyapp.reports import groups
+from surveyapp.reports import groups, versions
 from surveyapp.reports.analysis import (
     frequencies,
     multi_frequencies,
@@ -44,7 +45,8 @@ def build_report(scope: Scope, options: ReportOptions, today: date | None = None
     frame = response_frame(scope, options.filters)
     lang = options.lang
     items = {item.code: item for item in scope.items}
-    flags, labels = key_flags(frame, scope.items, lang, options.top_boxes)
+    history = History.of_frame(scope, frame)  # a changed item's answers never pool across its versions
+    flags, labels = key_flags(*versions.comparable(frame, scope.items, history), lang, options.top_boxes)
     waves = _waves(frame)
     grouping, order = groups.group_columns(frame, items, lang, options.attribute_items)
     matched, unmatched = groups.comparisons(frame, flags, labels, waves, options.min_n)
@@ -55,8 +57,9 @@ def build_report(scope: Scope, options: ReportOptions, today: date | None = None
         waves=waves or [_("all respondents")],
         population=_population(scope, lang),
         method=_method(scope, frame, waves, lang),
+        notes=versions.notes(history, lang),
         key_figures=_key_figures(frame, flags, labels, waves, options.min_n),
-        items=[item_section(item, frame, lang, options) for item in scope.items],
+        items=versions.sections(scope.items, frame, history, lang, options, item_section),
         comparisons=matched,
         unmatched=unmatched,
         breakdowns=groups.breakdown_tables(flags, labels, grouping, order, options.min_n),

@@ -1,0 +1,141 @@
+"""Answers from several versions of a questionnaire, lined up by item code.
+
+Each response records the questionnaire version it was given on (questionnaires.versions); the current
+version is described by the live items, an earlier one by its snapshot. An item whose meaning (type,
+settings, offered option codes) differs between versions has answers that must never be pooled: a 5 given
+on a 5-point scale is no 5 of 7. `History` groups, per item code, the (questionnaire, version) pairs whose
+item means the same into `Segment`s; reports show a changed item per segment, exports keep every answer
+with its version and describe each segment's scale. Reads only the questionnaire tables, never answers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+from babel.lists import format_list
+from flask_babel import ngettext
+
+from surveyapp.itemtypes import ItemType, item_type
+from surveyapp.questionnaires.models import Item, Questionnaire, pick_text
+from surveyapp.questionnaires.versions import meaning, snapshots
+
+Key = tuple[int, int]  # (questionnaire id, version number)
+
+
+@dataclass(frozen=True)
+class _Text:
+    key: str
+    lang: str
+    text: str
+
+
+def _text_rows(texts: dict[str, dict[str, str]]) -> list[_Text]:
+    return [_Text(key, lang, text) for key, by_lang in texts.items() for lang, text in by_lang.items()]
+
+
+class SnapshotOption:
+    """An option of an earlier version, read the way the item types read an Option."""
+
+    def __init__(self, data: dict, default_lang: str):
+        self.code = data["code"]
+        self.texts = _text_rows({"label": data.get("labels", {})})
+        self._default_lang = default_lang
+
+    def label(self, lang: str) -> str:
+        return pick_text(self.texts, "label", lang, self._default_lang) or self.code
+
+
+class SnapshotItem:
+    """An item as an earlier version asked it (read-only): what the item types need of an Item."""
+
+    id = None
+
+    def __init__(self, data: dict, questionnaire: Questionnaire):
+        self.code, self.type = data["code"], data["type"]
+        self.settings = dict(data.get("settings") or {})
+        self.required, self.page = bool(data.get("required")), int(data.get("page") or 1)
+        self.texts = _text_rows(data.get("texts") or {})
+        self.options = [SnapshotOption(option, questionnaire.default_lang) for option in data.get("options", [])]
+        self.questionnaire = questionnaire  # its default language only
+
+    @property
+    def kind(self) -> ItemType:
+        return item_type(self.type)
+
+    def text(self, key: str, lang: str) -> str:
+        return pick_text(self.texts, key, lang, self.questionnaire.default_lang)
+
+
+@dataclass(frozen=True)
+class Segment:
+    """The versions whose item `code` means the same; `item` describes it as the latest of them asked it."""
+
+    item: Item | SnapshotItem
+    keys: tuple[Key, ...]
+
+    @property
+    def numbers(self) -> list[int]:
+        return sorted({number for _questionnaire, number in self.keys})
+
+    def rows(self, frame: pd.DataFrame) -> pd.Series:
+        """Which rows of a frame (questionnaire_id, version) were answered on these versions."""
+        pairs = pd.MultiIndex.from_arrays([frame["questionnaire_id"].astype("int64"),
+                                           frame["version"].astype("int64")])
+        return pd.Series(pairs.isin(list(self.keys)), index=frame.index)
+
+
+class History:
+    """What each item of a scope meant on each version: segments per item code, oldest first."""
+
+    def __init__(self, questionnaires: list[Questionnaire], codes: list[str], present: set[Key] | None = None):
+        earlier = snapshots([questionnaire.id for questionnaire in questionnaires])
+        by_id = {questionnaire.id: questionnaire for questionnaire in questionnaires}
+        known = set(earlier) | {(q.id, q.version) for q in questionnaires}
+        keys = sorted(known if present is None else present)
+        self.segments: dict[str, list[Segment]] = {
+            code: _segments(code, keys, by_id, earlier) for code in codes}
+
+    @classmethod
+    def of_frame(cls, scope, frame: pd.DataFrame) -> History:
+        """The versions the frame's responses were given on (reports: only what is being shown)."""
+        pairs = frame[["questionnaire_id", "version"]].drop_duplicates().astype("int64")
+        return cls(scope.questionnaires, [item.code for item in scope.items],
+                   set(map(tuple, pairs.itertuples(index=False, name=None))))
+
+    @classmethod
+    def of_scope(cls, scope) -> History:
+        """Every version kept for the scope's questionnaires (codebooks: what the data can hold)."""
+        return cls(scope.questionnaires, [item.code for item in scope.items])
+
+    def changed(self) -> dict[str, list[Segment]]:
+        """The items whose meaning differs between versions, with their segments."""
+        return {code: segments for code, segments in self.segments.items() if len(segments) > 1}
+
+    def numbers(self) -> list[int]:
+        return sorted({number for segments in self.segments.values() for s in segments for number in s.numbers})
+
+
+def _segments(code: str, keys: list[Key], questionnaires: dict[int, Questionnaire],
+              earlier: dict[Key, dict]) -> list[Segment]:
+    grouped: dict[tuple, list[tuple[Key, Item | SnapshotItem]]] = {}
+    for key in keys:
+        item = _item_at(code, key, questionnaires, earlier)
+        if item is not None:
+            grouped.setdefault(meaning(item), []).append((key, item))
+    return [Segment(members[-1][1], tuple(key for key, _item in members)) for members in grouped.values()]
+
+
+def _item_at(code: str, key: Key, questionnaires: dict[int, Questionnaire], earlier: dict[Key, dict]):
+    """Item `code` as version `key` asked it: a snapshot's, else (the current version) the live item."""
+    questionnaire = questionnaires[key[0]]
+    if key in earlier:
+        data = next((item for item in earlier[key]["items"] if item["code"] == code), None)
+        return SnapshotItem(data, questionnaire) if data is not None else None
+    return next((item for item in questionnaire.items if item.code == code), None)
+
+
+def versions_text(numbers: list[int], lang: str) -> str:
+    """ "version 2", "versions 1 and 3" in `lang` (the report's or export's language)."""
+    listed = format_list([str(number) for number in numbers], locale=lang)
+    return ngettext("version %(list)s", "versions %(list)s", len(numbers), list=listed)

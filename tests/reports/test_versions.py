@@ -1,0 +1,68 @@
+"""A report over answers from two versions says so and never pools a 5-point and a 7-point answer."""
+import io
+
+from flask_babel import force_locale
+from pypdf import PdfReader
+
+from surveyapp.datasets.frames import Filters, questionnaire_scope
+from surveyapp.reports.service import ReportOptions, build_report, report_pdf
+from tests.exports.test_versions import V1, V2, two_versions
+from tests.reports.seed import SUBMITTED, seed_responses
+
+
+def _report(questionnaire, **options):
+    with force_locale("en"):
+        return build_report(questionnaire_scope(questionnaire), ReportOptions(lang="en", **options))
+
+
+def test_a_changed_item_is_shown_per_version_and_never_pooled(make, db):
+    report = _report(two_versions(make, db), min_n=1)
+    agree = [section for section in report.items if section.code == "agree"]
+    assert [section.question for section in agree] == ["agree (en) (version 1)", "agree (en) (version 2)"]
+    assert [section.n for section in agree] == [len(V1), len(V2)]
+    assert [[row.code for row in section.rows] for section in agree] == [
+        ["1", "2", "3", "4", "5"], ["1", "2", "3", "4", "5", "6", "7"]]
+    assert [row.count for row in agree[0].rows] == [1, 0, 1, 2, 2]  # the version-1 fives stay fives of five
+    assert agree[0].agreement.k == 4 and agree[1].agreement.k == 3  # top two boxes of each own scale
+    colour = [section for section in report.items if section.code == "colour"]
+    assert len(colour) == 1 and colour[0].n == len(V1) + len(V2)  # unchanged: pooled as before
+
+
+def test_key_figures_count_only_answers_on_the_latest_version(make, db):
+    figure = next(f for f in _report(two_versions(make, db)).key_figures if f.label == "agree (en)")
+    assert (figure.result.k, figure.result.n) == (3, len(V2))
+
+
+def test_the_method_box_names_the_versions_and_the_change(make, db):
+    report = _report(two_versions(make, db))
+    assert report.notes == [
+        "Answers from versions 1 and 2.",
+        "agree changed in version 2 (points 5 → 7): its figures are shown per version, and key figures count "
+        "only answers given on version 2.",
+    ]
+
+
+def test_the_pdf_says_so(make, db):
+    questionnaire = two_versions(make, db)
+    pdf = report_pdf(questionnaire_scope(questionnaire), ReportOptions(lang="en"))
+    text = " ".join("\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages).split())
+    assert "Answers from versions 1 and 2." in text
+    assert "agree changed in version 2 (points 5 → 7)" in text
+    assert "agree (en) (version 1)" in text and "agree (en) (version 2)" in text
+
+
+def test_one_version_alone_is_described_as_it_was_asked(make, db):
+    """Only version-1 answers in the report (a date filter): one 5-point section, no notes."""
+    report = _report(two_versions(make, db), filters=Filters(date_to=SUBMITTED.date()))
+    [agree] = [section for section in report.items if section.code == "agree"]
+    assert agree.question == "agree (en)" and [row.code for row in agree.rows] == ["1", "2", "3", "4", "5"]
+    assert report.notes == []
+    figure = next(f for f in report.key_figures if f.label == "agree (en)")
+    assert (figure.result.k, figure.result.n) == (4, len(V1))
+
+
+def test_a_questionnaire_without_versions_reports_as_before(make, db):
+    questionnaire = make.questionnaire(items=[("agree", "likert", True, 1, {"points": 5}, [])])
+    seed_responses(questionnaire, [{"agree": 5}] * 6)
+    report = _report(questionnaire)
+    assert report.notes == [] and [s.question for s in report.items] == ["agree (en)"]
