@@ -69,6 +69,7 @@ def edit_item(item_id: int):
     form.type.data = item.type
     if not form.validate():
         return _item_page(item, lang, form, locked, status=422)
+    version = questionnaire.version
     try:
         claim_edit(questionnaire)
         service.update_item(item, code=(form.code.data or item.code).strip(), required=form.required.data,
@@ -79,6 +80,9 @@ def edit_item(item_id: int):
         status = refused(form, error)
         return _item_page(item, lang, form, locked, status=status)
     flash(_("Item %(code)s saved.", code=item.code))
+    if questionnaire.version != version:
+        flash(_("This change makes version %(number)s of the questionnaire. Answers given before keep their "
+                "own scale in exports and reports.", number=questionnaire.version))
     return redirect(url_for("questionnaires.edit_item", item_id=item.id, lang=lang))
 
 

@@ -11,6 +11,8 @@ from surveyapp.questionnaires.models import Item, Questionnaire, QuestionnaireVe
 from surveyapp.questionnaires.versions import meaning
 from surveyapp.respond import service as respond
 from surveyapp.responses.models import Response
+from tests.conftest import hidden_fields
+from tests.gdpr import panel
 from tests.questionnaires.builder import Builder, item_fields
 
 ITEMS = [
@@ -126,9 +128,35 @@ def test_the_builder_route_makes_the_version_in_the_save_and_audits_both(client,
     agree = _item(questionnaire, "agree")
     saved = Builder(client).post(f"/manage/items/{agree.id}", item_fields(agree, code="", points=7))
     assert saved.status_code == 302
+    assert "This change makes version 2 of the questionnaire." in client.get(saved.location).get_data(as_text=True)
     db.session.expire_all()
     assert db.session.get(Questionnaire, questionnaire.id).version == 2
     assert db.session.get(Item, agree.id).settings == {"points": 7}
     actions = db.session.scalars(select(AuditEvent.action).order_by(AuditEvent.seq)).all()
     assert actions[-2:] == ["questionnaire.new_version", "item.edit"]
     assert db.session.scalar(select(func.count()).select_from(QuestionnaireVersion)) == 1
+
+
+def _answer_public_link(client, slug: str) -> None:
+    page = client.get(f"/s/{slug}")
+    assert page.status_code == 200
+    done = client.post(f"/s/{slug}", data={**hidden_fields(page.get_data(as_text=True)), "q_colour": "red",
+                                           "nav": "submit"})
+    assert done.status_code == 302
+
+
+def test_responses_record_their_version_through_the_public_and_the_personal_link(app, db, make):
+    """The respondent pages cache the structure per stamp: a new version is a new stamp, read at once."""
+    people = panel.build(db, make)
+    questionnaire = people.questionnaire
+    _answer_public_link(app.test_client(), questionnaire.slug)
+    age = builder.add_item(questionnaire, "age", "number", settings={"min": 1})
+    _update(age, min=18)
+    db.session.commit()
+    assert questionnaire.version == 2
+    panel.answer(app.test_client(), panel.token_of(app, db, people.anna))
+    _answer_public_link(app.test_client(), questionnaire.slug)
+    db.session.expire_all()
+    versions = db.session.execute(select(Response.questionnaire_version, Response.invitation_id.is_not(None))
+                                  .order_by(Response.id)).all()
+    assert versions == [(1, False), (2, True), (2, False)]
