@@ -24,7 +24,7 @@ from surveyapp.datasets.frames import (
 
 __all__ = ["META_COLUMNS", "export_columns", "iter_wide", "iter_long", "panel_frame"]
 
-LONG_COLUMNS = ["response_id", "wave", "panel_code", "submitted_at", "item", "value"]
+LONG_COLUMNS = ["response_id", "version", "wave", "panel_code", "submitted_at", "item", "value"]
 
 
 def export_columns(scope: Scope) -> list[str]:
@@ -53,7 +53,7 @@ def _long_chunks(
     for meta in metas:
         answers = read_answers(meta["response_id"], code_of, questionnaire_ids).rename(columns={"code": "item"})
         answers["order"] = answers["item"].map(position)
-        joined = meta[["response_id", "wave", "panel_code", "submitted_at"]].merge(answers, on="response_id")
+        joined = meta[LONG_COLUMNS[:5]].merge(answers, on="response_id")
         yield joined.sort_values(["response_id", "order"], kind="stable")[LONG_COLUMNS]
 
 
@@ -71,7 +71,7 @@ def panel_frame(frame: pd.DataFrame, waves: list[str], value_columns: list[str])
     parts = [base]
     for wave in waves:
         part = coded[coded["wave"] == wave].drop_duplicates("panel_code", keep="last").set_index("panel_code")
-        part = part[["submitted_at", "lang", *value_columns]]
+        part = part[["submitted_at", "lang", "version", *value_columns]]
         parts.append(part.add_prefix(f"{_prefix(wave)}_"))
     panel = pd.concat(parts, axis=1)
     panel.index.name = "panel_code"

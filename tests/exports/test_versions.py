@@ -48,6 +48,13 @@ def test_csv_keeps_each_answer_with_its_version(client, survey):
         [("1", str(value)) for value in V1] + [("2", str(value)) for value in V2])
 
 
+def test_long_csv_keeps_each_answer_with_its_version(client, survey):
+    text = client.get(f"/manage/questionnaires/{survey.id}/export.csv?format=long").data.decode("utf-8-sig")
+    rows = [row for row in csv.DictReader(io.StringIO(text)) if row["item"] == "agree"]
+    assert [(row["version"], row["value"]) for row in rows] == (
+        [("1", str(value)) for value in V1] + [("2", str(value)) for value in V2])
+
+
 def test_xlsx_codebook_describes_each_version(client, survey):
     with client.get(f"/manage/questionnaires/{survey.id}/export.xlsx") as response:
         book = load_workbook(io.BytesIO(response.data), read_only=True)
