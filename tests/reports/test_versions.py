@@ -4,6 +4,7 @@ import io
 from flask_babel import force_locale
 from pypdf import PdfReader
 
+from surveyapp.accounts.models import Role
 from surveyapp.datasets.frames import Filters, questionnaire_scope
 from surveyapp.reports.service import ReportOptions, build_report, report_pdf
 from tests.exports.test_versions import V1, V2, two_versions
@@ -13,6 +14,11 @@ from tests.reports.seed import SUBMITTED, seed_responses
 def _report(questionnaire, **options):
     with force_locale("en"):
         return build_report(questionnaire_scope(questionnaire), ReportOptions(lang="en", **options))
+
+
+def _pdf_text(pdf: bytes) -> str:
+    """The PDF's text with every run of whitespace (line breaks in a wrapped note) as one space."""
+    return " ".join("\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages).split())
 
 
 def test_a_changed_item_is_shown_per_version_and_never_pooled(make, db):
@@ -45,7 +51,7 @@ def test_the_method_box_names_the_versions_and_the_change(make, db):
 def test_the_pdf_says_so(make, db):
     questionnaire = two_versions(make, db)
     pdf = report_pdf(questionnaire_scope(questionnaire), ReportOptions(lang="en"))
-    text = " ".join("\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages).split())
+    text = _pdf_text(pdf)
     assert "Answers from versions 1 and 2." in text
     assert "agree changed in version 2 (points 5 → 7)" in text
     assert "agree (en) (version 1)" in text and "agree (en) (version 2)" in text
@@ -66,3 +72,13 @@ def test_a_questionnaire_without_versions_reports_as_before(make, db):
     seed_responses(questionnaire, [{"agree": 5}] * 6)
     report = _report(questionnaire)
     assert report.notes == [] and [s.question for s in report.items] == ["agree (en)"]
+
+
+def test_the_report_page_and_its_pdf_say_so_too(client, make, db, auth):
+    questionnaire = two_versions(make, db)
+    auth.login(make.user(Role.EVALUATOR, programme=questionnaire.programme).email)
+    html = client.get(f"/manage/questionnaires/{questionnaire.id}/report?ui=en").get_data(as_text=True)
+    assert "Answers from versions 1 and 2." in html and "agree (en) (version 1)" in html
+    pdf = client.get(f"/manage/questionnaires/{questionnaire.id}/report.pdf?ui=en&lang=en").data
+    text = _pdf_text(pdf)
+    assert "agree changed in version 2 (points 5 → 7)" in text
