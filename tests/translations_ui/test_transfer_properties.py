@@ -9,6 +9,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from wtforms.validators import Length
 
 from surveyapp.accounts.models import Role
+from surveyapp.itemtypes import REGISTRY
 from surveyapp.questionnaires import forms
 from surveyapp.textclean import clean_text
 from surveyapp.translations_ui import transfer
@@ -119,5 +120,8 @@ def test_limits_are_the_builder_forms_limits(app):
             transfer.PAGE_TITLE_LIMIT[0]
         assert next(v.max for v in option_form["label_de"].validators if isinstance(v, Length)) == \
             transfer.OPTION_LIMIT[0]
+    wording = {name: getattr(forms.ItemForm, name) for name in forms.ItemForm.TEXT_KEYS}
+    wording |= {name: field for kind in REGISTRY.values() for name, field in kind.settings_fields.items()
+                if name in kind.text_keys}  # a Likert scale's end labels are on its settings form
     for name, (limit, _multiline) in transfer.ITEM_LIMITS.items():
-        assert _max_length(getattr(forms.ItemForm, name)) == limit
+        assert _max_length(wording[name]) == limit
