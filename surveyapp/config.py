@@ -35,6 +35,9 @@ class Defaults:
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_RATE_LIMIT = "10 per minute"
     TOKEN_RATE_LIMIT = "60 per minute"  # noqa: S105 (a rate, not a secret)
+    # A public survey's respondent continues on the same device for this many days after their last saved page
+    # (a cookie); 0: only until the browser is closed.
+    RESPONDENT_RESUME_DAYS = 30
     SUPPRESSION_MIN_N = 5
     PUBLIC_BASE_URL = "http://127.0.0.1:5000"
     MAIL_MODE = "console"  # "console" prints e-mails, "smtp" sends them
@@ -59,6 +62,7 @@ _ENV_KEYS = {
     "SURVEYAPP_MAIL_PASSWORD": str,
     "SURVEYAPP_MAIL_SENDER": str,
     "SURVEYAPP_SUPPRESSION_MIN_N": int,
+    "SURVEYAPP_RESPONDENT_RESUME_DAYS": int,
     "SURVEYAPP_MAX_CONTENT_LENGTH": int,
     "SURVEYAPP_IMPORT_SECONDS": float,
     "SURVEYAPP_STAFF_SESSION_IDLE_LIFETIME": lambda v: timedelta(seconds=int(v)),

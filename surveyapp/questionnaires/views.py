@@ -1,21 +1,20 @@
-"""Staff builder: list, create and edit questionnaires, preview, open and close them.
+"""Staff builder: list, create and edit questionnaires, open and close them (the preview is respond's).
 
 Thin HTTP layer over service.py.
 
 Item and option views live in item_views.py on the same blueprint.
 """
-from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
-from surveyapp.accounts.access import READ, require, staff_required, visible_programme_ids
+from surveyapp.accounts.access import staff_required, visible_programme_ids
 from surveyapp.accounts.models import Role
 from surveyapp.errors import DomainError
 from surveyapp.extensions import db
-from surveyapp.i18n import interface_language_for
 from surveyapp.programmes.models import Programme
 from surveyapp.questionnaires import (
     item_views,  # noqa: F401  (registers the item and option routes)
@@ -31,8 +30,6 @@ from surveyapp.questionnaires.blueprint import (
 )
 from surveyapp.questionnaires.forms import STATUS_LABELS, CreateForm, SettingsForm, language_list, texts_form
 from surveyapp.questionnaires.models import Questionnaire, Status
-from surveyapp.respond import service as respond
-from surveyapp.respond.views import render_page
 
 __all__ = ["bp", "get_questionnaire"]
 
@@ -179,34 +176,3 @@ def status(questionnaire_id: int):
         return _edit_page(questionnaire, questionnaire.default_lang, status=422)
     flash(_("The questionnaire is now %(status)s.", status=STATUS_LABELS[target]))
     return redirect(url_for("questionnaires.edit", questionnaire_id=questionnaire.id))
-
-
-@bp.route("/questionnaires/<int:questionnaire_id>/preview", methods=["GET", "POST"])
-@staff_required
-def preview(questionnaire_id: int):
-    """The respondent's page, checked but never stored."""
-    questionnaire = get_questionnaire(questionnaire_id)
-    require(questionnaire.programme_id, READ)
-    lang = request.form.get("lang") or request.args.get("lang")
-    lang = lang if lang in questionnaire.languages else questionnaire.default_lang
-    g.ui_lang = interface_language_for(lang)
-    last = questionnaire.page_numbers[-1]
-    page = min(max(request.values.get("page", 1, type=int), 1), last)
-    action = url_for("questionnaires.preview", questionnaire_id=questionnaire.id, lang=lang)
-    if request.method == "GET":
-        form = respond.page_form(questionnaire, page, lang, formdata=None,
-                                 data={"rk": "preview", "page": page})
-        return render_page(questionnaire, form, page, lang, preview=True, action=action)
-    form = respond.page_form(questionnaire, page, lang)
-    if "lang" in request.form:
-        return render_page(questionnaire, form, page, lang, show_errors=False, preview=True, action=action)
-    if request.form.get("nav") == "back":
-        return redirect(url_for("questionnaires.preview", questionnaire_id=questionnaire.id, lang=lang,
-                                page=max(page - 1, 1)))
-    if not form.validate():
-        return render_page(questionnaire, form, page, lang, preview=True, action=action), 422
-    if page < last:
-        return redirect(url_for("questionnaires.preview", questionnaire_id=questionnaire.id, lang=lang,
-                                page=page + 1))
-    flash(_("Preview finished: the answers were valid. Nothing was stored."))
-    return redirect(url_for("questionnaires.preview", questionnaire_id=questionnaire.id, lang=lang))

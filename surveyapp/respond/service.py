@@ -135,6 +135,11 @@ def stored_form_data(response: Response, questionnaire: Questionnaire) -> dict:
         select(Answer.item_id, Answer.value).where(Answer.response_id == response.id).order_by(Answer.id)
     ):
         values.setdefault(item_id, []).append(value)
+    return form_data(questionnaire, values)
+
+
+def form_data(questionnaire: Questionnaire, values: dict[int, list[str]]) -> dict:
+    """Stored values (by item id) as form data."""
     return {field_name(item): item.kind.to_form(values[item.id]) for item in questionnaire.items if item.id in values}
 
 
@@ -150,19 +155,53 @@ def save_page(questionnaire: Questionnaire, key: str, page: int, lang: str, answ
     for a key that could not be stored. `links` (participant_id, wave_id, invitation_id) are set on a new
     response given through an invitation. The caller commits.
     """
-    if not _STORABLE_KEY.fullmatch(key):
-        raise BadResponseKey(_l("This form is not valid. Please reload the survey page and try again."))
+    _check_storable(key)
     now = now or utcnow()
     state = {"page": page if final else page + 1, "lang": lang, "submitted_at": now if final else None}
+    return _store(questionnaire, key, state, answers, now, links)
+
+
+def save_draft(questionnaire: Questionnaire, key: str, lang: str, answers: dict[int, list[str]],
+               *, resume_page: int | None = None, now: datetime | None = None, links: dict | None = None) -> int | None:
+    """Keep a page's answers so far without submitting or moving on (Back, Continue later); the caller commits.
+
+    Without `resume_page` only an existing, unsubmitted response takes them (else None: a Back never starts a
+    response). With it the response is started if new and resumes at that page; AlreadySubmitted if complete.
+    """
+    _check_storable(key)
+    if resume_page is None:
+        try:
+            response_id = _claim(questionnaire, key, {"lang": lang})
+        except AlreadySubmitted:
+            return None
+        _replace_answers(response_id, answers, new=False)
+        return response_id
+    state = {"page": resume_page, "lang": lang, "submitted_at": None}
+    return _store(questionnaire, key, state, answers, now or utcnow(), links)
+
+
+def _store(questionnaire, key, state, answers, now, links) -> int:
+    """Start the response with `state` or claim the existing one, then store `answers`: the id."""
     response_id = _start(questionnaire, key, state, now, links or {})
-    if response_id is None:  # the response exists: this page again, or a later one
+    new = response_id is not None
+    if not new:  # the response exists: this page again, or a later one
         response_id = _claim(questionnaire, key, state)
-        db.session.execute(
-            delete(Answer).where(Answer.response_id == response_id, Answer.item_id.in_(answers)))
+    _replace_answers(response_id, answers, new=new)
+    return response_id
+
+
+def _check_storable(key: str) -> None:
+    if not _STORABLE_KEY.fullmatch(key):
+        raise BadResponseKey(_l("This form is not valid. Please reload the survey page and try again."))
+
+
+def _replace_answers(response_id: int, answers: dict[int, list[str]], *, new: bool) -> None:
+    """Store `answers` in place of the response's earlier answers to these items (none when it is `new`)."""
+    if not new:
+        db.session.execute(delete(Answer).where(Answer.response_id == response_id, Answer.item_id.in_(answers)))
     pairs = [(item_id, value) for item_id, values in answers.items() for value in values]
     if pairs:
         _insert_answers(db.session.connection(), response_id, pairs)
-    return response_id
 
 
 def _insert_answers(connection, response_id: int, pairs: list[tuple[int, str]]) -> None:

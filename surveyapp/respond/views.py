@@ -1,13 +1,19 @@
-"""Public respondent pages: /s/<slug>. Server-rendered, no JavaScript needed."""
-from flask import Blueprint, g, redirect, render_template, request, session, url_for
+"""Public respondent pages: /s/<slug>. Server-rendered; a small script only tidies the history after errors.
+
+The page flow is respond.flow's (entry point respond.entries.Public); this module maps its outcomes to HTTP and
+keeps the respondent's key and language between requests (respond.resume, the session).
+"""
+from flask import Blueprint, current_app, g, redirect, render_template, request, session, url_for
+from flask_babel import lazy_gettext as _l
 from jinja2 import pass_context
 
-from surveyapp.errors import DomainError
-from surveyapp.extensions import db, limiter
+from surveyapp.errors import DomainError, NotFound
+from surveyapp.extensions import limiter
 from surveyapp.i18n import choose_language, interface_language_for, text_direction
 from surveyapp.piping import pipe
-from surveyapp.respond import blank, service
-from surveyapp.respond.service import AlreadySubmitted
+from surveyapp.respond import blank, flow, pages, resume, service
+from surveyapp.respond.entries import Public
+from surveyapp.respond.flow import Kind
 from surveyapp.web import http_error
 
 bp = Blueprint("respond", __name__)
@@ -16,8 +22,9 @@ bp = Blueprint("respond", __name__)
 @limiter.request_filter
 def _not_limited() -> bool:
     """Anonymous survey pages are never rate limited (a class on one school network shares one address);
-    filtering here also spares them the limiter's per-request lookups (~4 % of a respondent's cycle)."""
-    return request.blueprint == "respond"
+    filtering here also spares them the limiter's per-request lookups (~4 % of a respondent's cycle). The
+    continue-later link is limited like the personal links: its token is what a guesser would try."""
+    return request.blueprint == "respond" and request.endpoint != "respond.resume_link"
 
 
 def _open(slug: str):
@@ -27,77 +34,64 @@ def _open(slug: str):
         raise http_error(error) from None
 
 
-def _language(questionnaire) -> str:
-    lang = choose_language(questionnaire.languages, questionnaire.default_lang, session.get("resp_lang"))
-    _remember("resp_lang", lang)
+def _language(questionnaire, kept: str | None = None) -> str:
+    """?lang=, the language chosen in this browser session, `kept` (the resume cookie's), Accept-Language, the
+    questionnaire's default: the first one offered."""
+    lang = choose_language(questionnaire.languages, questionnaire.default_lang, session.get("resp_lang") or kept)
+    _remember_language(lang)
     g.ui_lang = interface_language_for(lang)
     return lang
 
 
-def _remember(name: str, value: str) -> None:
+def _remember_language(lang: str) -> None:
     """Write to the session only on a change: an unchanged session is not signed and sent again."""
-    if session.get(name) != value:
-        session[name] = value
-
-
-def _session_key(questionnaire) -> str:
-    return f"rk{questionnaire.id}"
+    if session.get("resp_lang") != lang:
+        session["resp_lang"] = lang
 
 
 @bp.get("/s/<slug>")
 def show(slug):
     questionnaire = _open(slug)
-    lang = _language(questionnaire)
-    response = service.find_response(session.get(_session_key(questionnaire)), questionnaire)
-    if response is None or response.submitted_at is not None:
-        key = session[_session_key(questionnaire)] = service.new_response_key()
-        return blank.page(questionnaire, 1, lang, key,
-                          lambda: _render_form(questionnaire, 1, lang, {"rk": key}))
-    page = min(max(request.args.get("page", response.page, type=int), 1), questionnaire.page_numbers[-1])
-    data = {**service.stored_form_data(response, questionnaire), "rk": response.key}
-    return _render_form(questionnaire, page, lang, data)
+    key, lang = (None, None) if "new" in request.args else resume.from_cookie(questionnaire)
+    entry = Public(questionnaire, _language(questionnaire, lang), key)
+    outcome = flow.show(entry, request.args.get("page", type=int))
+    if outcome.kind is Kind.ALREADY_SUBMITTED:  # e.g. the browser's Back after the thank-you page
+        return redirect(url_for("respond.thanks", slug=slug))
+    if outcome.kind is Kind.NEW:
+        return blank.page(questionnaire, 1, entry.lang, entry.form_key(), lambda: pages.reply(entry, outcome))
+    return pages.reply(entry, outcome)
 
 
-def _render_form(questionnaire, page, lang, data):
-    form = service.page_form(questionnaire, page, lang, formdata=None, data={**data, "page": page})
-    return render_page(questionnaire, form, page, lang)
+_STORED = {Kind.NEXT, Kind.FINISHED, Kind.LATER}  # outcomes after which the response exists
 
 
 @bp.post("/s/<slug>")
 def answer(slug):
     questionnaire = _open(slug)
-    lang = _language(questionnaire)
-    page = min(max(request.form.get("page", 1, type=int), 1), questionnaire.page_numbers[-1])
-    form = service.page_form(questionnaire, page, lang)
+    entry = Public(questionnaire, _language(questionnaire))
     try:
-        key = service.checked_key(form.rk.data)
+        outcome = flow.advance(entry, request.form)
     except DomainError as error:
         raise http_error(error) from None
-    if "lang" in request.form:  # language switch: show the same answers again, in the new language
-        return render_page(questionnaire, form, page, lang, show_errors=False)
-    if request.form.get("nav") == "back":
-        return redirect(url_for("respond.show", slug=slug, page=max(page - 1, 1)))
-    if not form.validate():
-        return render_page(questionnaire, form, page, lang), 422
-    final = page == questionnaire.page_numbers[-1]
-    try:
-        service.save_page(questionnaire, key, page, lang, service.collect_answers(form, questionnaire, page),
-                          final=final)
-        db.session.commit()
-    except AlreadySubmitted:
-        db.session.rollback()
-        return _after_conflict(questionnaire, key)
-    _remember(_session_key(questionnaire), key)
-    if final:
-        return redirect(url_for("respond.thanks", slug=slug))
-    return redirect(url_for("respond.show", slug=slug, page=page + 1))
+    flow.settle(outcome)
+    if outcome.kind is Kind.ALREADY_SUBMITTED:
+        return _after_conflict(entry)
+    if outcome.kind is Kind.FINISHED:
+        reply = redirect(url_for("respond.thanks", slug=slug))
+    elif outcome.kind is Kind.LATER:
+        reply = redirect(url_for("respond.later", slug=slug))
+    else:
+        reply = pages.reply(entry, outcome)
+    if outcome.kind in _STORED:
+        resume.remember(reply, questionnaire, entry.key, entry.lang)
+    return reply
 
 
-def _after_conflict(questionnaire, key):
-    response = service.find_response(key, questionnaire)
+def _after_conflict(entry: Public):
+    response = service.find_response(entry.key, entry.questionnaire)
     if response is not None and response.submitted_at is not None:
-        return redirect(url_for("respond.thanks", slug=questionnaire.slug))
-    return redirect(url_for("respond.show", slug=questionnaire.slug))
+        return redirect(url_for("respond.thanks", slug=entry.questionnaire.slug))
+    return redirect(url_for("respond.show", slug=entry.questionnaire.slug))
 
 
 @bp.get("/s/<slug>/thanks")
@@ -108,14 +102,37 @@ def thanks(slug):
                            html_lang=lang, html_dir=text_direction(lang))
 
 
-def render_page(questionnaire, form, page, lang, *, show_errors=True, preview=False, action=None, piping=None):
-    pages = questionnaire.page_numbers
-    return render_template(
-        "respond/page.html", questionnaire=questionnaire, form=form, page=page, pages=pages, lang=lang,
-        items=service.page_items(form, questionnaire, page), show_errors=show_errors, preview=preview,
-        action=action or url_for("respond.answer", slug=questionnaire.slug),
-        html_lang=lang, html_dir=text_direction(lang), piping=piping,
-    )
+@bp.get("/s/<slug>/later")
+def later(slug):
+    """The personal link to continue this browser's response elsewhere (after "Continue later")."""
+    questionnaire = _open(slug)
+    key, kept_lang = resume.from_cookie(questionnaire)
+    lang = _language(questionnaire, kept_lang)
+    response = service.find_response(key, questionnaire)
+    if response is None or response.submitted_at is not None:
+        return redirect(url_for("respond.show", slug=slug))
+    link = url_for("respond.resume_link", slug=slug, token=resume.link_token(questionnaire, key), _external=True)
+    return render_template("respond/later.html", questionnaire=questionnaire, lang=lang, link=link,
+                           back=url_for("respond.show", slug=slug, page=response.page),
+                           html_lang=lang, html_dir=text_direction(lang))
+
+
+def _token_rate_limit() -> str:
+    return current_app.config["TOKEN_RATE_LIMIT"]
+
+
+@bp.get("/s/<slug>/resume/<token>")
+@limiter.limit(_token_rate_limit)
+def resume_link(slug, token):
+    """Continue a response on this device: keep its key in the resume cookie, then show where it stopped."""
+    questionnaire = _open(slug)
+    key = resume.link_key(questionnaire, token)
+    response = service.find_response(key, questionnaire) if key else None
+    if response is None:
+        raise http_error(NotFound(_l("This link is not valid. Please check that you copied all of it.")))
+    reply = redirect(url_for("respond.show", slug=slug))
+    resume.remember(reply, questionnaire, key, response.lang)
+    return reply
 
 
 @bp.app_template_filter("piped")

@@ -13,8 +13,9 @@ from surveyapp.accounts.models import Membership, Role, User
 from surveyapp.questionnaires.models import Questionnaire
 from tests.conftest import csrf_token
 
-BLUEPRINTS = ("questionnaires", "exports")
-READABLE = {"questionnaires.index", "questionnaires.preview"}  # and every export: evaluators may use these
+BLUEPRINTS = ("questionnaires", "exports", "respond_preview")
+# and every export: evaluators may use these
+READABLE = {"questionnaires.index", "respond_preview.show", "respond_preview.answer"}
 UNSCOPED = {"questionnaires.index", "questionnaires.create"}  # not tied to one questionnaire
 
 

@@ -19,7 +19,7 @@ WITH_IDS = [(e, m) for e, m in RULES if _ARGS[e]]  # the others list or create w
 SELF_SERVICE = {"accounts.password", "accounts.logout"}  # every signed-in user's own account
 UNSCOPED = {"questionnaires.index", "questionnaires.create", "waves.programmes"}  # list or create within own programmes
 ADMIN_ONLY = {"audit.events", "audit.export"}
-NAVIGATION = {"questionnaires.preview"}  # a POST that only turns pages of the preview, stores nothing
+NAVIGATION = {"respond_preview.answer"}  # a POST that only turns pages of the preview, stores nothing
 
 
 def _data(row_counts) -> dict:
