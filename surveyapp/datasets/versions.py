@@ -74,6 +74,10 @@ class Segment:
     item: Item | SnapshotItem
     keys: tuple[Key, ...]
 
+    def describing(self, item: Item) -> Item | SnapshotItem:
+        """`item` itself if these versions include its questionnaire's current one, else how they asked it."""
+        return item if (item.questionnaire_id, item.questionnaire.version) in self.keys else self.item
+
     @property
     def numbers(self) -> list[int]:
         return sorted({number for _questionnaire, number in self.keys})
@@ -93,6 +97,7 @@ class History:
         by_id = {questionnaire.id: questionnaire for questionnaire in questionnaires}
         known = set(earlier) | {(q.id, q.version) for q in questionnaires}
         keys = sorted(known if present is None else present)
+        self._slugs = {questionnaire.id: questionnaire.slug for questionnaire in questionnaires}
         self.segments: dict[str, list[Segment]] = {
             code: _segments(code, keys, by_id, earlier) for code in codes}
 
@@ -114,6 +119,16 @@ class History:
 
     def numbers(self) -> list[int]:
         return sorted({number for segments in self.segments.values() for s in segments for number in s.numbers})
+
+    def label(self, segment: Segment, lang: str) -> str:
+        """ "version 2"; over several questionnaires (waves) "post-session version 1; later versions 1 and 2"."""
+        if len(self._slugs) == 1:
+            return versions_text(segment.numbers, lang)
+        numbers: dict[int, list[int]] = {}
+        for questionnaire_id, number in segment.keys:
+            numbers.setdefault(questionnaire_id, []).append(number)
+        return "; ".join(f"{self._slugs[questionnaire_id]} {versions_text(listed, lang)}"
+                         for questionnaire_id, listed in numbers.items())
 
 
 def _segments(code: str, keys: list[Key], questionnaires: dict[int, Questionnaire],

@@ -12,7 +12,7 @@ import json
 
 from flask_babel import gettext as _
 
-from surveyapp.datasets.versions import History, versions_text
+from surveyapp.datasets.versions import History
 from surveyapp.questionnaires.models import Item
 
 SHEET = "versions"
@@ -23,9 +23,9 @@ def value_labels(history: History, item: Item, lang: str) -> dict[str, str]:
     labels = item.kind.value_labels(item, lang)
     current = dict(labels)
     for segment in history.segments.get(item.code) or []:
-        if segment.item is item:
+        if segment.describing(item) is item:  # the versions that asked what `item` asks now
             continue
-        when = versions_text(segment.numbers, lang)
+        when = history.label(segment, lang)
         for code, label in segment.item.kind.value_labels(segment.item, lang).items():
             if code not in labels:  # a code only earlier versions had
                 labels[code] = _("%(label)s (%(versions)s)", label=label, versions=when)

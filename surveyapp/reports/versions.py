@@ -25,11 +25,11 @@ def sections(items: list[Item], frame: pd.DataFrame, history: History, lang: str
     for item in items:
         segments = history.segments.get(item.code) or []
         if len(segments) <= 1:
-            out.append(item_section(segments[0].item if segments else item, frame, lang, options))
+            out.append(item_section(segments[0].describing(item) if segments else item, frame, lang, options))
             continue
         for segment in segments:
-            section = item_section(segment.item, frame[segment.rows(frame)], lang, options)
-            out.append(replace(section, question=f"{section.question} ({versions_text(segment.numbers, lang)})"))
+            section = item_section(segment.describing(item), frame[segment.rows(frame)], lang, options)
+            out.append(replace(section, question=f"{section.question} ({history.label(segment, lang)})"))
     return out
 
 
@@ -40,7 +40,7 @@ def comparable(frame: pd.DataFrame, items: list[Item], history: History) -> tupl
     for item in items:
         segments = history.segments.get(item.code) or []
         latest = _latest(segments)
-        described.append(latest.item if latest else item)
+        described.append(latest.describing(item) if latest else item)
         if len(segments) > 1:
             shown = shown.copy() if shown is frame else shown
             columns = [column.name for column in item.kind.columns(item)]
@@ -55,16 +55,14 @@ def _latest(segments: list[Segment]) -> Segment | None:
 def notes(history: History, lang: str) -> list[str]:
     """The method box's lines on versions: which versions answered, which items changed and how."""
     numbers = history.numbers()
-    if len(numbers) < 2:
-        return []
-    lines = [_("Answers from %(versions)s.", versions=versions_text(numbers, lang))]
+    lines = [_("Answers from %(versions)s.", versions=versions_text(numbers, lang))] if len(numbers) > 1 else []
     for code, segments in history.changed().items():
         latest = _latest(segments)
         for before, after in zip(segments, segments[1:], strict=False):
-            lines.append(_("%(item)s changed in version %(version)s (%(change)s): its figures are shown per "
-                           "version, and key figures count only answers given on %(latest)s.",
-                           item=code, version=after.numbers[0], change=change_text(before.item, after.item),
-                           latest=versions_text(latest.numbers, lang)))
+            lines.append(_("%(item)s changed in %(version)s (%(change)s): its figures are shown per version, "
+                           "and key figures count only answers given on %(latest)s.",
+                           item=code, version=history.label(after, lang), change=change_text(before.item, after.item),
+                           latest=history.label(latest, lang)))
     return lines
 
 

@@ -82,3 +82,20 @@ def test_the_report_page_and_its_pdf_say_so_too(client, make, db, auth):
     pdf = client.get(f"/manage/questionnaires/{questionnaire.id}/report.pdf?ui=en&lang=en").data
     text = _pdf_text(pdf)
     assert "agree changed in version 2 (points 5 → 7)" in text
+
+
+def test_waves_asked_on_different_scales_are_not_pooled_either(make, db):
+    """Two questionnaires of a programme (waves) match items by code; a 5- and a 7-point agree stay apart."""
+    from surveyapp.datasets.frames import programme_scope
+
+    programme = make.programme()
+    first = make.questionnaire(programme, slug="after", items=[("agree", "likert", True, 1, {"points": 5}, [])])
+    later = make.questionnaire(programme, slug="later", items=[("agree", "likert", True, 1, {"points": 7}, [])])
+    seed_responses(first, [{"agree": 5}] * 5)
+    seed_responses(later, [{"agree": 7}] * 5)
+    with force_locale("en"):
+        report = build_report(programme_scope(programme), ReportOptions(lang="en"))
+    assert [(s.question, s.n) for s in report.items] == [
+        ("agree (en) (after version 1)", 5), ("agree (en) (later version 1)", 5)]
+    assert report.notes == ["agree changed in later version 1 (points 5 → 7): its figures are shown per "
+                            "version, and key figures count only answers given on later version 1."]
