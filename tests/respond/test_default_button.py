@@ -3,6 +3,7 @@ hidden Next (Submit on the last page), never a language button."""
 from html.parser import HTMLParser
 
 from tests.conftest import hidden_fields
+from tests.respond.test_flow import way  # noqa: F401 (the three entry points, as a fixture)
 
 ITEMS = [
     ("name", "text", False, 1, {}, []),
@@ -34,12 +35,12 @@ def submit_buttons(html: str) -> list[dict]:
     return parser.buttons
 
 
-def assert_default_is(buttons: list[dict], value: str) -> None:
+def assert_default_is(buttons: list[dict], value: str, langs=("de", "ar", "en")) -> None:
     first = buttons[0]
     assert (first["name"], first["value"]) == ("nav", value)
     assert first["tabindex"] == "-1" and first["aria-hidden"] == "true", "out of the tab order and unheard"
     assert "default-submit" in first["class"].split()
-    assert [b["value"] for b in buttons if b.get("name") == "lang"] == ["de", "ar", "en"]
+    assert [b["value"] for b in buttons if b.get("name") == "lang"] == list(langs)
 
 
 def test_first_submit_button_moves_on_not_the_language(client, make):
@@ -62,3 +63,10 @@ def test_pressing_the_default_button_moves_on_in_the_same_language(client, make)
                         data={**hidden_fields(first), "q_name": "Amal", default["name"]: default["value"]})
     assert moved.status_code == 302
     assert '<html lang="ar"' in client.get(moved.location).get_data(as_text=True)
+
+
+def test_every_entry_point_has_the_default_button(way):  # noqa: F811
+    """The public link, the personal link and the preview: Next on page 1, Submit on the last page."""
+    assert_default_is(submit_buttons(way.open().get_data(as_text=True)), "next", ("en", "de"))
+    way.through_page_one()
+    assert_default_is(submit_buttons(way.open(2).get_data(as_text=True)), "submit", ("en", "de"))
