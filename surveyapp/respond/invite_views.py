@@ -70,8 +70,7 @@ def answer(token):
     entry = _entry(token)
     outcome = flow.advance(entry, request.form)
     flow.settle(outcome)
-    if outcome.kind is Kind.ALREADY_SUBMITTED:
-        db.session.refresh(entry.invitation)
+    if outcome.kind is Kind.ALREADY_SUBMITTED:  # submitted now (the rollback re-reads the invitation), or a race
         return (_answered(entry), 409) if entry.closed() else redirect(entry.page_url(outcome.page))
     if outcome.kind is Kind.FINISHED:
         return redirect(url_for("invite.show", token=token))
