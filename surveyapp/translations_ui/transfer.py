@@ -21,8 +21,8 @@ from openpyxl.styles import Alignment, Font
 from surveyapp.errors import DomainError
 from surveyapp.extensions import db
 from surveyapp.questionnaires.models import Questionnaire
-from surveyapp.textclean import clean_text
 from surveyapp.questionnaires.slots import Slot, all_slots, placeholders, slots
+from surveyapp.textclean import clean_text
 from surveyapp.uploads import DEFAULT_SECONDS, Deadline, Limits, UploadRejected, column_letter, read_xlsx
 
 SHEET = "texts"

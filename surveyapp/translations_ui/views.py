@@ -8,8 +8,8 @@ from surveyapp.errors import DomainError
 from surveyapp.extensions import db
 from surveyapp.questionnaires import service as builder
 from surveyapp.questionnaires.models import Questionnaire
-from surveyapp.translations_ui import transfer
 from surveyapp.questionnaires.slots import completeness, describe, needed, slots
+from surveyapp.translations_ui import transfer
 
 bp = Blueprint("translations", __name__,
                url_prefix="/manage/questionnaires/<int:questionnaire_id>/translations")
