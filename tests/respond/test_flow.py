@@ -306,3 +306,16 @@ def test_the_builder_no_longer_imports_respondent_code():
         modules = [node.module or "" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)]
         modules += [alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names]
         assert not [m for m in modules if m.startswith("surveyapp.respond")], path
+
+
+def test_the_preview_keeps_small_drafts_only(app, make, db):
+    """The preview's answers live in the staff member's session cookie: past a few KB they are dropped whole."""
+    way = _preview(app, make, db, make.questionnaire(items=ITEMS, languages=("en", "de")))
+    hidden = way.through_page_one()
+    assert 'value="4" checked' in way.open(1).get_data(as_text=True)
+    way.post({**hidden, "q_note": "x" * 3000, "nav": "back"})
+    assert "x" * 3000 not in way.open(2).get_data(as_text=True)
+    assert 'value="4" checked' not in way.open(1).get_data(as_text=True)
+    with way.client.session_transaction() as session:
+        assert "preview_answers" not in session
+    assert counts(db) == (0, 0)
