@@ -1,6 +1,8 @@
 """Paired before/after of the respondent cycle's CPU cost, in-process, for changes too small for a gunicorn run.
 
 Usage:  python bench/ab_inprocess.py [--db sqlite|postgres] [--rounds 15] [--block 150] TREE_A TREE_B [...]
+        (a TREE may be `secure-limit`: the peer kit's bare-Flask app, GET /secure_form + POST /secure_insert,
+        from the copy bash ../shared/peer/run.sh installs in $PEER_WORK, always on SQLite)
         python bench/ab_inprocess.py [--db ...] --instructions 60 TREE_A TREE_B [...]   (valgrind's callgrind)
 
 Each TREE (a checkout of surveyapp, e.g. `git archive COMMIT | tar -x -C /tmp/a`) gets its own worker process
@@ -27,6 +29,8 @@ from pathlib import Path
 
 WORK = Path(os.environ.get("BENCH_WORK", "/tmp/surveyapp-bench")) / "ab"  # noqa: S108 - as run_all.sh
 PG_ADMIN_URL = os.environ.get("PG_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+PEER_WORK = Path(os.environ.get("PEER_WORK", "/tmp/surveyapp-peer"))  # noqa: S108 - as the peer kit's run.sh
+SECURE_LIMIT = "secure-limit"  # a TREE argument: the peer kit's bare-Flask app, GET /secure_form + POST /secure_insert
 
 
 def fresh_database(kind: str, index: int) -> str:
@@ -92,20 +96,18 @@ def hidden_fields(html: str) -> list[tuple[str, str]]:
 
 def worker(tree: str, path: str, body: str) -> None:
     """Child: a warm app; on each line "N" from stdin run N cycles and print the CPU seconds they took."""
-    sys.path.insert(0, tree)
-    os.chdir(tree)
     from urllib.parse import urlencode
 
-    from surveyapp import create_app
-
-    app = create_app()
+    app, post_path = load_app(tree), path
+    if tree == SECURE_LIMIT:
+        path, post_path = "/secure_form", "/secure_insert"
 
     def cycle():
         status, headers, page = call(app, "GET", path)
         assert status.startswith("200"), status
         cookie = headers.get("Set-Cookie", "").split(";", 1)[0] or None
         hidden = urlencode(hidden_fields(page.decode()))
-        status, headers, _ = call(app, "POST", path, f"{body}&{hidden}".encode(), cookie)
+        status, headers, _ = call(app, "POST", post_path, f"{body}&{hidden}".encode(), cookie)
         assert status.startswith("302"), status
 
     for _ in range(30):
@@ -119,12 +121,41 @@ def worker(tree: str, path: str, body: str) -> None:
         print(time.process_time() - cpu, flush=True)
 
 
+def load_app(tree: str):
+    """surveyapp from TREE, or the peer kit's bare-Flask limit app (its /secure_form and /secure_insert)."""
+    if tree == SECURE_LIMIT:
+        sys.path.insert(0, str(PEER_WORK / "flaskref"))
+        from app import app  # the copy run.sh installs; REF_DB set by start_worker
+
+        return app
+    sys.path.insert(0, tree)
+    os.chdir(tree)
+    from surveyapp import create_app
+
+    return create_app()
+
+
+def secure_limit_body() -> str:
+    """A complete valid answer to the limit's 20 fields (the values load.py --emit-form would choose)."""
+    from urllib.parse import urlencode
+
+    values = {**{f"q{i}": "3" for i in range(1, 9)}, **{f"q{i}": "B" for i in range(9, 13)},
+              **{f"q{i}": "7" for i in range(13, 17)}, **{f"q{i}": "short answer" for i in range(17, 21)}}
+    return urlencode(values)
+
+
 def start_worker(tree: Path, kind: str, index: int, under_valgrind: bool) -> subprocess.Popen:
     """A warm worker for TREE on a fresh database; under callgrind with counting off until it is switched on."""
-    url = fresh_database(kind, index)
-    survey = prepare(tree, url)
-    env = {**os.environ, "PYTHONPATH": str(tree), "DATABASE_URL": url, "SECRET_KEY": "ab-" + "k" * 32,
-           "PYTHONHASHSEED": "0"}  # the same dict and set layouts in every worker
+    env = {**os.environ, "SECRET_KEY": "ab-" + "k" * 32, "PYTHONHASHSEED": "0"}  # same dict layouts everywhere
+    if str(tree) == SECURE_LIMIT:  # always SQLite, as in the peer kit
+        for suffix in ("", "-wal", "-shm"):
+            (WORK / f"ref{index}.sqlite3{suffix}").unlink(missing_ok=True)
+        env["REF_DB"] = str(WORK / f"ref{index}.sqlite3")
+        survey = {"path": "/secure_form", "body": secure_limit_body()}
+    else:
+        url = fresh_database(kind, index)
+        survey = prepare(tree, url)
+        env |= {"PYTHONPATH": str(tree), "DATABASE_URL": url}
     command = [sys.executable, __file__, "--worker", str(tree), survey["path"], survey["body"]]
     if under_valgrind:
         env["PYTHONMALLOC"] = "malloc"
@@ -192,7 +223,7 @@ def main() -> None:
     parser.add_argument("trees", nargs="+", type=Path)
     args = parser.parse_args()
     WORK.mkdir(parents=True, exist_ok=True)
-    trees = [tree.resolve() for tree in args.trees]
+    trees = [tree if str(tree) == SECURE_LIMIT else tree.resolve() for tree in args.trees]
     if args.instructions:
         instructions(trees, args.db, args.instructions)
     else:
