@@ -101,10 +101,16 @@ for round in $(seq "$ROUNDS"); do
 done | tee "$W/runs.tsv"
 "$PY" - "$W/runs.tsv" <<'EOF'
 import statistics, sys
-by = {}
+by, rounds = {}, {}
 for line in open(sys.argv[1]):
     name, _ok, cpu, _check = line.rstrip("\n").split("\t")
-    by.setdefault(name.split(" ", 1)[1], []).append(float(cpu))
+    round_, tree = name.split(" ", 1)
+    by.setdefault(tree, []).append(float(cpu))
+    rounds.setdefault(round_, {})[tree] = float(cpu)
 for tree, costs in by.items():
-    print(f"median {statistics.median(costs):.2f} ms (runs: {', '.join(f'{c:.2f}' for c in costs)})  {tree}")
+    line = f"median {statistics.median(costs):.2f} ms (runs: {', '.join(f'{c:.2f}' for c in costs)})"
+    ratios = [r[tree] / r["secure-limit"] for r in rounds.values() if tree in r and "secure-limit" in r]
+    if ratios and tree != "secure-limit":  # same round = same minutes of machine load
+        line += f"; ÷ secure limit, same round: median {statistics.median(ratios):.2f}× ({min(ratios):.2f}–{max(ratios):.2f})"
+    print(f"{line}  {tree}")
 EOF
