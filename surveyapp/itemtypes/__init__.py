@@ -12,6 +12,7 @@ from surveyapp.itemtypes.base import (
     Column,
     ItemType,
     Measure,
+    SettingsPart,
     Statistic,
     in_language,
     item_type,
@@ -23,5 +24,5 @@ CODES = ("single", "multiple", "likert", "scale10", "yesno", "number", "text", "
 for _code in CODES:
     import_module(f"{__name__}.{_code}")  # registers the type
 
-__all__ = ["CODES", "REGISTRY", "SHARES", "Choice", "Column", "ItemType", "Measure", "Statistic", "in_language",
-           "item_type", "type_choices"]
+__all__ = ["CODES", "REGISTRY", "SHARES", "Choice", "Column", "ItemType", "Measure", "SettingsPart", "Statistic",
+           "in_language", "item_type", "type_choices"]

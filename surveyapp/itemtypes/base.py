@@ -20,7 +20,7 @@ from flask_babel import force_locale, get_locale
 from flask_babel import lazy_gettext as _l
 from wtforms import RadioField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Optional, StopValidation
+from wtforms.validators import InputRequired, Length, Optional, StopValidation
 
 from surveyapp.i18n import interface_language_for
 from surveyapp.textclean import forbidden_character
@@ -86,6 +86,19 @@ class Column:
     option: str | None = None
 
 
+@dataclass(frozen=True, eq=False)
+class SettingsPart:
+    """One fieldset of the builder's item page: settings fields, and wording fields (per language) among them.
+
+    Several types may share a part (the end labels of every scale): the new-item page, which shows every type's
+    settings in one form, shows a shared part once, so each field name stays unique in the form.
+    """
+
+    legend: str
+    fields: dict  # form field name -> unbound WTForms field; a settings key or a wording key
+    text_keys: tuple[str, ...] = ()  # which fields are wording, per language (stored as item texts)
+
+
 def in_language(lang: str):
     """Translate interface strings (yes, no) in `lang`: the export's or report's language, not the staff's."""
     wanted = interface_language_for(lang)
@@ -106,12 +119,18 @@ class ItemType:
     statistics: tuple[Statistic, ...] = ()  # what a report shows; none: answers are counted (and listed)
     chart = "none"  # the report's chart of its distribution: "bar", "stacked" or "none"
     measure = Measure.NOMINAL
-    settings_legend = None  # the heading of its settings on the builder's item page
-    settings_fields: dict = {}  # form field name -> unbound WTForms field; a settings key or a wording key
-    text_keys: tuple[str, ...] = ()  # which settings fields are wording, per language (stored as item texts)
+    settings_parts: tuple[SettingsPart, ...] = ()  # its fieldsets on the builder's item page
     defaults: dict = {}  # what an absent setting means
 
     # --- the builder: settings ---
+    @property
+    def settings_fields(self) -> dict:
+        return {name: field for part in self.settings_parts for name, field in part.fields.items()}
+
+    @property
+    def text_keys(self) -> tuple[str, ...]:
+        return tuple(key for part in self.settings_parts for key in part.text_keys)
+
     @property
     def settings_keys(self) -> tuple[str, ...]:
         return tuple(name for name in self.settings_fields if name not in self.text_keys)
@@ -187,13 +206,20 @@ class ChoiceType(ItemType):
         return RadioField(item.text("label", lang), choices=choices, validators=self.validators(item))
 
 
+SCALE_ENDS = SettingsPart(_l("Scale: labels of the two ends"), {
+    "low": StringField(_l("Scale: label of the lowest point"), validators=[Optional(), Length(max=200)]),
+    "high": StringField(_l("Scale: label of the highest point"), validators=[Optional(), Length(max=200)]),
+}, text_keys=("low", "high"))
+
+
 class ScaleType(ChoiceType):
     """Numbered points in one row, with optional labels of the two ends (per language)."""
 
     widget = "scale"
     numeric = True
     measure = Measure.ORDINAL
-    ends = ("low", "high")  # the wording keys of the two ends' labels
+    ends = SCALE_ENDS.text_keys  # the wording keys of the two ends' labels
+    settings_parts = (SCALE_ENDS,)
 
     def value_labels(self, item, lang):
         """The end points carry their wording: "1 – not at all", "5 – completely"."""

@@ -13,7 +13,7 @@ from wtforms.validators import Optional, ValidationError
 from wtforms.widgets import DateInput
 
 from surveyapp.errors import DomainError
-from surveyapp.itemtypes.base import ItemType, register
+from surveyapp.itemtypes.base import ItemType, SettingsPart, register
 
 LIMITS = ("earliest", "latest")
 
@@ -61,11 +61,10 @@ def _iso(value) -> str | None:
 class DateItem(ItemType):
     code = "date"
     label = _l("Date")
-    settings_legend = _l("Date settings")
-    settings_fields = {
+    settings_parts = (SettingsPart(_l("Date settings"), {
         "earliest": DateField(_l("Date: earliest allowed"), validators=[Optional()]),
         "latest": DateField(_l("Date: latest allowed"), validators=[Optional()]),
-    }
+    }),)
 
     def limits(self, item) -> tuple[date | None, date | None]:
         return tuple(date.fromisoformat(item.settings[key]) if item.settings.get(key) else None for key in LIMITS)

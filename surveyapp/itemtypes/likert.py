@@ -1,11 +1,10 @@
 """Likert scale: 5 or 7 numbered points with worded ends; reports show the agreement share (top boxes)."""
 from flask_babel import lazy_gettext as _l
-from wtforms import SelectField, StringField
+from wtforms import SelectField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Length, Optional
 
 from surveyapp.errors import DomainError
-from surveyapp.itemtypes.base import Choice, ScaleType, Statistic, register
+from surveyapp.itemtypes.base import SCALE_ENDS, Choice, ScaleType, SettingsPart, Statistic, register
 
 POINTS = (5, 7)
 
@@ -17,14 +16,10 @@ class Likert(ScaleType):
     statistics = (Statistic.DISTRIBUTION, Statistic.AGREEMENT)
     chart = "stacked"
     defaults = {"points": POINTS[0]}
-    text_keys = ("low", "high")
-    settings_legend = _l("Likert scale settings")
-    settings_fields = {
+    settings_parts = (SettingsPart(_l("Likert scale settings"), {
         "points": SelectField(_l("Likert: number of points"), coerce=int, default=POINTS[0],
                               choices=[SelectChoice(n, str(n)) for n in POINTS]),
-        "low": StringField(_l("Likert: label of the lowest point"), validators=[Optional(), Length(max=200)]),
-        "high": StringField(_l("Likert: label of the highest point"), validators=[Optional(), Length(max=200)]),
-    }
+    }), SCALE_ENDS)
 
     def check_settings(self, settings):
         settings = super().check_settings(settings)

@@ -13,7 +13,7 @@ from wtforms.widgets import TextInput
 
 from surveyapp.errors import DomainError
 from surveyapp.forms import FiniteNumber
-from surveyapp.itemtypes.base import ItemType, Measure, Statistic, register
+from surveyapp.itemtypes.base import ItemType, Measure, SettingsPart, Statistic, register
 
 MAX_DECIMALS = 6
 ARABIC_DECIMAL_SEPARATOR = "\u066b"
@@ -52,14 +52,13 @@ class Number(ItemType):
     numeric = True
     statistics = (Statistic.MEAN_MEDIAN,)
     measure = Measure.SCALE
-    settings_legend = _l("Number settings")
     defaults = {"decimals": 0}
-    settings_fields = {
+    settings_parts = (SettingsPart(_l("Number settings"), {
         "min": IntegerField(_l("Number: minimum"), validators=[Optional()]),  # StaffForm: at most 15 digits
         "max": IntegerField(_l("Number: maximum"), validators=[Optional()]),
         "decimals": IntegerField(_l("Number: decimal places"), default=0,
                                  validators=[Optional(), NumberRange(0, MAX_DECIMALS)]),
-    }
+    }),)
 
     def check_settings(self, settings):
         settings = super().check_settings(settings)

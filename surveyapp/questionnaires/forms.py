@@ -8,7 +8,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from surveyapp.forms import StaffForm
 from surveyapp.i18n import is_known_language, ui_language_name
-from surveyapp.itemtypes import ItemType, item_type, type_choices
+from surveyapp.itemtypes import ItemType, SettingsPart, item_type, type_choices
 from surveyapp.questionnaires.models import Status
 
 STATUS_LABELS = {Status.DRAFT: _l("Draft"), Status.OPEN: _l("Open"), Status.CLOSED: _l("Closed")}
@@ -76,6 +76,7 @@ class ItemForm(StaffForm):
 
     TEXT_KEYS = ("label", "help")
     kinds: tuple[ItemType, ...] = ()  # the types whose settings the form shows
+    settings_parts: tuple[SettingsPart, ...] = ()  # their settings fieldsets, each once
 
     def __init__(self, *args, locked: bool = False, type_fixed: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -98,7 +99,7 @@ class ItemForm(StaffForm):
 def item_form(kinds, *args, **kwargs) -> ItemForm:
     """The item form with the settings forms of `kinds`: the item's own type, or every type for a new item.
 
-    Settings field names are unique over all types (a registry test checks), so one form can hold them all.
+    Settings field names are unique over all parts (a registry test checks), so one form can hold them all.
     """
     return _item_form_class(tuple(kind.code for kind in kinds))(*args, **kwargs)
 
@@ -106,8 +107,9 @@ def item_form(kinds, *args, **kwargs) -> ItemForm:
 @cache
 def _item_form_class(codes: tuple[str, ...]) -> type[ItemForm]:
     kinds = tuple(item_type(code) for code in codes)
-    fields = {name: field for kind in kinds for name, field in kind.settings_fields.items()}
-    return type("ItemForm", (ItemForm,), {**fields, "kinds": kinds})
+    parts = tuple(dict.fromkeys(part for kind in kinds for part in kind.settings_parts))  # a shared part once
+    fields = {name: field for part in parts for name, field in part.fields.items()}
+    return type("ItemForm", (ItemForm,), {**fields, "kinds": kinds, "settings_parts": parts})
 
 
 def item_data(item, lang: str) -> dict:

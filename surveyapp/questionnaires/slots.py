@@ -31,6 +31,7 @@ class Slot:
     model: type
     name: str
     required: bool
+    offered: bool = False  # listed even while empty: a wording field of its item's type (a scale's end labels)
 
     def get(self, lang: str) -> str:
         """The text in exactly this language (no fallback to the default language)."""
@@ -65,16 +66,16 @@ def all_slots(questionnaire: Questionnaire) -> list[Slot]:
     slots += [Slot(f"questionnaire.page.{page}", questionnaire, QuestionnaireText, f"page.{page}", False)
               for page in questionnaire.page_numbers]
     for item in questionnaire.items:
-        slots += [Slot(f"item.{item.code}.{name}", item, ItemText, name, name == "label")
-                  for name in ITEM_KEYS]
+        slots += [Slot(f"item.{item.code}.{name}", item, ItemText, name, name == "label",
+                       name in item.kind.text_keys) for name in ITEM_KEYS]
         slots += [Slot(f"option.{item.code}.{option.code}.label", option, OptionText, "label", True)
                   for option in item.options]
     return slots
 
 
 def slots(questionnaire: Questionnaire) -> list[Slot]:
-    """The slots in use: the always-needed ones and any that holds a text in some language."""
-    return [slot for slot in all_slots(questionnaire) if slot.required or slot.used()]
+    """The slots in use: the always-needed ones, those its item's type offers, any that holds a text."""
+    return [slot for slot in all_slots(questionnaire) if slot.required or slot.offered or slot.used()]
 
 
 def needed(slot: Slot, default_lang: str) -> bool:

@@ -34,13 +34,13 @@ def test_every_type_has_an_example():
     assert set(EXAMPLES) == set(REGISTRY)
 
 
-def test_settings_field_names_are_unique_over_the_types():
-    """The new-item page shows every type's settings in one form."""
-    names = [name for kind in REGISTRY.values() for name in kind.settings_fields]
+def test_settings_field_names_are_unique_over_the_parts():
+    """The new-item page shows every type's settings in one form, a part shared by several types once."""
+    parts = dict.fromkeys(part for kind in REGISTRY.values() for part in kind.settings_parts)
+    names = [name for part in parts for name in part.fields]
     assert len(names) == len(set(names))
-    for kind in REGISTRY.values():
-        assert set(kind.text_keys) <= set(kind.settings_fields)
-        assert bool(kind.settings_fields) == bool(kind.settings_legend)
+    for part in parts:
+        assert part.fields and part.legend and set(part.text_keys) <= set(part.fields)
 
 
 @pytest.fixture
