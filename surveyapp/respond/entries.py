@@ -40,6 +40,9 @@ class Public(EntryPoint):
         service.save_draft(self.questionnaire, self.key, self.lang, answers,
                            resume_page=page if resume_here else None)
 
+    def answered(self) -> set[int]:
+        return service.answered_items(self.questionnaire, self.key)
+
     def page_url(self, page: int, **args) -> str:
         return url_for("respond.show", slug=self.questionnaire.slug, page=page, **args)
 
@@ -74,6 +77,9 @@ class Preview(EntryPoint):
 
     def keep_draft(self, page, answers, *, resume_here):
         self._keep(answers)
+
+    def answered(self) -> set[int]:
+        return set(self._values())
 
     def _values(self) -> dict[int, list[str]]:
         kept = self.store.get(self.STORE_KEY) or {}

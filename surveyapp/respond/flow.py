@@ -80,6 +80,10 @@ class EntryPoint:
         """Keep what could be kept of a page; `resume_here` (Continue later) also starts a new response."""
         raise NotImplementedError
 
+    def answered(self) -> set[int]:
+        """The ids of the items with a kept answer (asked only at the final submit)."""
+        raise NotImplementedError
+
     def page_url(self, page: int, **args) -> str:
         raise NotImplementedError
 
@@ -135,10 +139,41 @@ def advance(entry: EntryPoint, formdata: Mapping) -> Outcome:
             return Outcome(Kind.LATER, page)
         if not form.validate():
             return Outcome(Kind.ERRORS, page, form)
-        entry.save(page, service.collect_answers(form, questionnaire, page), final=final)
+        answers = service.collect_answers(form, questionnaire, page)
+        missing = first_missing(entry, page) if final else None
+        if missing is not None:
+            entry.keep_draft(page, answers, resume_here=False)
+            return Outcome(Kind.ERRORS, missing, missing_form(entry, missing))
+        entry.save(page, answers, final=final)
     except AlreadySubmitted:
         return Outcome(Kind.ALREADY_SUBMITTED, page)
     return Outcome(Kind.FINISHED, page) if final else Outcome(Kind.NEXT, page + 1)
+
+
+def first_missing(entry: EntryPoint, final_page: int) -> int | None:
+    """The first page with a required item left unanswered, at the final submit; None when all are answered.
+
+    A page checks only its own items, and a Back draft may clear an answer, so the last page proves nothing
+    about the others. Only a questionnaire with required items on other pages asks for the kept answers (one
+    query); a one-page survey has been checked whole already.
+    """
+    elsewhere = {item.id: item.page for item in entry.questionnaire.items
+                 if item.required and item.page != final_page}
+    if not elsewhere:
+        return None
+    answered = entry.answered()
+    return min((page for item_id, page in elsewhere.items() if item_id not in answered), default=None)
+
+
+def missing_form(entry: EntryPoint, page: int) -> FlaskForm:
+    """`page` with what was kept, its unanswered required items showing their error."""
+    stored = entry.stored()
+    kept = stored.data if stored else {}
+    form = page_form(entry, page, kept)
+    for item, bound in service.page_items(form, entry.questionnaire, page):
+        if item.required and service.field_name(item) not in kept:
+            bound.validate(form)
+    return form
 
 
 def settle(outcome: Outcome) -> None:

@@ -41,6 +41,9 @@ class Invitation(EntryPoint):
         service.save_draft(self.questionnaire, self.key, self.lang, answers,
                            resume_page=page if resume_here else None, links=self._links())
 
+    def answered(self) -> set[int]:
+        return service.answered_items(self.questionnaire, self.key)
+
     def opened(self) -> None:
         waves.mark(self.invitation, "opened")
 

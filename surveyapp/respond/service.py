@@ -138,6 +138,14 @@ def stored_form_data(response: Response, questionnaire: Questionnaire) -> dict:
     return form_data(questionnaire, values)
 
 
+def answered_items(questionnaire: Questionnaire, key: str) -> set[int]:
+    """The ids of the items the response with `key` holds an answer to (none for an unknown key)."""
+    return set(db.session.scalars(
+        select(Answer.item_id).join(Response, Answer.response_id == Response.id)
+        .where(Response.key == key, Response.questionnaire_id == questionnaire.id)
+    ))
+
+
 def form_data(questionnaire: Questionnaire, values: dict[int, list[str]]) -> dict:
     """Stored values (by item id) as form data."""
     return {field_name(item): item.kind.to_form(values[item.id]) for item in questionnaire.items if item.id in values}

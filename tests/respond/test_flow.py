@@ -155,14 +155,14 @@ def test_no_error_title_without_errors(way):
 def test_final_submit_and_double_submit_store_once(way, db):
     hidden = way.through_page_one()
     done = way.post({**hidden, **PAGE2})
+    finished = way.client.get(done.location).get_data(as_text=True)
     again = way.post({**hidden, **PAGE2, "q_age": "55"})
     if way.name == "public":
         assert done.status_code == again.status_code == 302 and again.location.endswith("/thanks")
     elif way.name == "invitation":
         assert done.status_code == 302 and again.status_code == 409
-    else:
-        assert done.status_code == again.status_code == 302
-        assert "Nothing was stored" in way.client.get(done.location).get_data(as_text=True)
+    else:  # the preview starts again: its first page is asked again
+        assert done.status_code == 302 and again.status_code == 422 and "Nothing was stored" in finished
     if way.stores:
         response = db.session.scalar(select(Response))
         assert counts(db) == (1, 3) and response.submitted_at is not None
@@ -319,3 +319,50 @@ def test_the_preview_keeps_small_drafts_only(app, make, db):
     with way.client.session_transaction() as session:
         assert "preview_answers" not in session
     assert counts(db) == (0, 0)
+
+
+# The final submit checks every required answer (issue 12, outside tester)
+
+
+def _invitation_row(db):
+    db.session.expire_all()
+    return db.session.scalar(select(Invitation))
+
+
+def test_a_required_answer_cleared_by_back_blocks_the_final_submit(way, db):
+    hidden = way.through_page_one()
+    assert way.post({**way.hidden(1), "nav": "back"}).status_code == 302  # page 1 posted back with agree emptied
+    refused = way.post({**hidden, **PAGE2})
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 422 and 'name="q_agree"' in html and "Please answer this question." in html
+    assert "page=1" in re.search(r'<form[^>]* data-url="([^"]+)"', html).group(1)
+    if way.stores:
+        response = db.session.scalar(select(Response))
+        assert response.submitted_at is None and stored_values(db) == {"44", "All fine"}  # kept as progress
+    assert 'value="44"' in way.open(2).get_data(as_text=True)
+    moved = way.post({**way.hidden(1), **PAGE1})
+    assert moved.status_code == 302 and "page=2" in moved.location
+    assert way.post({**hidden, **PAGE2}).status_code == 302
+    if way.stores:
+        assert db.session.scalar(select(Response)).submitted_at is not None and counts(db) == (1, 3)
+
+
+def test_a_crafted_final_page_with_a_fresh_key_submits_nothing(way, db):
+    refused = way.post({**way.hidden(), "page": "2", **PAGE2})
+    assert refused.status_code == 422 and "Please answer this question." in refused.get_data(as_text=True)
+    assert counts(db) == (0, 0)  # the page's answers are no draft of a response never started
+    if way.name == "invitation":
+        assert _invitation_row(db).submitted_at is None
+
+
+def test_a_one_page_survey_never_asks_for_the_kept_answers(app, make):
+    from surveyapp.respond import flow
+    from surveyapp.respond.entries import Public
+
+    class Unasked(Public):
+        def answered(self):
+            raise AssertionError("asked")
+
+    questionnaire = make.questionnaire(items=[ITEMS[0]])
+    with app.test_request_context():
+        assert flow.first_missing(Unasked(questionnaire, "en"), 1) is None
