@@ -1,14 +1,17 @@
 """Numbers: whole or with decimals, within an optional range; reports show mean and median.
 
-Respondents may type Eastern Arabic (٠-٩) or Persian (۰-۹) digits and the Arabic decimal separator (٫): the
-field turns them into ASCII before anything reads the value, so the checks and the stored value agree.
+Respondents may type Eastern Arabic (٠-٩) or Persian (۰-۹) digits and the Arabic decimal separator (٫), and
+a decimal comma (12,5) where decimals are allowed: the field turns them into ASCII before anything reads the
+value, so the checks and the stored value agree. A value is shown as stored, never rounded, and may have no
+more decimal places than the item allows.
 """
 from decimal import Decimal
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from wtforms import DecimalField, IntegerField
-from wtforms.validators import NumberRange, Optional
+from wtforms.validators import NumberRange, Optional, ValidationError
 from wtforms.widgets import TextInput
 
 from surveyapp.errors import DomainError
@@ -42,7 +45,48 @@ class WholeNumberField(AsciiDigits, IntegerField):
 
 
 class DecimalNumberField(AsciiDigits, DecimalField):
+    """A decimal typed with a point or one comma (12,5); shown as stored, never rounded (places=None)."""
+
     widget = TextInput()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, places=None, **kwargs)
+
+    def process_formdata(self, valuelist):
+        super().process_formdata([_decimal_point(value) for value in valuelist or ()])
+
+    def _value(self):
+        """Plain digits, as stored: str() would show 1E-7."""
+        if not self.raw_data and isinstance(self.data, Decimal):
+            return format(self.data, "f")
+        return super()._value()
+
+
+def _decimal_point(value):
+    """One comma is a decimal comma; with a point or a second comma it is a thousands separator: refused."""
+    if not isinstance(value, str) or "," not in value:
+        return value
+    if value.count(",") > 1 or "." in value or ARABIC_DECIMAL_SEPARATOR in value:
+        raise ValueError(_("Please enter a number such as 1234.5 or 1234,5 (no thousands separators)."))
+    return value.replace(",", ".")
+
+
+class DecimalPlaces:
+    """Refuse more decimal places than the item allows (trailing zeros do not count)."""
+
+    def __init__(self, places: int):
+        self.places = places
+
+    def __call__(self, form, field):
+        if isinstance(field.data, Decimal) and field.data.is_finite() and field.data != round(field.data, self.places):
+            raise ValidationError(_places_text(self.places, error=True))
+
+
+def _places_text(places: int, *, error: bool) -> str:
+    if error:
+        return ngettext("Please use at most %(num)d decimal place.", "Please use at most %(num)d decimal places.",
+                        places)
+    return ngettext("At most %(num)d decimal place.", "At most %(num)d decimal places.", places)
 
 
 @register
@@ -70,13 +114,19 @@ class Number(ItemType):
         return settings
 
     def decimals(self, item):
-        return bool(item.settings.get("decimals"))
+        return bool(self.places(item))
+
+    def places(self, item) -> int:
+        """How many decimal places its numbers may have."""
+        return int(item.settings.get("decimals") or 0)
 
     def field(self, item, lang):
         low, high = item.settings.get("min"), item.settings.get("max")
         decimals = self.decimals(item)
         clean, *validators = self.validators(item)
         validators = [clean, FiniteNumber(decimals), *validators]
+        if decimals:
+            validators.append(DecimalPlaces(self.places(item)))
         if low is not None or high is not None:
             validators.append(NumberRange(min=low, max=high, message=_range_message(low, high)))
         if decimals:
@@ -86,14 +136,11 @@ class Number(ItemType):
                                 render_kw={"inputmode": "numeric"})
 
     def hint(self, item):
-        low, high = item.settings.get("min"), item.settings.get("max")
-        if low is not None and high is not None:
-            return _("A number from %(min)s to %(max)s.", min=low, max=high)
-        if low is not None:
-            return _("A number of at least %(min)s.", min=low)
-        if high is not None:
-            return _("A number of at most %(max)s.", max=high)
-        return None
+        """Its range, then how many decimal places it takes."""
+        parts = [_range_text(item.settings.get("min"), item.settings.get("max"))]
+        if self.decimals(item):
+            parts.append(_places_text(self.places(item), error=False))
+        return " ".join(part for part in parts if part) or None
 
     def to_values(self, data):
         """Plain digits: str(Decimal("0.0000001")) would be "1E-7"."""
@@ -109,6 +156,16 @@ class Number(ItemType):
         except ArithmeticError:
             return None
         return number if number is not None and number.is_finite() and abs(number) < FiniteNumber.LIMIT else None
+
+
+def _range_text(low, high) -> str | None:
+    if low is not None and high is not None:
+        return _("A number from %(min)s to %(max)s.", min=low, max=high)
+    if low is not None:
+        return _("A number of at least %(min)s.", min=low)
+    if high is not None:
+        return _("A number of at most %(max)s.", max=high)
+    return None
 
 
 def _range_message(low, high):
