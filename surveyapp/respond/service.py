@@ -19,10 +19,12 @@ from sqlalchemy.exc import IntegrityError
 from wtforms import HiddenField
 from wtforms.i18n import messages_path
 
+from surveyapp.datasets.versions import SnapshotItem
 from surveyapp.db import utcnow
 from surveyapp.errors import DomainError, Gone, NotFound
 from surveyapp.extensions import db
 from surveyapp.questionnaires.models import Item, Questionnaire, Status
+from surveyapp.questionnaires.versions import meaning, snapshots
 from surveyapp.respond import cache
 from surveyapp.responses.models import Answer, Response
 
@@ -139,11 +141,26 @@ def stored_form_data(response: Response, questionnaire: Questionnaire) -> dict:
 
 
 def answered_items(questionnaire: Questionnaire, key: str) -> set[int]:
-    """The ids of the items the response with `key` holds an answer to (none for an unknown key)."""
-    return set(db.session.scalars(
-        select(Answer.item_id).join(Response, Answer.response_id == Response.id)
+    """The ids of the items the response with `key` holds an answer to (none for an unknown key); an answer
+    given on an earlier version to an item whose meaning changed since does not count (saving drops it)."""
+    rows = db.session.execute(
+        select(Answer.item_id, Response.questionnaire_version).join(Response, Answer.response_id == Response.id)
         .where(Response.key == key, Response.questionnaire_id == questionnaire.id)
-    ))
+    ).all()
+    earlier = {version for _item_id, version in rows if version < questionnaire.version}
+    changed = set().union(*(changed_since(questionnaire, version) for version in earlier))
+    return {item_id for item_id, _version in rows} - changed
+
+
+def changed_since(questionnaire: Questionnaire, version: int) -> set[int]:
+    """The ids of the items whose meaning changed since `version` (its snapshot against the live items); an
+    item that version did not have changed nothing. Without a snapshot (none was kept) nothing counts as
+    changed."""
+    earlier = snapshots([questionnaire.id]).get((questionnaire.id, version))
+    if earlier is None:
+        return set()
+    before = {data["code"]: meaning(SnapshotItem(data, questionnaire)) for data in earlier["items"]}
+    return {item.id for item in questionnaire.items if item.code in before and meaning(item) != before[item.code]}
 
 
 def form_data(questionnaire: Questionnaire, values: dict[int, list[str]]) -> dict:
@@ -251,14 +268,31 @@ def _start(questionnaire, key, state, now, links) -> int | None:
 
 
 def _claim(questionnaire, key, state) -> int:
-    """Take the existing, unsubmitted response with this key (and questionnaire); AlreadySubmitted if none."""
+    """Take the existing, unsubmitted response with this key (and questionnaire); AlreadySubmitted if none.
+
+    The claim returns the response's version too: one begun on an earlier version moves to the current one
+    here (see `_move_to_current`); the common case, the same version, costs no further statement."""
     claimed = db.session.execute(
         update(Response)
         .where(Response.key == key, Response.questionnaire_id == questionnaire.id,
                Response.submitted_at.is_(None))
         .values(**state)
-        .returning(Response.id)
-    ).scalar()
+        .returning(Response.id, Response.questionnaire_version)
+    ).first()
     if claimed is None:
         raise AlreadySubmitted
-    return claimed
+    if claimed.questionnaire_version < questionnaire.version:
+        _move_to_current(questionnaire, claimed.id, claimed.questionnaire_version)
+    return claimed.id
+
+
+def _move_to_current(questionnaire: Questionnaire, response_id: int, version: int) -> None:
+    """Move a response the questionnaire changed under to its current version, in the saving transaction.
+
+    Its answers to items whose meaning changed since `version` were given on the old scale or options and are
+    dropped; the final submit's check of required answers (respond.flow) then asks for them again."""
+    changed = changed_since(questionnaire, version)
+    if changed:
+        db.session.execute(delete(Answer).where(Answer.response_id == response_id, Answer.item_id.in_(changed)))
+    db.session.execute(update(Response).where(Response.id == response_id)
+                       .values(questionnaire_version=questionnaire.version))

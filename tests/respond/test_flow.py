@@ -366,3 +366,47 @@ def test_a_one_page_survey_never_asks_for_the_kept_answers(app, make):
     questionnaire = make.questionnaire(items=[ITEMS[0]])
     with app.test_request_context():
         assert flow.first_missing(Unasked(questionnaire, "en"), 1) is None
+
+
+# A questionnaire changed while someone answers (issue 12, outside tester)
+
+
+@pytest.fixture(params=[_public, _invitation], ids=["public", "invitation"])
+def storing(request, app, make, db) -> Way:
+    return request.param(app, make, db, make.questionnaire(items=ITEMS, languages=("en", "de")))
+
+
+def _rescale(db, questionnaire, code: str, settings: dict) -> None:
+    """The builder changes an item's meaning: a new version (the questionnaire has a response)."""
+    from surveyapp.questionnaires.models import Questionnaire
+
+    db.session.expire_all()
+    item = next(item for item in db.session.get(Questionnaire, questionnaire.id).items if item.code == code)
+    builder.update_item(item, code=code, required=item.required, page=item.page, settings=settings)
+    db.session.commit()
+
+
+def test_a_response_moves_to_the_new_version_and_rescaled_answers_are_asked_again(storing, db):
+    hidden = storing.through_page_one()
+    _rescale(db, storing.questionnaire, "agree", {"points": 7})
+    refused = storing.post({**hidden, **PAGE2})
+    assert refused.status_code == 422 and "Please answer this question." in refused.get_data(as_text=True)
+    response = db.session.scalar(select(Response))
+    assert response.questionnaire_version == 2 and response.submitted_at is None
+    assert stored_values(db) == {"44", "All fine"}  # the 4 of 5 is gone, page 2 kept
+    assert storing.post({**storing.hidden(1), "q_agree": "6", "nav": "next"}).status_code == 302
+    assert storing.post({**hidden, **PAGE2}).status_code == 302
+    response = db.session.scalar(select(Response))
+    assert response.submitted_at is not None and response.questionnaire_version == 2
+    assert stored_values(db) == {"6", "44", "All fine"}
+
+
+def test_saving_another_page_after_a_change_drops_the_rescaled_answer_only(storing, db):
+    hidden = storing.through_page_one()
+    storing.post({**hidden, "q_age": "44", "q_note": "All fine", "nav": "back"})
+    _rescale(db, storing.questionnaire, "age", {"min": 18, "max": 99})
+    storing.post({**storing.hidden(1), **PAGE1})  # page 1 saved again: the response moves to version 2
+    response = db.session.scalar(select(Response))
+    assert response.questionnaire_version == 2 and stored_values(db) == {"4", "All fine"}
+    assert storing.post({**hidden, **PAGE2}).status_code == 302
+    assert db.session.scalar(select(Response)).submitted_at is not None
