@@ -35,6 +35,15 @@ def _name(scope: Scope, extension: str, suffix: str = "") -> str:
     return safe_filename(f"{scope.slug}{suffix}-{date.today().isoformat()}", extension)
 
 
+def _labels_language(scope: Scope, *names: str) -> str | None:
+    """The labels' language asked for by the first of `names` in the query that names an offered language.
+
+    CSV and SPSS both take `labels=<language>`; SPSS also takes `lang=`, which its older links used.
+    """
+    offered = scope.questionnaires[0].languages
+    return next((request.args[name] for name in names if request.args.get(name) in offered), None)
+
+
 def _attachment(name: str) -> dict:
     return {"Content-Disposition": f'attachment; filename="{name}"'}
 
@@ -48,8 +57,7 @@ def csv(questionnaire_id: int):
         chunks = formats.csv_chunks(iter_long(scope), LONG_COLUMNS)
         name = _name(scope, "csv", "-long")
     else:
-        labels = request.args.get("labels")
-        labels = labels if labels in scope.questionnaires[0].languages else None
+        labels = _labels_language(scope, "labels")
         chunks = formats.csv_chunks(iter_wide(scope, labels_lang=labels), export_columns(scope))
         name = _name(scope, "csv")
     return Response(stream_in_app_context(chunks), content_type="text/csv; charset=utf-8", headers=_attachment(name))
@@ -72,8 +80,7 @@ def xlsx(questionnaire_id: int):
 @staff_required
 def sav(questionnaire_id: int):
     scope = _scope(questionnaire_id)
-    lang = request.args.get("lang")
-    lang = lang if lang in scope.questionnaires[0].languages else scope.default_lang
+    lang = _labels_language(scope, "labels", "lang") or scope.default_lang
     handle = sav_file(scope, response_frame(scope), lang)
     return send_file(
         handle,
