@@ -18,6 +18,7 @@ from contextlib import contextmanager
 
 from sqlalchemy import exists, select
 
+from surveyapp.audit.service import record
 from surveyapp.extensions import db
 from surveyapp.questionnaires.models import Item, Questionnaire, QuestionnaireVersion
 
@@ -87,8 +88,6 @@ def keeping_meaning(questionnaire: Questionnaire, change: str) -> Iterator[None]
 
 def new_version(questionnaire: Questionnaire, before: dict, changed: list[str], change: str) -> int:
     """Keep `before` as the current version's snapshot (unless kept already) and count the version up."""
-    from surveyapp.audit.service import record
-
     number = questionnaire.version
     kept = db.session.scalar(select(exists().where(QuestionnaireVersion.questionnaire_id == questionnaire.id,
                                                    QuestionnaireVersion.number == number)))
@@ -97,7 +96,7 @@ def new_version(questionnaire: Questionnaire, before: dict, changed: list[str], 
     questionnaire.version = number + 1  # a change to the row: the structure_stamp changes with it
     db.session.flush()
     # The Session itself, not the db.session proxy: in a request this event comes in addition to the
-    # request's own (item.update), which an explicit record through the proxy would stand in for.
+    # request's own (item.edit), which an explicit record through the proxy would stand in for.
     record("questionnaire.new_version", target=f"questionnaire:{questionnaire.id}",
            detail={"version": number + 1, "items": changed[:20], "change": change}, session=db.session())
     return number + 1
