@@ -121,6 +121,7 @@ class ItemType:
     measure = Measure.NOMINAL
     settings_parts: tuple[SettingsPart, ...] = ()  # its fieldsets on the builder's item page
     defaults: dict = {}  # what an absent setting means
+    cosmetic_settings: tuple[str, ...] = ()  # settings that change how it is asked, not what an answer means
 
     # --- the builder: settings ---
     @property

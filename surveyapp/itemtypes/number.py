@@ -97,6 +97,7 @@ class Number(ItemType):
     statistics = (Statistic.MEAN_MEDIAN,)
     measure = Measure.SCALE
     defaults = {"decimals": 0}
+    cosmetic_settings = ("decimals",)  # 12.5 stays 12.5 whatever places are allowed later
     settings_parts = (SettingsPart(_l("Number settings"), {
         "min": IntegerField(_l("Number: minimum"), validators=[Optional()]),  # StaffForm: at most 15 digits
         "max": IntegerField(_l("Number: maximum"), validators=[Optional()]),

@@ -1,7 +1,8 @@
 """Versions keep stored answers meaningful.
 
-An item's meaning is what a stored answer of it stands for: its type, its settings (every one: Likert points,
-number range, decimals, date limits...) and the option codes it offers. Once a questionnaire has a response
+An item's meaning is what a stored answer of it stands for: its type, its settings (Likert points, number
+range, date limits...; not those its type names cosmetic, such as a number's decimal places: 12.5 means 12.5
+whatever places are allowed later) and the option codes it offers. Once a questionnaire has a response
 (any response row, submitted or not), a builder change that alters the meaning of an item keeps a snapshot
 of the version it replaces (QuestionnaireVersion) and counts `questionnaires.version` up, in the change's own
 transaction; each response records the version it was given on. Exports and reports read an earlier
@@ -34,10 +35,10 @@ def meaning(item: Item) -> str:
     string to compare and group by.
 
     A setting at its type's default counts as absent: a Likert item saved with "points": 5 where it had none
-    asks what it asked before."""
-    defaults = item.kind.defaults
+    asks what it asked before. The type's cosmetic settings do not count."""
+    kind = item.kind
     settings = {key: value for key, value in item.settings.items()
-                if value is not None and defaults.get(key, ...) != value}
+                if value is not None and kind.defaults.get(key, ...) != value and key not in kind.cosmetic_settings}
     return json.dumps([item.type, settings, sorted(item.kind.option_codes(item))], sort_keys=True, default=str)
 
 

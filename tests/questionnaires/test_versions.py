@@ -108,7 +108,21 @@ def test_an_absent_setting_means_its_default():
     assert meaning(_bare("likert")) != meaning(_bare("likert", points=7))
     assert meaning(_bare("number", min=0)) != meaning(_bare("number"))
     assert meaning(_bare("number", decimals=0)) == meaning(_bare("number"))
-    assert meaning(_bare("number", decimals=2)) != meaning(_bare("number"))
+
+
+def test_decimal_places_change_no_meaning():
+    """12.5 stays 12.5 whatever places a number allows later: its type names `decimals` cosmetic."""
+    assert meaning(_bare("number", decimals=2)) == meaning(_bare("number"))
+    assert meaning(_bare("number", decimals=2, min=1)) != meaning(_bare("number", decimals=2))
+
+
+def test_a_decimal_places_change_after_responses_makes_no_version(make, db):
+    questionnaire = make.questionnaire(items=ITEMS)
+    _answer(db, questionnaire)
+    _update(_item(questionnaire, "age"), min=15, max=99, decimals=2)
+    db.session.commit()
+    assert _item(questionnaire, "age").settings["decimals"] == 2
+    assert questionnaire.version == 1 and _versions(db, questionnaire) == []
 
 
 def test_a_refused_change_makes_no_version(make, db):
