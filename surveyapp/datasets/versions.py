@@ -98,6 +98,7 @@ class History:
         known = set(earlier) | {(q.id, q.version) for q in questionnaires}
         keys = sorted(known if present is None else present)
         self._slugs = {questionnaire.id: questionnaire.slug for questionnaire in questionnaires}
+        self.keys = keys  # oldest first, per questionnaire
         self.segments: dict[str, list[Segment]] = {
             code: _segments(code, keys, by_id, earlier) for code in codes}
 
@@ -119,6 +120,21 @@ class History:
 
     def numbers(self) -> list[int]:
         return sorted({number for segments in self.segments.values() for s in segments for number in s.numbers})
+
+    def changes(self, code: str) -> list[tuple[Segment, Segment, Segment]]:
+        """Where item `code`'s meaning changed: (meant before, meant after, the versions it changed in), one per
+        distinct change. A version that asked it as the version before did is no change of it (another item
+        changed there), so it is not named."""
+        segments = self.segments.get(code) or []
+        of_key = {key: segment for segment in segments for key in segment.keys}
+        asked = [key for key in self.keys if key in of_key]
+        found: dict[tuple[int, int], list[Key]] = {}
+        for previous, key in zip(asked, asked[1:], strict=False):
+            before, after = of_key[previous], of_key[key]
+            if before is not after:
+                found.setdefault((segments.index(before), segments.index(after)), []).append(key)
+        return [(segments[old], segments[new], Segment(segments[new].item, tuple(keys)))
+                for (old, new), keys in found.items()]
 
     def label(self, segment: Segment, lang: str) -> str:
         """ "version 2"; over several questionnaires (waves) "post-session version 1; later versions 1 and 2"."""

@@ -58,11 +58,11 @@ def notes(history: History, lang: str) -> list[str]:
     lines = [_("Answers from %(versions)s.", versions=versions_text(numbers, lang))] if len(numbers) > 1 else []
     for code, segments in history.changed().items():
         latest = _latest(segments)
-        for before, after in zip(segments, segments[1:], strict=False):
+        for before, after, changed_in in history.changes(code):
             lines.append(_("%(item)s changed in %(version)s (%(change)s): its figures are shown per version, "
                            "and key figures count only answers given on %(latest)s.",
-                           item=code, version=history.label(after, lang), change=change_text(before.item, after.item),
-                           latest=history.label(latest, lang)))
+                           item=code, version=history.label(changed_in, lang),
+                           change=change_text(before.item, after.item), latest=history.label(latest, lang)))
     return lines
 
 

@@ -1,11 +1,13 @@
 """A report over answers from two versions says so and never pools a 5-point and a 7-point answer."""
 import io
+from datetime import timedelta
 
 from flask_babel import force_locale
 from pypdf import PdfReader
 
 from surveyapp.accounts.models import Role
 from surveyapp.datasets.frames import Filters, questionnaire_scope
+from surveyapp.questionnaires import service as builder
 from surveyapp.reports.service import ReportOptions, build_report, report_pdf
 from tests.exports.test_versions import V1, V2, two_versions
 from tests.reports.seed import SUBMITTED, seed_responses
@@ -99,3 +101,36 @@ def test_waves_asked_on_different_scales_are_not_pooled_either(make, db):
         ("agree (en) (after version 1)", 5), ("agree (en) (later version 1)", 5)]
     assert report.notes == ["agree changed in later version 1 (points 5 → 7): its figures are shown per "
                             "version, and key figures count only answers given on later version 1."]
+
+
+
+def _three_versions(make, db, agree_v3: dict | None):
+    """agree 5 -> 7 points in version 2; version 3 changes agree to `agree_v3`, else another item (age's range)."""
+    questionnaire = two_versions(make, db)
+    if agree_v3 is None:
+        age = builder.add_item(questionnaire, "age", "number", settings={"min": 1})
+        builder.update_item(age, code="age", required=False, page=1, settings={"min": 18})
+    else:
+        builder.update_item(questionnaire.items[0], code="agree", required=True, page=1, settings=agree_v3)
+    db.session.commit()
+    seed_responses(questionnaire, [{"agree": 4, "colour": "red"}] * 3, submitted_at=SUBMITTED + timedelta(days=2),
+                   extra=[{"questionnaire_version": 3}] * 3)
+    assert questionnaire.version == 3
+    return questionnaire
+
+
+def test_a_change_is_named_only_in_the_version_that_changed_that_item(make, db):
+    """Version 3 changed another item (age's range): agree changed in version 2 only, though versions 2 and 3
+    both ask its 7 points."""
+    report = _report(_three_versions(make, db, agree_v3=None))
+    assert [line for line in report.notes if line.startswith("agree")] == [
+        "agree changed in version 2 (points 5 → 7): its figures are shown per version, and key figures count "
+        "only answers given on versions 2 and 3."]
+    assert [s.question for s in report.items if s.code == "agree"] == [
+        "agree (en) (version 1)", "agree (en) (versions 2 and 3)"]
+
+
+def test_a_change_back_is_named_in_its_own_version(make, db):
+    report = _report(_three_versions(make, db, agree_v3={"points": 5}), min_n=1)
+    assert [line.split(":")[0] for line in report.notes if line.startswith("agree")] == [
+        "agree changed in version 2 (points 5 → 7)", "agree changed in version 3 (points 7 → 5)"]
