@@ -77,7 +77,7 @@ def cycle_table(seconds: str) -> list[str]:
         ("Limit (bare Flask, same work)", "SQLite WAL", limit, read("peer/ref_cycle_counts.txt"),
          f"{kit} (row: Flask respondent cycle)"),
         ("Secure limit (+ signed session, CSRF, unique key, 302)", "SQLite WAL", secure,
-         read("peer/ref_secure_cycle_counts.txt"), f"{kit} (row: secure Flask respondent cycle)"),
+         read("peer/ref_secure_cycle_counts.txt"), f"{kit} (row: Flask secure respondent cycle)"),
     ]
     for db, label in (("sqlite", "SQLite WAL"), ("postgres", "PostgreSQL")):
         rows.append(("**surveyapp**", label, wrk_result(f"sa_cycle_{db}_c8.txt"), read(f"sa_cycle_{db}_c8.counts"),
