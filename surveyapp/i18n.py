@@ -50,8 +50,10 @@ def interface_language_for(lang: str) -> str:
 
 
 def choose_language(offered: list[str], default: str, remembered: str | None) -> str:
-    """?lang=, then the earlier choice, then Accept-Language, then the default."""
-    asked = request.args.get("lang") or request.form.get("lang")
+    """The language switch (a form's `lang`), ?lang=, the earlier choice, Accept-Language, the default.
+
+    The switch comes first: a page's form may post to an address that carries the language it was shown in."""
+    asked = request.form.get("lang") or request.args.get("lang")
     if asked in offered:
         return asked
     if remembered in offered:

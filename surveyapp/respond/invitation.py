@@ -9,16 +9,24 @@ from flask_babel import format_date
 from surveyapp.questionnaires.models import Questionnaire
 from surveyapp.respond import service
 from surveyapp.respond.flow import EntryPoint, Stored, kept_in
+from surveyapp.responses.models import Response
 from surveyapp.waves import service as waves
 from surveyapp.waves.models import Invitation as InvitationRow
 
+_LOOK_UP = object()  # the response is not known yet: stored() looks it up
+
 
 class Invitation(EntryPoint):
-    def __init__(self, questionnaire: Questionnaire, lang: str, invitation: InvitationRow, token: str):
+    """The personal link. The form posts to an address carrying the page's language, and each save stores it
+    with the response: a language chosen here sticks, on this device and any other."""
+
+    def __init__(self, questionnaire: Questionnaire, lang: str, invitation: InvitationRow, token: str,
+                 response: Response | None | object = _LOOK_UP):
         super().__init__(questionnaire, lang)
         self.invitation = invitation
         self.token = token
         self.key = waves.response_key(invitation)
+        self.response = response
         session = invitation.participant.session
         self.piping = {"place": session.place, "date": format_date(session.held_on, "long")}
 
@@ -29,7 +37,9 @@ class Invitation(EntryPoint):
         return self.invitation.submitted_at is not None
 
     def stored(self) -> Stored | None:
-        return kept_in(service.find_response(self.key, self.questionnaire), self.questionnaire)
+        if self.response is _LOOK_UP:
+            self.response = service.find_response(self.key, self.questionnaire)
+        return kept_in(self.response, self.questionnaire)
 
     def save(self, page, answers, *, final):
         service.save_page(self.questionnaire, self.key, page, self.lang, answers, final=final, links=self._links())
@@ -55,4 +65,4 @@ class Invitation(EntryPoint):
         return url_for("invite.show", token=self.token, page=page, **args)
 
     def action_url(self) -> str:
-        return url_for("invite.answer", token=self.token)
+        return url_for("invite.answer", token=self.token, lang=self.lang)

@@ -25,7 +25,7 @@ def _rate_limit() -> str:
 
 
 def _open(token: str, *, for_answers: bool = True):
-    """The invitation, its questionnaire and the respondent's language; HTTP errors for the rest."""
+    """The invitation and its questionnaire; HTTP errors for the rest."""
     try:
         invitation = service.find_invitation(token)
         if for_answers and invitation.submitted_at is None:
@@ -33,17 +33,30 @@ def _open(token: str, *, for_answers: bool = True):
         questionnaire = respond.load_questionnaire(invitation.wave.questionnaire.slug)
     except DomainError as error:
         raise http_error(error) from None
+    return invitation, questionnaire
+
+
+def _language(questionnaire, invitation, kept: str | None = None) -> str:
+    """The language switch, the form's address (it carries the page's language), `kept` (the one the response
+    was last saved in, on any device), the contact's, Accept-Language, the default: the first one offered."""
     contact = invitation.participant.contact
-    lang = choose_language(
-        questionnaire.languages, questionnaire.default_lang, contact.lang if contact else None
-    )
+    lang = choose_language(questionnaire.languages, questionnaire.default_lang,
+                           kept if kept in questionnaire.languages else contact.lang if contact else None)
     g.ui_lang = interface_language_for(lang)
-    return invitation, questionnaire, lang
+    return lang
 
 
 def _entry(token: str) -> Invitation:
-    invitation, questionnaire, lang = _open(token)
-    return Invitation(questionnaire, lang, invitation, token)
+    invitation, questionnaire = _open(token)
+    return Invitation(questionnaire, _language(questionnaire, invitation), invitation, token)
+
+
+def _kept_entry(token: str) -> Invitation:
+    """The entry for a GET: the response looked up once, for its language and its answers."""
+    invitation, questionnaire = _open(token)
+    response = respond.find_response(service.response_key(invitation), questionnaire)
+    lang = _language(questionnaire, invitation, response.lang if response else None)
+    return Invitation(questionnaire, lang, invitation, token, response=response)
 
 
 def _answered(entry: Invitation):
@@ -55,7 +68,7 @@ def _answered(entry: Invitation):
 @bp.get("/i/<token>")
 @limiter.limit(_rate_limit)
 def show(token):
-    entry = _entry(token)
+    entry = _kept_entry(token)
     outcome = flow.show(entry, request.args.get("page", type=int))
     if outcome.kind is Kind.ALREADY_SUBMITTED:
         return _answered(entry)
@@ -84,7 +97,8 @@ class UnsubscribeForm(FlaskForm):
 @bp.route("/i/<token>/unsubscribe", methods=["GET", "POST"])
 @limiter.limit(_rate_limit)
 def unsubscribe(token):
-    invitation, questionnaire, lang = _open(token, for_answers=False)
+    invitation, questionnaire = _open(token, for_answers=False)
+    lang = _language(questionnaire, invitation)
     form = UnsubscribeForm()
     done = invitation.participant.unsubscribed_at is not None
     if form.validate_on_submit():

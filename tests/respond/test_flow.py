@@ -410,3 +410,18 @@ def test_saving_another_page_after_a_change_drops_the_rescaled_answer_only(stori
     assert response.questionnaire_version == 2 and stored_values(db) == {"4", "All fine"}
     assert storing.post({**hidden, **PAGE2}).status_code == 302
     assert db.session.scalar(select(Response)).submitted_at is not None
+
+
+def test_a_language_chosen_on_the_personal_link_sticks_on_any_device(app, make, db):
+    way = _invitation(app, make, db, make.questionnaire(items=ITEMS, languages=("en", "de")))
+    first = way.open().get_data(as_text=True)
+    assert '<html lang="en"' in first  # the contact's language
+    switched = way.post({**hidden_fields(first), "lang": "de"}).get_data(as_text=True)
+    action = re.search(r'<form[^>]* action="([^"]+)"', switched).group(1).replace("&amp;", "&")
+    assert '<html lang="de"' in switched and "lang=de" in action
+    moved = way.client.post(action, data={**hidden_fields(switched), **PAGE1})
+    assert moved.status_code == 302 and '<html lang="de"' in way.client.get(moved.location).get_data(as_text=True)
+    assert db.session.scalar(select(Response.lang)) == "de"
+    phone = app.test_client()
+    assert '<html lang="de"' in phone.get(way.url).get_data(as_text=True)
+
