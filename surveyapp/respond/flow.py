@@ -121,7 +121,7 @@ def advance(entry: EntryPoint, formdata: Mapping) -> Outcome:
     transaction; `settle` ends it.
     """
     questionnaire = entry.questionnaire
-    page = clamp(questionnaire, _number(formdata.get("page")))
+    page = clamp(questionnaire, page_number(formdata))
     form = service.page_form(questionnaire, page, entry.lang, formdata=formdata)
     entry.check(form)
     if entry.closed():
@@ -200,9 +200,10 @@ def _blank(raw_data) -> bool:
     return all(isinstance(value, str) and not value.strip() for value in raw_data or ())
 
 
-def _number(value) -> int | None:
+def page_number(formdata: Mapping) -> int | None:
+    """The page a posted form says it is (clamp it)."""
     try:
-        return int(value)
+        return int(formdata.get("page"))
     except (TypeError, ValueError):
         return None
 

@@ -4,7 +4,10 @@ The page flow is respond.flow's (entry point respond.invitation.Invitation). Unk
 410; submitted: "already answered". In none of these is anything stored.
 """
 from flask import Blueprint, abort, current_app, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_wtf import FlaskForm
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
 
 from surveyapp.errors import DomainError
 from surveyapp.extensions import db, limiter
@@ -15,7 +18,7 @@ from surveyapp.respond import service as respond
 from surveyapp.respond.flow import Kind
 from surveyapp.respond.invitation import Invitation
 from surveyapp.waves import service
-from surveyapp.web import http_error
+from surveyapp.web import http_error, render_error
 
 bp = Blueprint("invite", __name__)
 
@@ -90,6 +93,22 @@ def answer(token):
     return pages.reply(entry, outcome)
 
 
+@bp.errorhandler(CSRFError)
+def _expired(_error):
+    """A form posted after its session was lost: the page again as typed, in the survey's language, to be sent
+    again (pages.expired; the unsubscribe page with a fresh form); nothing is stored."""
+    token = request.view_args["token"]
+    try:
+        if request.endpoint != "invite.unsubscribe":
+            return pages.expired(_entry(token), request.form)
+        invitation, questionnaire = _open(token, for_answers=False)
+        notice = _("This page had expired. Please send it again.")
+        return _unsubscribe_page(invitation, questionnaire, UnsubscribeForm(formdata=None), notice=notice,
+                                 done=invitation.participant.unsubscribed_at is not None), 400
+    except HTTPException as error:  # raised in an error handler, it would become a 500
+        return render_error(400, getattr(error, "survey_message", None))  # a refused form: 400 whatever else
+
+
 class UnsubscribeForm(FlaskForm):
     pass
 
@@ -98,7 +117,6 @@ class UnsubscribeForm(FlaskForm):
 @limiter.limit(_rate_limit)
 def unsubscribe(token):
     invitation, questionnaire = _open(token, for_answers=False)
-    lang = _language(questionnaire, invitation)
     form = UnsubscribeForm()
     done = invitation.participant.unsubscribed_at is not None
     if form.validate_on_submit():
@@ -107,10 +125,16 @@ def unsubscribe(token):
         done = True
     elif request.method == "POST":
         abort(400)
+    return _unsubscribe_page(invitation, questionnaire, form, done=done)
+
+
+def _unsubscribe_page(invitation, questionnaire, form, *, done: bool = False, notice: str | None = None) -> str:
+    lang = _language(questionnaire, invitation)
     return render_template(
         "waves/unsubscribe.html",
         form=form,
         done=done,
+        notice=notice,
         questionnaire=questionnaire,
         lang=lang,
         html_lang=lang,

@@ -3,7 +3,10 @@
 Each view answers the outcomes that differ between entry points (finished, already submitted, continue later)
 itself and hands the rest to `reply`.
 """
+from collections.abc import Mapping
+
 from flask import redirect, render_template
+from flask_babel import gettext as _
 
 from surveyapp.i18n import text_direction
 from surveyapp.respond import flow, service
@@ -20,7 +23,18 @@ def reply(entry: EntryPoint, outcome: Outcome):
     return (html, 422) if outcome.kind is Kind.ERRORS else html
 
 
-def render(entry: EntryPoint, form, page: int, *, show_errors: bool = True, posted: bool = False) -> str:
+def expired(entry: EntryPoint, formdata: Mapping):
+    """A page posted with an expired or missing CSRF token (the browser was closed and its session lost): the
+    same page again with what was typed, a fresh token in its form and a notice to send it again (400).
+    Nothing is stored or checked: the posted key and answers are only shown back."""
+    page = flow.clamp(entry.questionnaire, flow.page_number(formdata))
+    form = service.page_form(entry.questionnaire, page, entry.lang, formdata=formdata)
+    notice = _("This page had expired and nothing on it was saved yet. Please check your answers and send it again.")
+    return render(entry, form, page, show_errors=False, posted=True, notice=notice), 400
+
+
+def render(entry: EntryPoint, form, page: int, *, show_errors: bool = True, posted: bool = False,
+           notice: str | None = None) -> str:
     """The page; one rendered for a POST carries its own GET address, which respond.js puts in the browser's
     history in place of the POST (Back then never asks to send the form again)."""
     questionnaire, lang = entry.questionnaire, entry.lang
@@ -29,5 +43,5 @@ def render(entry: EntryPoint, form, page: int, *, show_errors: bool = True, post
         lang=lang, items=service.page_items(form, questionnaire, page), show_errors=show_errors,
         preview=entry.preview, continue_later=entry.continue_later, action=entry.action_url(),
         own_url=entry.page_url(page, lang=lang) if posted else None,
-        html_lang=lang, html_dir=text_direction(lang), piping=entry.piping,
+        html_lang=lang, html_dir=text_direction(lang), piping=entry.piping, notice=notice,
     )

@@ -5,6 +5,7 @@ keeps the respondent's key and language between requests (respond.resume, the se
 """
 from flask import Blueprint, current_app, g, redirect, render_template, request, session, url_for
 from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
 from jinja2 import pass_context
 
 from surveyapp.errors import DomainError, NotFound
@@ -14,7 +15,7 @@ from surveyapp.piping import pipe
 from surveyapp.respond import blank, flow, pages, resume, service
 from surveyapp.respond.entries import Public
 from surveyapp.respond.flow import Kind
-from surveyapp.web import http_error
+from surveyapp.web import http_error, render_error
 
 bp = Blueprint("respond", __name__)
 
@@ -85,6 +86,18 @@ def answer(slug):
     if outcome.kind in _STORED:
         resume.remember(reply, questionnaire, entry.key, entry.lang)
     return reply
+
+
+@bp.errorhandler(CSRFError)
+def _expired(_error):
+    """A page posted after its session was lost (a browser restart keeps only the resume cookie): shown again
+    as typed, in the survey's language, to be sent again (pages.expired); nothing is stored."""
+    try:
+        questionnaire = service.load_questionnaire(request.view_args["slug"])
+    except DomainError as error:  # raised in an error handler, an HTTP error would become a 500
+        return render_error(400, str(error.message))  # a refused form is a 400 whatever else is wrong
+    entry = Public(questionnaire, _language(questionnaire, resume.from_cookie(questionnaire)[1]))
+    return pages.expired(entry, request.form)
 
 
 def _after_conflict(entry: Public):

@@ -425,3 +425,49 @@ def test_a_language_chosen_on_the_personal_link_sticks_on_any_device(app, make, 
     phone = app.test_client()
     assert '<html lang="de"' in phone.get(way.url).get_data(as_text=True)
 
+
+def _restarted(app, way: Way, moved) -> object:
+    """A browser closed and opened again: the session cookie is gone, the lasting resume cookie kept."""
+    client = app.test_client()
+    if way.name == "public":
+        value = _resume_cookie(moved).split(";", 1)[0].split("=", 1)[1]
+        client.set_cookie("resume", value, path=f"/s/{way.questionnaire.slug}")
+    return client
+
+
+def test_a_page_posted_after_a_browser_restart_is_shown_again_to_send_once_more(app, storing, db):
+    first = storing.hidden()
+    chosen = storing.post({**first, "lang": "de"}).get_data(as_text=True)
+    action = re.search(r'<form[^>]* action="([^"]+)"', chosen).group(1).replace("&amp;", "&")
+    moved = storing.client.post(action, data={**hidden_fields(chosen), **PAGE1})
+    page2 = storing.client.get(moved.location).get_data(as_text=True)
+    hidden, action = hidden_fields(page2), re.search(r'<form[^>]* action="([^"]+)"', page2).group(1)
+    before = counts(db)
+    browser = _restarted(app, storing, moved)
+    expired = browser.post(action.replace("&amp;", "&"), data={**hidden, **PAGE2})
+    html = expired.get_data(as_text=True)
+    assert expired.status_code == 400 and '<html lang="de"' in html and 'class="notice" role="alert"' in html
+    assert 'value="44"' in html and "All fine" in html and "errsum" not in html
+    assert hidden_fields(html)["csrf_token"] != hidden["csrf_token"] and hidden_fields(html)["rk"] == hidden["rk"]
+    assert counts(db) == before
+    again = browser.post(action.replace("&amp;", "&"), data={**hidden_fields(html), **PAGE2})
+    assert again.status_code == 302
+    assert db.session.scalar(select(Response)).submitted_at is not None and counts(db) == (1, 3)
+
+
+def test_an_expired_page_of_a_closed_survey_says_it_is_closed(app, storing, db):
+    hidden = storing.hidden()
+    builder.set_status(storing.questionnaire, Status.CLOSED)
+    db.session.commit()
+    refused = app.test_client().post(storing.url, data={**hidden, **PAGE1})
+    assert refused.status_code == 400 and "closed" in refused.get_data(as_text=True)  # a refused form: 400
+
+
+def test_an_expired_unsubscribe_form_is_shown_again(app, make, db):
+    way = _invitation(app, make, db, make.questionnaire(items=ITEMS, languages=("de", "en")))
+    url = f"{way.url}/unsubscribe"
+    hidden = hidden_fields(way.client.get(url).get_data(as_text=True))
+    expired = app.test_client().post(url, data=hidden)
+    html = expired.get_data(as_text=True)
+    assert expired.status_code == 400 and 'role="alert"' in html and hidden_fields(html)["csrf_token"]
+    assert db.session.scalar(select(Invitation)).participant.unsubscribed_at is None
