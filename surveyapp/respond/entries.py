@@ -52,12 +52,13 @@ class Public(EntryPoint):
 
 class Preview(EntryPoint):
     """The builder's preview: checked like any response, stored nowhere but in the staff member's own session
-    (`store`), so that Back and Next show what was typed. One questionnaire's answers at a time, and only while
-    they are small: the session is a cookie."""
+    (`store`), so that Back and Next show what was typed. One questionnaire's answers at a time, and only as
+    many as fit a small bound (the session is a cookie): past it the longest answers are dropped first, so a
+    long text costs itself, not the other answers."""
 
     preview = True
     STORE_KEY = "preview_answers"
-    LIMIT = 2000  # characters of JSON; past it the kept answers are dropped
+    LIMIT = 2000  # characters of the answers' JSON kept at most
 
     def __init__(self, questionnaire: Questionnaire, lang: str, store: MutableMapping):
         super().__init__(questionnaire, lang)
@@ -89,11 +90,7 @@ class Preview(EntryPoint):
 
     def _keep(self, answers: dict[int, list[str]]) -> None:
         values = {str(item_id): kept for item_id, kept in {**self._values(), **answers}.items() if kept}
-        kept = {"questionnaire": self.questionnaire.id, "answers": values}
-        if len(json.dumps(kept)) > self.LIMIT:
-            self.store.pop(self.STORE_KEY, None)
-        else:
-            self.store[self.STORE_KEY] = kept
+        self.store[self.STORE_KEY] = {"questionnaire": self.questionnaire.id, "answers": _fitting(values, self.LIMIT)}
 
     def page_url(self, page: int, **args) -> str:
         args.setdefault("lang", self.lang)
@@ -101,3 +98,13 @@ class Preview(EntryPoint):
 
     def action_url(self) -> str:
         return url_for("respond_preview.answer", questionnaire_id=self.questionnaire.id, lang=self.lang)
+
+
+def _fitting(values: dict[str, list[str]], limit: int) -> dict[str, list[str]]:
+    """`values` without their longest answers, longest first, until their JSON is at most `limit` characters."""
+    kept = dict(values)
+    for item_id in sorted(values, key=lambda item_id: len(json.dumps(values[item_id])), reverse=True):
+        if len(json.dumps(kept)) <= limit:
+            break
+        del kept[item_id]
+    return kept
