@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from functools import cached_property
 from operator import itemgetter
 from zoneinfo import ZoneInfo
 
@@ -22,6 +23,7 @@ from sqlalchemy import select
 
 from surveyapp.datasets import respondents
 from surveyapp.datasets.pivot import EXCLUDED, ColumnSpec, LongAnswers, item_columns_frame, merge_excluded
+from surveyapp.datasets.versions import History, Key
 from surveyapp.errors import NotFound
 from surveyapp.extensions import db
 from surveyapp.programmes.models import Programme
@@ -70,6 +72,11 @@ class Scope:
             for item in questionnaire.items:
                 seen.setdefault(item.code, item)
         self.items = list(seen.values())
+
+    @cached_property
+    def history(self) -> History:
+        """What each item meant on every version kept (its option codes over all of them)."""
+        return History.of_scope(self)
 
     @property
     def slug(self) -> str:
@@ -176,11 +183,12 @@ def _meta_chunks(statement, chunk: int) -> Iterator[pd.DataFrame]:
             return
 
 
-def column_spec(item: Item, labels_lang: str | None = None) -> ColumnSpec:
+def column_spec(item: Item, history: History, labels_lang: str | None = None) -> ColumnSpec:
+    """Its columns over every version: an option only an earlier version offered keeps its answers."""
     kind = item.kind
     labels = None
     if labels_lang and kind.coded and not kind.numeric:  # numbers (scale points) stay numbers
-        labels = kind.value_labels(item, labels_lang)
+        labels = history.value_labels(item, labels_lang)
     return ColumnSpec(
         item.code,
         item.type,
@@ -188,7 +196,7 @@ def column_spec(item: Item, labels_lang: str | None = None) -> ColumnSpec:
         kind.coded,
         kind.multi,
         kind.decimals(item),
-        tuple(kind.option_codes(item)) if kind.coded else (),
+        tuple(history.option_codes(item)) if kind.coded else (),
         labels,
     )
 
@@ -240,9 +248,25 @@ def iter_frames(
     scope: Scope, filters: Filters | None = None, labels_lang: str | None = None, chunk: int = CHUNK
 ) -> Iterator[pd.DataFrame]:
     """Wide typed frames of submitted responses, ``chunk`` responses at a time, in response id order."""
-    specs = [column_spec(item, labels_lang) for item in scope.items]
+    specs = [column_spec(item, scope.history, labels_lang) for item in scope.items]
     questionnaire_ids = [q.id for q in scope.questionnaires]
-    return _frames(iter_meta(scope, filters, chunk), specs, answer_codes(scope), questionnaire_ids)
+    frames = _frames(iter_meta(scope, filters, chunk), specs, answer_codes(scope), questionnaire_ids)
+    unoffered = _unoffered(scope)
+    return (_blank_unoffered(frame, unoffered) for frame in frames) if unoffered else frames
+
+
+def _unoffered(scope: Scope) -> dict[str, list[Key]]:
+    """Multiple-choice column -> the versions that did not offer its option (an option added or deleted)."""
+    return {f"{item.code}_{code}": sorted(keys) for item in scope.items if item.kind.multi
+            for code, keys in scope.history.not_offering(item).items()}
+
+
+def _blank_unoffered(frame: pd.DataFrame, unoffered: dict[str, list[Key]]) -> pd.DataFrame:
+    """An option the respondent's version did not offer is blank in its 0/1 column: not chosen is no 0."""
+    pairs = pd.MultiIndex.from_arrays([frame["questionnaire_id"].astype("int64"), frame["version"].astype("int64")])
+    for column, keys in unoffered.items():
+        frame.loc[pairs.isin(keys), column] = pd.NA
+    return frame
 
 
 def _frames(
@@ -295,10 +319,11 @@ def _empty_frame(scope: Scope, labels_lang: str | None) -> pd.DataFrame:
         index=index,
     )
     none = np.zeros(0, dtype=np.int64)
-    specs = [column_spec(item, labels_lang) for item in scope.items]
+    specs = [column_spec(item, scope.history, labels_lang) for item in scope.items]
     items = item_columns_frame(specs, LongAnswers(none, none, np.zeros(0, dtype=object)), index)
     return pd.concat([meta, items], axis=1).reset_index(drop=True)
 
 
-def item_columns(item: Item) -> list[str]:
-    return [column.name for column in item.kind.columns(item)]
+def item_columns(scope: Scope, item: Item) -> list[str]:
+    """Its column names over every version of the scope (see ``column_spec``)."""
+    return [column.name for column in scope.history.columns(item)]

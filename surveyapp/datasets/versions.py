@@ -16,7 +16,7 @@ import pandas as pd
 from babel.lists import format_list
 from flask_babel import ngettext
 
-from surveyapp.itemtypes import ItemType, item_type
+from surveyapp.itemtypes import Column, ItemType, item_type
 from surveyapp.questionnaires.models import Item, Questionnaire, pick_text
 from surveyapp.questionnaires.versions import meaning, snapshots
 
@@ -98,7 +98,8 @@ class History:
         known = set(earlier) | {(q.id, q.version) for q in questionnaires}
         keys = sorted(known if present is None else present)
         self._slugs = {questionnaire.id: questionnaire.slug for questionnaire in questionnaires}
-        self.keys = keys  # oldest first, per questionnaire
+        self.keys = keys  # the versions shown, oldest first per questionnaire
+        self._known, self._questionnaires, self._earlier = sorted(known), by_id, earlier
         self.segments: dict[str, list[Segment]] = {
             code: _segments(code, keys, by_id, earlier) for code in codes}
 
@@ -121,20 +122,51 @@ class History:
     def numbers(self) -> list[int]:
         return sorted({number for segments in self.segments.values() for s in segments for number in s.numbers})
 
-    def changes(self, code: str) -> list[tuple[Segment, Segment, Segment]]:
-        """Where item `code`'s meaning changed: (meant before, meant after, the versions it changed in), one per
-        distinct change. A version that asked it as the version before did is no change of it (another item
-        changed there), so it is not named."""
-        segments = self.segments.get(code) or []
-        of_key = {key: segment for segment in segments for key in segment.keys}
-        asked = [key for key in self.keys if key in of_key]
-        found: dict[tuple[int, int], list[Key]] = {}
-        for previous, key in zip(asked, asked[1:], strict=False):
-            before, after = of_key[previous], of_key[key]
-            if before is not after:
-                found.setdefault((segments.index(before), segments.index(after)), []).append(key)
-        return [(segments[old], segments[new], Segment(segments[new].item, tuple(keys)))
-                for (old, new), keys in found.items()]
+    def option_codes(self, item: Item) -> list[str]:
+        """`item`'s option codes, then those only other versions offered (a deleted option's answers keep
+        their column and category)."""
+        codes = list(item.kind.option_codes(item)) if item.kind.coded else []
+        for segment in self.segments.get(item.code) or []:
+            if segment.item.kind.coded:
+                codes += [code for code in segment.item.kind.option_codes(segment.item) if code not in codes]
+        return codes
+
+    def columns(self, item: Item) -> list[Column]:
+        """`item`'s export columns over every version (a multiple choice: one per option any version offered)."""
+        return item.kind.columns(item, self.option_codes(item))
+
+    def value_labels(self, item: Item, lang: str) -> dict[str, str]:
+        """`item`'s labels in `lang`, and for a code only other versions offered the label they gave it."""
+        labels = item.kind.value_labels(item, lang)
+        for segment in self.segments.get(item.code) or []:
+            for code, label in segment.item.kind.value_labels(segment.item, lang).items():
+                labels.setdefault(code, label)
+        return labels
+
+    def not_offering(self, item: Item) -> dict[str, set[Key]]:
+        """Per option code of `item` (over every version), the versions that asked `item` without offering it:
+        their respondents could not choose it, so its multiple-choice column is blank for them, not 0."""
+        segments = self.segments.get(item.code) or []
+        offered = {id(segment): set(segment.item.kind.option_codes(segment.item)) for segment in segments}
+        out: dict[str, set[Key]] = {}
+        for code in self.option_codes(item):
+            keys = {key for segment in segments if code not in offered[id(segment)] for key in segment.keys}
+            if keys:
+                out[code] = keys
+        return out
+
+    def changes(self, code: str) -> list[tuple[Item | SnapshotItem, Item | SnapshotItem, Segment]]:
+        """Where item `code`'s meaning changed between the versions shown: (as asked before, as asked after,
+        the versions it changed in), one per distinct change. Read over every version kept, answered or not: a
+        version that asked it as the version before did is no change of it (another item changed there)."""
+        asked = [(key, item) for key in self._known
+                 if (item := _item_at(code, key, self._questionnaires, self._earlier)) is not None]
+        found: dict[tuple[str, str], tuple] = {}
+        for (_previous, old), (key, new) in zip(asked, asked[1:], strict=False):
+            was, now = meaning(old), meaning(new)
+            if was != now and self.keys and self.keys[0] < key <= self.keys[-1]:
+                found.setdefault((was, now), (old, new, []))[2].append(key)
+        return [(old, new, Segment(new, tuple(keys))) for old, new, keys in found.values()]
 
     def label(self, segment: Segment, lang: str) -> str:
         """ "version 2"; over several questionnaires (waves) "post-session version 1; later versions 1 and 2"."""

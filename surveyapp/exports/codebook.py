@@ -27,13 +27,12 @@ class Variable:
 
 
 def variables(scope: Scope) -> list[Variable]:
-    langs, history = languages(scope), History.of_scope(scope)
+    langs, history = languages(scope), scope.history
     return [variable for item in scope.items for variable in _item_variables(item, langs, history)]
 
 
 def _item_variables(item: Item, langs: list[str], history: History) -> list[Variable]:
-    """The item's export columns (its type's), with its value labels in every language and version."""
-    kind = item.kind
+    """The item's export columns over every version, with its value labels in every language and version."""
     labels = {lang: value_labels(history, item, lang) for lang in langs}
     codes = list(labels[langs[0]]) if langs else []
 
@@ -44,7 +43,7 @@ def _item_variables(item: Item, langs: list[str], history: History) -> list[Vari
         Variable(column.name, item, column.option,
                  {"1": in_every_language(column.option)} if column.option is not None
                  else {code: in_every_language(code) for code in codes})
-        for column in kind.columns(item)
+        for column in history.columns(item)
     ]
 
 

@@ -28,7 +28,7 @@ LONG_COLUMNS = ["response_id", "version", "wave", "panel_code", "submitted_at", 
 
 
 def export_columns(scope: Scope) -> list[str]:
-    return [*META_COLUMNS, *(column for item in scope.items for column in item_columns(item))]
+    return [*META_COLUMNS, *(column for item in scope.items for column in item_columns(scope, item))]
 
 
 def iter_wide(

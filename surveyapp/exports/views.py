@@ -99,7 +99,7 @@ def panel(programme_id: int):
     scope = programme_scope(programme)
     frame = response_frame(scope)
     waves = list(frame.dropna(subset=["wave"]).sort_values("wave_position")["wave"].unique())
-    values = [column for item in scope.items for column in item_columns(item)]
+    values = [column for item in scope.items for column in item_columns(scope, item)]
     table = panel_frame(frame, waves, values)
     return Response(
         formats.to_csv(table),

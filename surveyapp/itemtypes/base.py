@@ -178,7 +178,8 @@ class ItemType:
         """The codes a share statistic counts (see SHARES)."""
         return []
 
-    def columns(self, item) -> list[Column]:
+    def columns(self, item, codes: list[str] | None = None) -> list[Column]:
+        """Its export columns; `codes`: the option codes to give columns (every version's), else its own."""
         return [Column(item.code)]
 
     def value_labels(self, item, lang: str) -> dict[str, str]:

@@ -39,8 +39,9 @@ class MultipleChoice(ItemType):
     def to_form(self, values):
         return list(values)
 
-    def columns(self, item):
-        return [Column(f"{item.code}_{option}", option) for option in self.option_codes(item)]
+    def columns(self, item, codes=None):
+        codes = self.option_codes(item) if codes is None else codes
+        return [Column(f"{item.code}_{option}", option) for option in codes]
 
 
 def _no_blanks(values):

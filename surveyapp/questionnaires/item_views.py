@@ -80,10 +80,14 @@ def edit_item(item_id: int):
         status = refused(form, error)
         return _item_page(item, lang, form, locked, status=status)
     flash(_("Item %(code)s saved.", code=item.code))
+    _flash_new_version(questionnaire, version)
+    return redirect(url_for("questionnaires.edit_item", item_id=item.id, lang=lang))
+
+
+def _flash_new_version(questionnaire, version: int) -> None:
     if questionnaire.version != version:
         flash(_("This change makes version %(number)s of the questionnaire. Answers given before keep their "
                 "own scale in exports and reports.", number=questionnaire.version))
-    return redirect(url_for("questionnaires.edit_item", item_id=item.id, lang=lang))
 
 
 def _item_page(item, lang, form, locked, *, new_option=None, status=200):
@@ -123,22 +127,27 @@ def delete_item(item_id: int):
         cancel=url_for("questionnaires.edit_item", item_id=item.id))
 
 
-def _delete_after_confirmation(delete, done_message, back, **page):
-    """GET shows the confirmation page; its POST deletes (refused with 409 once responses exist)."""
+def _delete_after_confirmation(delete, done_message, back, *, versioned=False, **page):
+    """GET shows the confirmation page; its POST deletes. Once responses exist an item's deletion is refused
+    (409); an option's (`versioned`) makes a new version, which the page says beforehand."""
     form = FlaskForm()
     status = 200
+    questionnaire = page["questionnaire"]
+    version = questionnaire.version
     if form.validate_on_submit():
         try:
-            claim_edit(page["questionnaire"])
+            claim_edit(questionnaire)
             delete()
             db.session.commit()
         except DomainError as error:
             status = refused(form, error)
         else:
             flash(done_message)
+            _flash_new_version(questionnaire, version)
             return back()
-    locked = service.has_responses(page["questionnaire"])
-    return render_template("questionnaires/confirm_delete.html", form=form, locked=locked, **page), status
+    answered = service.has_responses(questionnaire)
+    return render_template("questionnaires/confirm_delete.html", form=form, locked=answered and not versioned,
+                           new_version=answered and versioned, **page), status
 
 
 @bp.post("/items/<int:item_id>/options")
@@ -148,7 +157,7 @@ def add_option(item_id: int):
     languages = item.questionnaire.languages
     form = option_form(languages)
     locked = service.has_responses(item.questionnaire)
-    status = 422
+    status, version = 422, item.questionnaire.version
     if form.validate():
         try:
             claim_edit(item.questionnaire)
@@ -158,6 +167,7 @@ def add_option(item_id: int):
             status = refused(form, error)
         else:
             flash(_("Option %(code)s added.", code=form.code.data.strip()))
+            _flash_new_version(item.questionnaire, version)
             return _back_to_item(item)
     lang = item.questionnaire.default_lang
     shown = item_form([item.kind], formdata=None, data=item_data(item, lang), locked=locked, type_fixed=True)
@@ -203,6 +213,6 @@ def delete_option(option_id: int):
     item = option.item
     return _delete_after_confirmation(
         lambda: service.delete_option(option), _("Option %(code)s deleted.", code=option.code),
-        lambda: _back_to_item(item), questionnaire=item.questionnaire,
+        lambda: _back_to_item(item), versioned=True, questionnaire=item.questionnaire,
         what=_("option %(code)s", code=option.code), label=option.label(item.questionnaire.default_lang),
         cancel=url_for("questionnaires.edit_item", item_id=item.id))

@@ -135,7 +135,8 @@ def add_item(questionnaire: Questionnaire, code: str, type_code: str, *, require
     for lang, values in (texts or {}).items():
         set_item_texts(item, lang, values)
     for option_code, labels in options or []:
-        add_option(item, option_code, labels)
+        _check_option_code(item, option_code)
+        _append_option(item, option_code, labels)
     db.session.flush()
     return item
 
@@ -171,22 +172,33 @@ def move_item(item: Item, step: int) -> None:
 
 
 def add_option(item: Item, code: str, labels: dict[str, str]) -> Option:
+    """Once answered, a new version: the answers given before were given without it."""
+    _check_option_code(item, code)
+    with keeping_meaning(item.questionnaire, "option added"):
+        option = _append_option(item, code, labels)
+        db.session.flush()
+    return option
+
+
+def _check_option_code(item: Item, code: str) -> None:
     _check_code(code, allow_digits_first=True)
     if any(option.code == code for option in item.options):
         raise DomainError(_l("An option with this code already exists."))
-    if item.id and item.questionnaire_id and has_responses(item.questionnaire):
-        raise LockedError(_l("This questionnaire has responses: options can no longer be added or removed."))
+
+
+def _append_option(item: Item, code: str, labels: dict[str, str]) -> Option:
     option = Option(code=code, position=len(item.options) + 1)
     item.options.append(option)
     for lang, label in labels.items():
         set_text(option, OptionText, "label", lang, label)
-    db.session.flush()
     return option
 
 
 def update_option(option: Option, code: str, labels: dict[str, str]) -> None:
     if code != option.code:
-        _ensure_unlocked(option.item.questionnaire)
+        if has_responses(option.item.questionnaire):
+            raise LockedError(_l("This questionnaire has responses: option codes can no longer change, as they "
+                                 "line up the answers of every version. Add an option instead."))
         _check_code(code, allow_digits_first=True)
         if any(other.code == code for other in option.item.options if other is not option):
             raise DomainError(_l("An option with this code already exists."))
@@ -197,9 +209,11 @@ def update_option(option: Option, code: str, labels: dict[str, str]) -> None:
 
 
 def delete_option(option: Option) -> None:
-    _ensure_unlocked(option.item.questionnaire)
-    option.item.options.remove(option)
-    db.session.flush()
+    """Once answered, a new version: stored answers with its code stay (answers hold codes, not options) and
+    keep its label from the version's snapshot."""
+    with keeping_meaning(option.item.questionnaire, "option deleted"):
+        option.item.options.remove(option)
+        db.session.flush()
 
 
 def move_option(option: Option, step: int) -> None:
@@ -240,8 +254,8 @@ def _swap(rows: list, row, step: int) -> None:
 
 def _ensure_unlocked(questionnaire: Questionnaire) -> None:
     if has_responses(questionnaire):
-        raise LockedError(_l("This questionnaire has responses: codes can no longer change and items "
-                             "or options can no longer be deleted. Wording can still be corrected."))
+        raise LockedError(_l("This questionnaire has responses: codes can no longer change and items can no "
+                             "longer be deleted. Wording can still be corrected."))
 
 
 def _check_code(code: str, allow_digits_first: bool = False) -> None:

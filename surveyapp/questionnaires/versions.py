@@ -9,9 +9,10 @@ transaction; each response records the version it was given on. Exports and repo
 version's scales and options from its snapshot, so a "5" given on a 5-point scale stays a 5 of 5.
 
 Wording (question, help, scale end labels, option labels, page titles), order, `required` and pages change
-no meaning and stay in place; a new item makes no version either (older answers simply lack it). What would
-break the answers' link to their item (deleting an item or option, changing a code) stays refused once
-responses exist (service._ensure_unlocked): the item code is what lines versions up.
+no meaning and stay in place; a new item makes no version either (older answers simply lack it). Adding or
+deleting an option changes the codes offered: a new version (the answers keep their codes, an old version's
+snapshot its labels). What would break the answers' link to their item (deleting an item, changing an item
+or option code) stays refused once responses exist (service._ensure_unlocked): codes line versions up.
 """
 import json
 from collections.abc import Iterator

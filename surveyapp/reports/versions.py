@@ -62,7 +62,7 @@ def notes(history: History, lang: str) -> list[str]:
             lines.append(_("%(item)s changed in %(version)s (%(change)s): its figures are shown per version, "
                            "and key figures count only answers given on %(latest)s.",
                            item=code, version=history.label(changed_in, lang),
-                           change=change_text(before.item, after.item), latest=history.label(latest, lang)))
+                           change=change_text(before, after), latest=history.label(latest, lang)))
     return lines
 
 

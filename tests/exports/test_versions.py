@@ -99,3 +99,84 @@ def test_a_scale_made_shorter_keeps_labels_for_the_points_only_version_1_had(mak
     [agree] = variables(questionnaire_scope(questionnaire))
     assert list(agree.values) == ["1", "2", "3", "4", "5", "6", "7"]
     assert agree.values["7"]["en"] == "7 (version 1)"
+
+
+OPTION_ITEMS = [("colour", "single", False, 1, {}, ["red", "green", "blue"]),
+                ("topics", "multiple", False, 1, {}, ["a", "b"])]
+
+
+def options_changed(make, db):
+    """Version 1 offered colour blue and topics a, b; deleting blue makes version 2, adding topic c version 3."""
+    questionnaire = make.questionnaire(items=OPTION_ITEMS)
+    colour, topics = questionnaire.items
+    seed_responses(questionnaire, [{"colour": "blue", "topics": ["a"]}, {"colour": "red", "topics": ["b"]}])
+    builder.delete_option(colour.options[2])
+    builder.add_option(topics, "c", {"de": "c-de", "en": "c-en"})
+    db.session.commit()
+    seed_responses(questionnaire, [{"colour": "green", "topics": ["a", "c"]}, {"colour": "red", "topics": ["b"]}],
+                   submitted_at=SUBMITTED + timedelta(days=1), extra=[{"questionnaire_version": 3}] * 2)
+    assert questionnaire.version == 3
+    return questionnaire
+
+
+@pytest.fixture
+def options_survey(make, db, auth):
+    questionnaire = options_changed(make, db)
+    auth.login(make.user(Role.EVALUATOR, programme=questionnaire.programme).email)
+    return questionnaire
+
+
+def _csv(client, questionnaire, query=""):
+    text = client.get(f"/manage/questionnaires/{questionnaire.id}/export.csv{query}").data.decode("utf-8-sig")
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+def test_a_deleted_option_keeps_its_answers_and_an_added_one_is_blank_where_not_offered(client, options_survey):
+    rows = _csv(client, options_survey)
+    assert [(row["version"], row["colour"]) for row in rows] == [("1", "blue"), ("1", "red"), ("3", "green"),
+                                                                  ("3", "red")]
+    assert [(row["topics_a"], row["topics_b"], row["topics_c"]) for row in rows] == [
+        ("1", "0", ""), ("0", "1", ""), ("1", "0", "1"), ("0", "1", "0")]  # version 1 did not offer c
+
+
+def test_a_deleted_option_keeps_its_label_from_the_snapshot(client, options_survey):
+    rows = _csv(client, options_survey, "?labels=en")
+    assert [row["colour"] for row in rows] == ["blue-en", "red-en", "green-en", "red-en"]
+
+
+def test_the_codebook_and_spss_label_a_deleted_option(client, options_survey, tmp_path):
+    from surveyapp.datasets.frames import questionnaire_scope
+    from surveyapp.exports.codebook import variables
+
+    colour, *topics = variables(questionnaire_scope(options_survey))
+    assert colour.values["blue"]["en"] == "blue-en (version 1)"
+    assert [variable.name for variable in topics] == ["topics_a", "topics_b", "topics_c"]
+    path = tmp_path / "export.sav"
+    with client.get(f"/manage/questionnaires/{options_survey.id}/export.sav?labels=en") as response:
+        assert response.status_code == 200
+        path.write_bytes(response.data)
+    frame, meta = pyreadstat.read_sav(str(path))
+    labels = meta.variable_value_labels["colour"]
+    assert [labels[code] for code in frame["colour"]] == ["blue-en (version 1)", "red-en", "green-en", "red-en"]
+    assert frame["topics_c"].isna().tolist() == [True, True, False, False]
+
+
+def test_a_report_shows_the_options_per_version(make, db):
+    from flask_babel import force_locale
+
+    from surveyapp.datasets.frames import questionnaire_scope
+    from surveyapp.reports.service import ReportOptions, build_report
+
+    questionnaire = options_changed(make, db)
+    with force_locale("en"):
+        report = build_report(questionnaire_scope(questionnaire), ReportOptions(lang="en", min_n=1))
+    colour = [section for section in report.items if section.code == "colour"]
+    assert [section.question for section in colour] == ["colour (en) (version 1)", "colour (en) (version 3)"]
+    assert [[(row.code, row.count) for row in section.rows] for section in colour] == [
+        [("red", 1), ("green", 0), ("blue", 1)], [("red", 1), ("green", 1)]]
+    topics = [section for section in report.items if section.code == "topics"]
+    assert [[(row.code, row.count) for row in section.rows] for section in topics] == [
+        [("a", 1), ("b", 1)], [("a", 1), ("b", 1), ("c", 1)]]
+    # no answers on version 2, yet it is where colour changed
+    assert "colour changed in version 2 (options red, green, blue → red, green)" in " ".join(report.notes)
+    assert "topics changed in version 3 (options a, b → a, b, c)" in " ".join(report.notes)

@@ -174,3 +174,69 @@ def test_responses_record_their_version_through_the_public_and_the_personal_link
     versions = db.session.execute(select(Response.questionnaire_version, Response.invitation_id.is_not(None))
                                   .order_by(Response.id)).all()
     assert versions == [(1, False), (2, True), (2, False)]
+
+
+def _answer_colour(db, questionnaire, colour: str):
+    respond.save_page(questionnaire, f"k-{colour}", 1, "de", {_item(questionnaire, "agree").id: ["5"],
+                                                              _item(questionnaire, "colour").id: [colour]},
+                      final=True)
+    db.session.commit()
+
+
+def test_adding_and_deleting_an_option_after_responses_makes_a_version_each(make, db):
+    from surveyapp.responses.models import Answer
+
+    questionnaire = make.questionnaire(items=ITEMS)
+    _answer_colour(db, questionnaire, "green")
+    colour = _item(questionnaire, "colour")
+    builder.add_option(colour, "blue", {"de": "Blau"})
+    db.session.commit()
+    builder.delete_option(colour.options[1])  # green, answered in version 1
+    db.session.commit()
+    assert questionnaire.version == 3 and [option.code for option in colour.options] == ["red", "blue"]
+    kept = _versions(db, questionnaire)
+    assert [[o["code"] for o in next(i for i in v.snapshot["items"] if i["code"] == "colour")["options"]]
+            for v in kept] == [["red", "green"], ["red", "green", "blue"]]
+    assert db.session.scalars(select(Answer.value).where(Answer.item_id == colour.id)).all() == ["green"]
+    changes = [json.loads(event.detail)["change"] for event in db.session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "questionnaire.new_version").order_by(AuditEvent.seq))]
+    assert changes == ["option added", "option deleted"]
+
+
+def test_a_new_item_with_options_after_responses_makes_no_version(make, db):
+    questionnaire = make.questionnaire(items=ITEMS)
+    _answer(db, questionnaire)
+    builder.add_item(questionnaire, "fruit", "single", options=[("apple", {"de": "Apfel"}), ("pear", {})])
+    db.session.commit()
+    assert questionnaire.version == 1 and _versions(db, questionnaire) == []
+
+
+def test_option_codes_and_item_deletion_stay_locked(make, db):
+    questionnaire = make.questionnaire(items=ITEMS)
+    _answer(db, questionnaire)
+    with pytest.raises(builder.LockedError, match="option codes can no longer change"):
+        builder.update_option(_item(questionnaire, "colour").options[0], "rot", {})
+    with pytest.raises(builder.LockedError, match="items can no longer be deleted"):
+        builder.delete_item(_item(questionnaire, "age"))
+
+
+def test_the_builder_adds_and_deletes_options_of_an_answered_questionnaire(client, make, auth, db):
+    programme = make.programme()
+    questionnaire = make.questionnaire(programme, items=ITEMS)
+    _answer(db, questionnaire)
+    auth.login(make.user(Role.MANAGER, programme).email)
+    colour = _item(questionnaire, "colour")
+    page = client.get(f"/manage/items/{colour.id}").get_data(as_text=True)
+    assert "adding an option makes a new version" in page
+    assert f"/manage/options/{colour.options[0].id}/delete" in page
+    added = Builder(client).post(f"/manage/items/{colour.id}/options", {"code": "blue", "label_de": "Blau"})
+    assert added.status_code == 302
+    assert "This change makes version 2" in client.get(added.location).get_data(as_text=True)
+    green = colour.options[1]
+    confirm = client.get(f"/manage/options/{green.id}/delete").get_data(as_text=True)
+    assert "deleting this option makes a new version" in confirm
+    deleted = Builder(client).post(f"/manage/options/{green.id}/delete")
+    assert deleted.status_code == 302
+    assert "This change makes version 3" in client.get(deleted.location).get_data(as_text=True)
+    db.session.expire_all()
+    assert [option.code for option in db.session.get(Item, colour.id).options] == ["red", "blue"]
