@@ -5,6 +5,7 @@ The page flow is respond.flow's (entry point respond.invitation.Invitation). Unk
 """
 from flask import Blueprint, abort, current_app, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import refresh
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -31,10 +32,15 @@ def _open(token: str, *, for_answers: bool = True):
     """The invitation and its questionnaire; HTTP errors for the rest."""
     try:
         invitation = service.find_invitation(token)
+    except DomainError as error:
+        raise http_error(error) from None
+    try:
         if for_answers and invitation.submitted_at is None:
             service.check_open(invitation)
         questionnaire = respond.load_questionnaire(invitation.wave.questionnaire.slug)
-    except DomainError as error:
+    except DomainError as error:  # closed: said in the respondent's language of the survey
+        _language(invitation.wave.questionnaire, invitation)
+        refresh()  # the error's message asked for the locale already: ask again
         raise http_error(error) from None
     return invitation, questionnaire
 

@@ -5,14 +5,16 @@ keeps the respondent's key and language between requests (respond.resume, the se
 """
 from flask import Blueprint, current_app, g, redirect, render_template, request, session, url_for
 from flask_babel import lazy_gettext as _l
+from flask_babel import refresh
 from flask_wtf.csrf import CSRFError
 from jinja2 import pass_context
 
-from surveyapp.errors import DomainError, NotFound
+from surveyapp.errors import DomainError, Gone, NotFound
 from surveyapp.extensions import limiter
 from surveyapp.i18n import choose_language, interface_language_for, text_direction
 from surveyapp.piping import pipe
-from surveyapp.respond import blank, flow, pages, resume, service
+from surveyapp.questionnaires.models import Status
+from surveyapp.respond import blank, cache, flow, pages, resume, service
 from surveyapp.respond.entries import Public
 from surveyapp.respond.flow import Kind
 from surveyapp.web import http_error, render_error
@@ -32,7 +34,24 @@ def _open(slug: str):
     try:
         return service.load_questionnaire(slug)
     except DomainError as error:
+        if isinstance(error, Gone):
+            _speak_survey_language(slug)
         raise http_error(error) from None
+
+
+def _speak_survey_language(slug: str) -> None:
+    """Let an error page of a survey known to exist (closed, rate limited) speak the respondent's language of
+    it: the one chosen (session, resume cookie), else what the survey page would show. A draft's stays as is."""
+    found = cache.questionnaire_by_slug(slug)
+    if found is not None and found[1] is not Status.DRAFT:
+        _language(found[0], resume.from_cookie(found[0])[1])
+        refresh()  # the error's message may have asked for the locale already: ask again
+
+
+@bp.errorhandler(429)
+def _too_many(_error):
+    _speak_survey_language(request.view_args["slug"])
+    return render_error(429)
 
 
 def _language(questionnaire, kept: str | None = None) -> str:

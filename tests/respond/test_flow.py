@@ -473,3 +473,27 @@ def test_an_expired_unsubscribe_form_is_shown_again(app, make, db):
     html = expired.get_data(as_text=True)
     assert expired.status_code == 400 and 'role="alert"' in html and hidden_fields(html)["csrf_token"]
     assert db.session.scalar(select(Invitation)).participant.unsubscribed_at is None
+
+
+# Error pages of a known survey speak its respondent's language (issue 12, outside tester)
+
+
+def test_a_closed_survey_and_a_rate_limit_speak_the_language_chosen(app, public, db):
+    app.config["TOKEN_RATE_LIMIT"] = "1 per minute"
+    english = {"Accept-Language": "en"}
+    public.client.get(f"{public.url}?lang=de", headers=english)
+    limited = [public.client.get(f"{public.url}/resume/x.y", headers=english) for _ in range(2)][-1]
+    assert limited.status_code == 429 and '<html lang="de"' in limited.get_data(as_text=True)
+    builder.set_status(public.questionnaire, Status.CLOSED)
+    db.session.commit()
+    closed = public.client.get(public.url, headers=english)
+    assert closed.status_code == 410 and '<html lang="de"' in closed.get_data(as_text=True)
+
+
+def test_a_closed_personal_link_speaks_the_contacts_language(app, make, db):
+    way = _invitation(app, make, db, make.questionnaire(items=ITEMS, languages=("en", "de")))
+    db.session.scalar(select(Invitation)).participant.contact.lang = "de"
+    builder.set_status(way.questionnaire, Status.CLOSED)
+    db.session.commit()
+    closed = way.client.get(way.url, headers={"Accept-Language": "en"})
+    assert closed.status_code == 410 and '<html lang="de"' in closed.get_data(as_text=True)

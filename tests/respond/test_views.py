@@ -121,7 +121,7 @@ def test_unknown_closed_and_draft(client, make):
     assert client.get("/s/nope").status_code == 404
     closed = make.questionnaire(items=ONE_PAGE, status=Status.CLOSED)
     gone = client.get(f"/s/{closed.slug}")
-    assert gone.status_code == 410 and "closed" in gone.get_data(as_text=True)
+    assert gone.status_code == 410 and "geschlossen" in gone.get_data(as_text=True)  # the survey's language (de)
     draft = make.questionnaire(items=ONE_PAGE, status=Status.DRAFT)
     assert client.get(f"/s/{draft.slug}").status_code == 404
 

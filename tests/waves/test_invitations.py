@@ -134,7 +134,7 @@ def test_wrong_and_expired_tokens_store_nothing(db, make, client, smtp):
 
     token = make_token(client.application.config["SECRET_KEY"], invitation.token_salt)
     page = client.get(f"/i/{token}")
-    assert page.status_code == 410 and "closed" in page.get_data(as_text=True)
+    assert page.status_code == 410 and "geschlossen" in page.get_data(as_text=True)  # the survey's language (de)
     assert client.post(f"/i/{token}", data={"q_agree": "3"}).status_code in (400, 410)
     assert db.session.scalar(select(func.count()).select_from(Response)) == 0
 
