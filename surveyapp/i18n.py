@@ -1,8 +1,10 @@
 """Locale selection and language facts shared by the staff and respondent sides."""
+from contextlib import nullcontext
 from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
 from flask import g, has_request_context, request, session
+from flask_babel import force_locale, get_locale
 
 INTERFACE_LANGUAGES = ("de", "en", "fr", "it", "tr", "uk", "ar")
 RTL_LANGUAGES = frozenset({"ar", "fa", "he", "ur", "ps", "ckb", "yi", "dv"})
@@ -94,3 +96,10 @@ def check_catalogues(app, translations: Path) -> None:
     if missing:
         app.logger.warning("no compiled (or an outdated) catalogue for %s: run `make translations` "
                            "or `flask translate compile`", ", ".join(missing))
+
+
+def in_language(lang: str):
+    """Translate interface strings (yes, no, "version 2") in `lang`: the export's or report's language, not the
+    staff member's. A context manager; nothing to switch when the request's locale is that language already."""
+    wanted = interface_language_for(lang)
+    return nullcontext() if str(get_locale()) == wanted else force_locale(wanted)

@@ -16,6 +16,7 @@ import pandas as pd
 from babel.lists import format_list
 from flask_babel import ngettext
 
+from surveyapp.i18n import in_language
 from surveyapp.itemtypes import Column, ItemType, item_type
 from surveyapp.questionnaires.models import Item, Questionnaire, pick_text
 from surveyapp.questionnaires.versions import meaning, snapshots
@@ -201,4 +202,5 @@ def _item_at(code: str, key: Key, questionnaires: dict[int, Questionnaire], earl
 def versions_text(numbers: list[int], lang: str) -> str:
     """ "version 2", "versions 1 and 3" in `lang` (the report's or export's language)."""
     listed = format_list([str(number) for number in numbers], locale=lang)
-    return ngettext("version %(list)s", "versions %(list)s", len(numbers), list=listed)
+    with in_language(lang):
+        return ngettext("version %(list)s", "versions %(list)s", len(numbers), list=listed)

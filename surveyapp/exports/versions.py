@@ -13,6 +13,7 @@ import json
 from flask_babel import gettext as _
 
 from surveyapp.datasets.versions import History
+from surveyapp.i18n import in_language
 from surveyapp.questionnaires.models import Item
 
 SHEET = "versions"
@@ -27,11 +28,12 @@ def value_labels(history: History, item: Item, lang: str) -> dict[str, str]:
             continue
         when = history.label(segment, lang)
         for code, label in segment.item.kind.value_labels(segment.item, lang).items():
-            if code not in labels:  # a code only earlier versions had
-                labels[code] = _("%(label)s (%(versions)s)", label=label, versions=when)
-            elif code in current and label != current[code]:
-                labels[code] = _("%(label)s; %(versions)s: %(earlier)s", label=labels[code], versions=when,
-                                 earlier=label)
+            with in_language(lang):
+                if code not in labels:  # a code only earlier versions had
+                    labels[code] = _("%(label)s (%(versions)s)", label=label, versions=when)
+                elif code in current and label != current[code]:
+                    labels[code] = _("%(label)s; %(versions)s: %(earlier)s", label=labels[code], versions=when,
+                                     earlier=label)
     return labels
 
 

@@ -12,17 +12,15 @@ the builder's preview) builds its page forms from here, so all of them check the
 
 This package sits low: it imports no feature package (questionnaires' `Item.kind` imports it).
 """
-from contextlib import nullcontext
 from dataclasses import dataclass
 from enum import StrEnum
 
-from flask_babel import force_locale, get_locale
 from flask_babel import lazy_gettext as _l
 from wtforms import RadioField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional, StopValidation
 
-from surveyapp.i18n import interface_language_for
+from surveyapp.i18n import in_language
 from surveyapp.textclean import forbidden_character
 
 REGISTRY: dict[str, "ItemType"] = {}
@@ -97,12 +95,6 @@ class SettingsPart:
     legend: str
     fields: dict  # form field name -> unbound WTForms field; a settings key or a wording key
     text_keys: tuple[str, ...] = ()  # which fields are wording, per language (stored as item texts)
-
-
-def in_language(lang: str):
-    """Translate interface strings (yes, no) in `lang`: the export's or report's language, not the staff's."""
-    wanted = interface_language_for(lang)
-    return nullcontext() if str(get_locale()) == wanted else force_locale(wanted)
 
 
 class ItemType:

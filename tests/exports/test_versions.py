@@ -180,3 +180,13 @@ def test_a_report_shows_the_options_per_version(make, db):
     # no answers on version 2, yet it is where colour changed
     assert "colour changed in version 2 (options red, green, blue → red, green)" in " ".join(report.notes)
     assert "topics changed in version 3 (options a, b → a, b, c)" in " ".join(report.notes)
+
+
+def test_spss_version_notes_follow_the_labels_language_not_the_staff_language(client, options_survey, tmp_path):
+    path = tmp_path / "export.sav"
+    with client.get(f"/manage/questionnaires/{options_survey.id}/export.sav?labels=de",
+                    headers={"Accept-Language": "en"}) as response:
+        assert response.status_code == 200
+        path.write_bytes(response.data)
+    _frame, meta = pyreadstat.read_sav(str(path))
+    assert "blue-de (Version 1)" in meta.variable_value_labels["colour"].values(), meta.variable_value_labels
