@@ -497,3 +497,17 @@ def test_a_closed_personal_link_speaks_the_contacts_language(app, make, db):
     db.session.commit()
     closed = way.client.get(way.url, headers={"Accept-Language": "en"})
     assert closed.status_code == 410 and '<html lang="de"' in closed.get_data(as_text=True)
+
+
+def test_the_testers_three_page_repro_submits_nothing(app, make, db):
+    """Pages 1 and 2 filled, page 3 reached, Back to 2, the required number emptied, Back again, page 3 submitted."""
+    items = [*ITEMS, ("remark", "longtext", False, 3, {}, [])]
+    way = _public(app, make, db, make.questionnaire(items=items, languages=("en", "de")))
+    hidden = way.through_page_one()
+    assert way.post({**hidden, "q_age": "44", "nav": "next"}).status_code == 302
+    assert way.post({**way.hidden(3), "q_remark": "Fine", "nav": "back"}).status_code == 302
+    assert way.post({**way.hidden(2), "q_age": "", "nav": "back"}).status_code == 302
+    refused = way.post({**way.hidden(3), "q_remark": "Fine", "nav": "submit"})
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 422 and 'name="q_age"' in html and "Please answer this question." in html
+    assert db.session.scalar(select(Response)).submitted_at is None
