@@ -1,4 +1,5 @@
 """Flask extensions, created unbound and attached in create_app()."""
+from flask import current_app
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -15,3 +16,9 @@ babel = Babel()
 csrf = CSRFProtect()
 login_manager = LoginManager()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
+
+
+def token_rate_limit() -> str:
+    """The limit of every route whose address carries a secret token (personal, enrolment and continue-later
+    links): what a guesser would try. Read per request, so the configuration can set it (TOKEN_RATE_LIMIT)."""
+    return current_app.config["TOKEN_RATE_LIMIT"]

@@ -12,7 +12,7 @@ from flask_wtf import FlaskForm
 
 from surveyapp.accounts.access import MANAGE, READ, require, staff_required
 from surveyapp.errors import DomainError
-from surveyapp.extensions import db, limiter
+from surveyapp.extensions import db, limiter, token_rate_limit
 from surveyapp.i18n import FALLBACK_LANGUAGE, INTERFACE_LANGUAGES, choose_language, interface_language_for
 from surveyapp.participants import service, signals
 from surveyapp.participants.forms import ContactForm, EnrolForm, ParticipantForm, RosterForm, SessionForm
@@ -192,12 +192,8 @@ def withdraw(participant_id: int):
     return redirect(url_for("participants.session", session_id=participant.session_id))
 
 
-def _enrol_rate_limit() -> str:
-    return current_app.config["TOKEN_RATE_LIMIT"]
-
-
 @bp.route("/e/<code>", methods=["GET", "POST"])
-@limiter.limit(_enrol_rate_limit)
+@limiter.limit(token_rate_limit)
 def enrol(code: str):
     session = service.find_session_by_enrol_code(code)
     if session is None:

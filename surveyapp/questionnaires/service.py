@@ -20,6 +20,7 @@ from surveyapp.questionnaires.models import (
 )
 from surveyapp.questionnaires.opening import check_openable
 from surveyapp.questionnaires.versions import has_responses, keeping_meaning
+from surveyapp.responses.models import Response
 
 CODE_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 SLUG_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{1,79}$")
@@ -233,8 +234,6 @@ def set_status(questionnaire: Questionnaire, status: Status) -> None:
 
 
 def response_count(questionnaire: Questionnaire) -> int:
-    from surveyapp.responses.models import Response
-
     return db.session.scalar(
         select(func.count()).where(Response.questionnaire_id == questionnaire.id,
                                    Response.submitted_at.is_not(None))

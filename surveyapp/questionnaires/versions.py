@@ -23,11 +23,10 @@ from sqlalchemy import exists, select
 from surveyapp.audit.service import record
 from surveyapp.extensions import db
 from surveyapp.questionnaires.models import Item, Questionnaire, QuestionnaireVersion
+from surveyapp.responses.models import Response
 
 
 def has_responses(questionnaire: Questionnaire) -> bool:
-    from surveyapp.responses.models import Response
-
     return bool(db.session.scalar(select(exists().where(Response.questionnaire_id == questionnaire.id))))
 
 

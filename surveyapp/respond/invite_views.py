@@ -3,7 +3,7 @@
 The page flow is respond.flow's (entry point respond.invitation.Invitation). Unknown token: 404; closed window:
 410; submitted: "already answered". In none of these is anything stored.
 """
-from flask import Blueprint, abort, current_app, g, redirect, render_template, request, url_for
+from flask import Blueprint, abort, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import refresh
 from flask_wtf import FlaskForm
@@ -11,7 +11,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from surveyapp.errors import DomainError
-from surveyapp.extensions import db, limiter
+from surveyapp.extensions import db, limiter, token_rate_limit
 from surveyapp.i18n import choose_language, interface_language_for, text_direction
 from surveyapp.participants.service import stop_contact
 from surveyapp.respond import flow, pages
@@ -22,10 +22,6 @@ from surveyapp.waves import service
 from surveyapp.web import http_error, render_error
 
 bp = Blueprint("invite", __name__)
-
-
-def _rate_limit() -> str:
-    return current_app.config["TOKEN_RATE_LIMIT"]
 
 
 def _open(token: str, *, for_answers: bool = True):
@@ -75,7 +71,7 @@ def _answered(entry: Invitation):
 
 
 @bp.get("/i/<token>")
-@limiter.limit(_rate_limit)
+@limiter.limit(token_rate_limit)
 def show(token):
     entry = _kept_entry(token)
     outcome = flow.show(entry, request.args.get("page", type=int))
@@ -87,7 +83,7 @@ def show(token):
 
 
 @bp.post("/i/<token>")
-@limiter.limit(_rate_limit)
+@limiter.limit(token_rate_limit)
 def answer(token):
     entry = _entry(token)
     outcome = flow.advance(entry, request.form)
@@ -120,7 +116,7 @@ class UnsubscribeForm(FlaskForm):
 
 
 @bp.route("/i/<token>/unsubscribe", methods=["GET", "POST"])
-@limiter.limit(_rate_limit)
+@limiter.limit(token_rate_limit)
 def unsubscribe(token):
     invitation, questionnaire = _open(token, for_answers=False)
     form = UnsubscribeForm()

@@ -3,14 +3,14 @@
 The page flow is respond.flow's (entry point respond.entries.Public); this module maps its outcomes to HTTP and
 keeps the respondent's key and language between requests (respond.resume, the session).
 """
-from flask import Blueprint, current_app, g, redirect, render_template, request, session, url_for
+from flask import Blueprint, g, redirect, render_template, request, session, url_for
 from flask_babel import lazy_gettext as _l
 from flask_babel import refresh
 from flask_wtf.csrf import CSRFError
 from jinja2 import pass_context
 
 from surveyapp.errors import DomainError, Gone, NotFound
-from surveyapp.extensions import limiter
+from surveyapp.extensions import limiter, token_rate_limit
 from surveyapp.i18n import choose_language, interface_language_for, text_direction
 from surveyapp.piping import pipe
 from surveyapp.questionnaires.models import Status
@@ -149,12 +149,8 @@ def later(slug):
                            html_lang=lang, html_dir=text_direction(lang))
 
 
-def _token_rate_limit() -> str:
-    return current_app.config["TOKEN_RATE_LIMIT"]
-
-
 @bp.get("/s/<slug>/resume/<token>")
-@limiter.limit(_token_rate_limit)
+@limiter.limit(token_rate_limit)
 def resume_link(slug, token):
     """Continue a response on this device: keep its key in the resume cookie, then show where it stopped."""
     questionnaire = _open(slug)
