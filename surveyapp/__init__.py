@@ -42,6 +42,7 @@ def _register_blueprints(app: Flask) -> None:
     from surveyapp.audit.views import bp as audit_bp
     from surveyapp.exports.views import bp as exports_bp
     from surveyapp.gdpr.views import bp as gdpr_bp
+    from surveyapp.indicators.views import bp as indicators_bp
     from surveyapp.participants.views import bp as participants_bp
     from surveyapp.questionnaires.views import bp as questionnaires_bp
     from surveyapp.reports.views import bp as reports_bp
@@ -53,7 +54,7 @@ def _register_blueprints(app: Flask) -> None:
     from surveyapp.waves.views import bp as waves_bp
 
     for blueprint in (accounts_bp, questionnaires_bp, respond_bp, exports_bp, participants_bp, waves_bp, invite_bp,
-                      translations_bp, reports_bp, audit_bp, gdpr_bp, responses_bp, preview_bp):
+                      translations_bp, reports_bp, audit_bp, gdpr_bp, responses_bp, preview_bp, indicators_bp):
         app.register_blueprint(blueprint)
 
 

@@ -85,6 +85,7 @@ def fill_every_table(app) -> None:
     load_panel_demo()
     _erase_one_and_set_a_retention_rule()
     _make_a_version()
+    _tag_evaluation()
     invitation = db.session.scalars(select(Invitation).where(Invitation.sends > 0).order_by(Invitation.id)).first()
     db.session.add(SendAttempt(invitation_id=invitation.id, sequence=0, attempt=1, worker="migration-test",
                                claimed_at=utcnow(), sent_at=utcnow() + timedelta(seconds=1)))
@@ -116,6 +117,22 @@ def _make_a_version() -> None:
     response = db.session.scalars(select(Response).where(Response.questionnaire_id == item.questionnaire_id)
                                   .order_by(Response.id.desc())).first()
     response.questionnaire_version = item.questionnaire.version
+
+
+def _tag_evaluation() -> None:
+    """Data in the columns and table of 0010_evaluation: an indicator, a stage, a pathway, a cancelled wave."""
+    from surveyapp.indicators.models import Indicator
+    from surveyapp.programmes.models import Programme
+    from surveyapp.questionnaires.models import Item
+    from surveyapp.waves.models import Wave
+
+    programme = db.session.scalars(select(Programme).order_by(Programme.id)).first()
+    programme.pathway = "phineo"
+    item = db.session.scalars(select(Item).where(Item.type == "likert").order_by(Item.id)).first()
+    item.stage = "phineo_5"
+    db.session.add(Indicator(programme_id=item.questionnaire.programme_id, name="Drives more carefully",
+                             item_code=item.code, statistic="share", target=0.7))
+    db.session.scalars(select(Wave).order_by(Wave.id.desc())).first().cancelled_at = utcnow()
 
 
 def snapshot(engine) -> dict[str, dict]:
@@ -330,7 +347,8 @@ def test_migrations_leave_foreign_keys_on_for_the_app(fresh_app, database_url):
 
 
 @pytest.mark.parametrize(("start", "down_to", "lost"), [
-    ("head", "0008_edit_version", "earlier questionnaire versions"),
+    ("head", "0009_versions", "indicators and their targets"),
+    ("0009_versions", "0008_edit_version", "earlier questionnaire versions"),
     ("0008_edit_version", "0006_audit", "erasure records of participants"),
     ("0006_audit", "0005_sessions", "the audit trail"),
     ("0002_waves", "0001", "contact details"),

@@ -14,6 +14,8 @@ class Programme(db.Model):
     # Months after a participant's last answering window closed until their contact data is purged (None: keep);
     # see surveyapp/gdpr/service.py purge_contacts.
     contact_retention_months: Mapped[int | None] = mapped_column(Integer)
+    # The outcome-pathway model its items' stages follow (programmes.pathways.PATHWAYS); None: the default.
+    pathway: Mapped[str | None] = mapped_column(String(20))
 
     def __repr__(self) -> str:
         return f"<Programme {self.code}>"

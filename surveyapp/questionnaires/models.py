@@ -125,6 +125,8 @@ class Item(db.Model):
     page: Mapped[int] = mapped_column(Integer, default=1)
     position: Mapped[int] = mapped_column(Integer, default=0)
     settings: Mapped[dict] = mapped_column(JSON, default=dict)
+    # Where the item sits on the programme's outcome pathway (programmes.pathways); None: not tagged.
+    stage: Mapped[str | None] = mapped_column(String(32))
 
     questionnaire: Mapped[Questionnaire] = relationship(back_populates="items")
     options: Mapped[list["Option"]] = relationship(

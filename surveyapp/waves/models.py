@@ -30,6 +30,8 @@ class Wave(db.Model):
     window_days: Mapped[int] = mapped_column(Integer, default=21)
     reminder_days: Mapped[list[int]] = mapped_column(JSON, default=list)
     max_reminders: Mapped[int] = mapped_column(Integer, default=2)
+    # Cancelled after it sent mail (a wave that sent nothing is deleted instead): no further mail, history kept.
+    cancelled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     questionnaire: Mapped[Questionnaire] = relationship()
     texts: Mapped[list["WaveText"]] = relationship(cascade="all, delete-orphan")
