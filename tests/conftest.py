@@ -108,6 +108,14 @@ def make(db):
     return factories.Factories(db)
 
 
+@pytest.fixture
+def close_to_panel(make, db):
+    """A Close To-sized two-wave panel (tests/reports/panel_seed.py): 40 sessions, 1,448 + 330 responses."""
+    from tests.reports.panel_seed import seed_close_to_panel
+
+    return seed_close_to_panel(db, make.programme(code="closeto", name="Close To"))
+
+
 class Auth:
     def __init__(self, client):
         self.client = client
