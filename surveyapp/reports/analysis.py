@@ -1,7 +1,9 @@
 """Descriptive statistics for evaluation reports: pure pandas, one typed column per item.
 
 Conventions: a missing answer is NA; shares are fractions; every figure based on fewer than ``min_n``
-respondents is suppressed (``suppressed=True``, numbers None/NA) so that no renderer can show it.
+respondents is suppressed (``suppressed=True``, numbers None/NA) so that no renderer can show it. Where one
+hidden cell could be worked out from the total and the cells shown, the next smallest is hidden too
+(``secondary=True``): see ``secondary_suppression``.
 """
 
 from __future__ import annotations
@@ -14,32 +16,7 @@ import numpy as np
 import pandas as pd
 
 from surveyapp.reports.model import DEFAULT_MIN_N, FrequencyRow, NumericSummary, Share
-
-Z95 = 1.959964
-
-
-def wilson_interval(k: int, n: int, z: float = Z95) -> tuple[float, float]:
-    """Return the Wilson score interval for k successes in n trials; (nan, nan) when n is 0."""
-    if n < 0 or k < 0 or k > n:
-        raise ValueError(f"need 0 <= k <= n, got k={k}, n={n}")
-    low, high = wilson_arrays(np.array([k]), np.array([n]), z)
-    return float(low[0]), float(high[0])
-
-
-def wilson_arrays(k: np.ndarray, n: np.ndarray, z: float = Z95) -> tuple[np.ndarray, np.ndarray]:
-    """Vectorised Wilson interval; bounds are exactly 0 at k = 0 and exactly 1 at k = n."""
-    k = np.asarray(k, dtype="float64")
-    n = np.asarray(n, dtype="float64")
-    with np.errstate(divide="ignore", invalid="ignore"):
-        p = k / n
-        z2 = z * z
-        denom = 1 + z2 / n
-        centre = (p + z2 / (2 * n)) / denom
-        half = z * np.sqrt(p * (1 - p) / n + z2 / (4 * n * n)) / denom
-        low = np.where(k == 0, 0.0, np.clip(centre - half, 0.0, 1.0))
-        high = np.where(k == n, 1.0, np.clip(centre + half, 0.0, 1.0))
-    invalid = ~(n > 0)
-    return np.where(invalid, np.nan, low), np.where(invalid, np.nan, high)
+from surveyapp.stats import wilson_arrays, wilson_interval
 
 
 def _opt_float(value: float) -> float | None:
@@ -92,12 +69,27 @@ class FrequencyTable:
             out.append(FrequencyRow(
                 code=str(rec.code), label=labels.get(str(rec.code), str(rec.code)), count=count,
                 share=_opt_float(rec.share), ci_low=_opt_float(rec.ci_low), ci_high=_opt_float(rec.ci_high),
-                suppressed=bool(rec.suppressed)))
+                suppressed=bool(rec.suppressed), secondary=bool(rec.secondary)))
         return out
 
 
+def secondary_suppression(sizes: np.ndarray, hidden: np.ndarray) -> np.ndarray:
+    """Cells to hide as well so that no hidden cell can be worked out from the total and the cells shown.
+
+    Where exactly one cell is hidden, the total minus the others gives it away: the smallest cell shown that
+    holds anybody (the first of equals) is hidden too. Two or more hidden cells, or none, need nothing more.
+    """
+    sizes = np.asarray(sizes, dtype="int64")
+    hidden = np.asarray(hidden, dtype=bool)
+    extra = np.zeros(sizes.shape, dtype=bool)
+    candidates = np.flatnonzero(~hidden & (sizes > 0))
+    if hidden.sum() == 1 and candidates.size:
+        extra[candidates[np.argmin(sizes[candidates])]] = True
+    return extra
+
+
 def _frequency_frame(codes: Sequence, counts: np.ndarray, n: int, min_n: int,
-                     suppress_cells: bool) -> pd.DataFrame:
+                     suppress_cells: bool, complementary: bool = False) -> pd.DataFrame:
     counts = np.asarray(counts, dtype="int64")
     low, high = wilson_arrays(counts, np.full(counts.shape, n))
     frame = pd.DataFrame({
@@ -111,14 +103,22 @@ def _frequency_frame(codes: Sequence, counts: np.ndarray, n: int, min_n: int,
     if suppress_cells:
         # A zero cell identifies nobody; 1..min_n-1 respondents could be recognised.
         hidden |= (counts > 0) & (counts < min_n)
+    secondary = np.zeros(counts.shape, dtype=bool)
+    if complementary and n >= min_n:
+        secondary = secondary_suppression(counts, hidden)
+    hidden |= secondary
     frame["suppressed"] = pd.array(hidden, dtype="boolean")
+    frame["secondary"] = pd.array(secondary, dtype="boolean")
     frame.loc[hidden, ["count", "share", "ci_low", "ci_high"]] = pd.NA
     return frame
 
 
 def frequencies(values: pd.Series, codes: Sequence, min_n: int = DEFAULT_MIN_N,
                 suppress_cells: bool = True) -> FrequencyTable:
-    """Count a single-choice item over the ordered option ``codes``; answers outside them count as missing."""
+    """Count a single-choice item over the ordered option ``codes``; answers outside them count as missing.
+
+    The cells add up to n, so a lone hidden cell takes the next smallest with it (secondary suppression).
+    """
     if pd.api.types.is_float_dtype(values.dtype) and (values.dropna() % 1 == 0).all():
         values = values.astype("Int64")  # 1.0 from a float column is option "1"
     as_text = values.astype("string")
@@ -126,7 +126,7 @@ def frequencies(values: pd.Series, codes: Sequence, min_n: int = DEFAULT_MIN_N,
     known = as_text.isin(code_text).fillna(False).astype(bool)
     counted = as_text[known].value_counts().reindex(code_text, fill_value=0)
     n = int(known.sum())
-    rows = _frequency_frame(code_text, counted.to_numpy(), n, min_n, suppress_cells)
+    rows = _frequency_frame(code_text, counted.to_numpy(), n, min_n, suppress_cells, complementary=True)
     return FrequencyTable(rows=rows, n=None if n < min_n else n, missing=int(values.size - n),
                           suppressed=n < min_n)
 
@@ -135,7 +135,8 @@ def multi_frequencies(selected: pd.DataFrame, codes: Sequence | None = None, min
                       suppress_cells: bool = True) -> FrequencyTable:
     """Count a multiple-choice item: one boolean column per option code, a row all NA is missing.
 
-    Shares are of respondents who answered, so they can add up to more than 100 %.
+    Shares are of respondents who answered, so they can add up to more than 100 %; cells overlap, so none
+    can be worked out from n and the others and no secondary suppression is needed.
     """
     codes = list(selected.columns) if codes is None else list(codes)
     block = selected.reindex(columns=codes).astype("boolean")
@@ -164,8 +165,10 @@ def breakdown(frame: pd.DataFrame, flag: str, by: str, min_n: int = DEFAULT_MIN_
               order: Sequence | None = None) -> pd.DataFrame:
     """Share of True in column ``flag`` per group of column ``by`` (session, site, wave, gender, ...).
 
-    Returns columns group, k, n, share, ci_low, ci_high, suppressed; groups under ``min_n`` are
-    suppressed and carry no numbers, not even their n. Missing group values form no group.
+    Returns columns group, k, n, share, ci_low, ci_high, suppressed, secondary; groups under ``min_n`` are
+    suppressed and carry no numbers, not even their n. The key figure beside a breakdown shows the total k
+    and n, so a lone hidden group takes the next smallest with it (``secondary``). Missing group values form
+    no group.
     """
     data = frame[[by, flag]].dropna()
     flags = data[flag].astype(bool)
@@ -178,7 +181,9 @@ def breakdown(frame: pd.DataFrame, flag: str, by: str, min_n: int = DEFAULT_MIN_
     low, high = wilson_arrays(k, n)
     with np.errstate(divide="ignore", invalid="ignore"):
         share = np.where(n > 0, k / np.maximum(n, 1), np.nan)
-    hidden = n < min_n
+    primary = n < min_n
+    secondary = secondary_suppression(n, primary & (n > 0))  # an empty group gives nobody away
+    hidden = primary | secondary
     result = pd.DataFrame({
         "group": pd.Series([str(g) for g in counts.index], dtype="string"),
         "k": pd.array(k, dtype="Int64"),
@@ -187,6 +192,7 @@ def breakdown(frame: pd.DataFrame, flag: str, by: str, min_n: int = DEFAULT_MIN_
         "ci_low": pd.array(low, dtype="Float64"),
         "ci_high": pd.array(high, dtype="Float64"),
         "suppressed": pd.array(hidden, dtype="boolean"),
+        "secondary": pd.array(secondary, dtype="boolean"),
     })
     result.loc[hidden, ["k", "n", "share", "ci_low", "ci_high"]] = pd.NA
     return result
@@ -197,7 +203,8 @@ def breakdown_shares(table: pd.DataFrame) -> list[tuple[str, Share]]:
     out = []
     for rec in table.itertuples(index=False):
         if rec.suppressed:
-            out.append((str(rec.group), Share(None, None, None, None, None, suppressed=True)))
+            out.append((str(rec.group), Share(None, None, None, None, None, suppressed=True,
+                                              secondary=bool(rec.secondary))))
         else:
             out.append((str(rec.group), Share(k=int(rec.k), n=int(rec.n), share=float(rec.share),
                                               ci_low=float(rec.ci_low), ci_high=float(rec.ci_high))))
