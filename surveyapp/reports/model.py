@@ -25,6 +25,7 @@ class Share:
     ci_low: float | None
     ci_high: float | None
     suppressed: bool = False
+    secondary: bool = False  # hidden only because another hidden figure could be worked out from it
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,7 @@ class FrequencyRow:
     ci_low: float | None
     ci_high: float | None
     suppressed: bool = False
+    secondary: bool = False  # hidden only because another hidden cell could be worked out from it
 
 
 @dataclass(frozen=True)

@@ -125,14 +125,16 @@ def test_numeric_summary():
 
 def test_breakdown_suppresses_small_groups():
     frame = pd.DataFrame({
-        "agree": [True] * 8 + [False] * 2 + [True, True, False, True] + [None],
-        "gender": ["f"] * 10 + ["d"] * 4 + ["f"],
+        "agree": [True] * 8 + [False] * 2 + [True, True, False, True] + [True] * 3 + [False] * 3 + [None],
+        "gender": ["f"] * 10 + ["d"] * 4 + ["x"] * 6 + ["f"],
     })
-    table = breakdown(frame, "agree", "gender", order=["f", "m", "d"]).set_index("group")
+    table = breakdown(frame, "agree", "gender", order=["f", "m", "d", "x"]).set_index("group")
     assert table.loc["f", "n"] == 10 and table.loc["f", "k"] == 8
     assert table.loc["f", "ci_high"] == pytest.approx(wilson_interval(8, 10)[1])
     assert bool(table.loc["d", "suppressed"]) and pd.isna(table.loc["d", "n"])
-    assert bool(table.loc["m", "suppressed"])
+    assert bool(table.loc["m", "suppressed"]) and not bool(table.loc["m", "secondary"])
+    # d alone would be total minus f and x: the smaller of them goes too.
+    assert bool(table.loc["x", "secondary"]) and pd.isna(table.loc["x", "n"])
     shares = dict(breakdown_shares(table.reset_index()))
     assert shares["d"].suppressed and shares["d"].n is None
     assert shares["f"].share == pytest.approx(0.8)
