@@ -9,10 +9,12 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from surveyapp.forms import StaffForm
 from surveyapp.i18n import is_known_language, ui_language_name
 from surveyapp.itemtypes import ItemType, SettingsPart, item_type, type_choices
+from surveyapp.programmes.pathways import stages
 from surveyapp.questionnaires.models import Status
 
 STATUS_LABELS = {Status.DRAFT: _l("Draft"), Status.OPEN: _l("Open"), Status.CLOSED: _l("Closed")}
 LOCKED_CODE = _l("Locked: the questionnaire has responses, so this code can no longer change.")
+NO_STAGE = _l("Not on the pathway")
 CODE_HELP = _l("Lower-case letters, digits and underscores, e.g. careful_driving. "
                "Used as the column name in exports.")
 
@@ -73,14 +75,21 @@ class ItemForm(StaffForm):
     label = TextAreaField(_l("Question"), validators=[DataRequired(), Length(max=2000)],
                           render_kw={"rows": 2})
     help = StringField(_l("Help text"), validators=[Optional(), Length(max=1000)])
+    # Unknown codes reach the service, which refuses them with its own message.
+    stage = SelectField(_l("Stage on the outcome pathway"), validate_choice=False, validators=[Optional()],
+                        description=_l("Where the item sits on the programme's outcome pathway; the report "
+                                       "shows its figures under that stage. Changing it makes no new version."))
 
     TEXT_KEYS = ("label", "help")
     kinds: tuple[ItemType, ...] = ()  # the types whose settings the form shows
     settings_parts: tuple[SettingsPart, ...] = ()  # their settings fieldsets, each once
 
-    def __init__(self, *args, locked: bool = False, type_fixed: bool = False, **kwargs):
+    def __init__(self, *args, locked: bool = False, type_fixed: bool = False, pathway: str | None = None,
+                 **kwargs):
         super().__init__(*args, **kwargs)
         self.type.choices = [SelectChoice(code, str(label)) for code, label in type_choices()]
+        self.stage.choices = [SelectChoice("", str(NO_STAGE))] + [
+            SelectChoice(step.code, str(step.label)) for step in stages(pathway)]
         if locked:
             self.code.render_kw = {"disabled": True}
             self.code.description = LOCKED_CODE
@@ -116,6 +125,7 @@ def item_data(item, lang: str) -> dict:
     """The item form's data for `item`, its wording in `lang`."""
     own = {row.key: row.text for row in item.texts if row.lang == lang}
     return {"code": item.code, "type": item.type, "required": item.required, "page": item.page,
+            "stage": item.stage or "",
             **item.kind.settings_data(item.settings),
             **{key: own.get(key, "") for key in (*ItemForm.TEXT_KEYS, *item.kind.text_keys)}}
 

@@ -35,7 +35,7 @@ def _back_to_item(item, lang=None):
 def add_item(questionnaire_id: int):
     questionnaire = managed_questionnaire(questionnaire_id)
     form = item_form(REGISTRY.values(), data={"page": questionnaire.page_numbers[-1]} if request.method == "GET"
-                     else None)
+                     else None, pathway=questionnaire.programme.pathway)
     status = 422 if form.is_submitted() else 200
     if form.validate_on_submit():
         kind = REGISTRY.get(form.type.data)
@@ -45,6 +45,7 @@ def add_item(questionnaire_id: int):
                 questionnaire, form.code.data.strip(), form.type.data, required=form.required.data,
                 page=form.page.data, settings=form.settings_for(kind) if kind else {},
                 texts={questionnaire.default_lang: form.texts(kind) if kind else {}})
+            service.set_item_stage(item, form.stage.data)
             db.session.commit()
         except DomainError as error:
             status = refused(form, error)
@@ -62,10 +63,12 @@ def edit_item(item_id: int):
     questionnaire = item.questionnaire
     lang = edit_language(questionnaire)
     locked = service.has_responses(questionnaire)
+    pathway = questionnaire.programme.pathway
     if request.method == "GET":
-        form = item_form([item.kind], formdata=None, data=item_data(item, lang), locked=locked, type_fixed=True)
+        form = item_form([item.kind], formdata=None, data=item_data(item, lang), locked=locked, type_fixed=True,
+                         pathway=pathway)
         return _item_page(item, lang, form, locked)
-    form = item_form([item.kind], locked=locked, type_fixed=True)
+    form = item_form([item.kind], locked=locked, type_fixed=True, pathway=pathway)
     form.type.data = item.type
     if not form.validate():
         return _item_page(item, lang, form, locked, status=422)
@@ -75,6 +78,8 @@ def edit_item(item_id: int):
         service.update_item(item, code=(form.code.data or item.code).strip(), required=form.required.data,
                             page=form.page.data, settings=form.settings_for(item.kind))
         service.set_item_texts(item, lang, form.texts(item.kind))
+        if form.stage.raw_data:  # a client that posts no stage keeps the item's
+            service.set_item_stage(item, form.stage.data)
         db.session.commit()
     except DomainError as error:
         status = refused(form, error)
@@ -170,7 +175,8 @@ def add_option(item_id: int):
             _flash_new_version(item.questionnaire, version)
             return _back_to_item(item)
     lang = item.questionnaire.default_lang
-    shown = item_form([item.kind], formdata=None, data=item_data(item, lang), locked=locked, type_fixed=True)
+    shown = item_form([item.kind], formdata=None, data=item_data(item, lang), locked=locked, type_fixed=True,
+                      pathway=item.questionnaire.programme.pathway)
     return _item_page(item, lang, shown, locked, new_option=form, status=status)
 
 

@@ -8,6 +8,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from surveyapp.errors import DomainError
 from surveyapp.extensions import db
 from surveyapp.itemtypes import REGISTRY, ItemType
+from surveyapp.programmes.pathways import stage as pathway_stage
 from surveyapp.questionnaires.models import (
     Item,
     ItemText,
@@ -159,6 +160,18 @@ def update_item(item: Item, *, code: str, required: bool, page: int, settings: d
     with keeping_meaning(item.questionnaire, "item settings"):
         item.settings = check_settings(item.kind, {**item.settings, **settings})
         db.session.flush()
+
+
+def set_item_stage(item: Item, code: str | None) -> None:
+    """Tag the item with a stage of its programme's outcome pathway ("" or None: untagged).
+
+    No new version: a stage says where an item sits in the programme's logic, not what its answers mean.
+    """
+    code = code or None
+    if code is not None and pathway_stage(item.questionnaire.programme.pathway, code) is None:
+        raise DomainError(_l("This stage is not on the programme's outcome pathway: %(code)s.", code=code))
+    item.stage = code
+    db.session.flush()
 
 
 def delete_item(item: Item) -> None:
