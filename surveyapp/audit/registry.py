@@ -28,6 +28,7 @@ CHANGES = {
     "questionnaires.edit_option": "option.edit",
     "questionnaires.move_item": "item.move",
     "questionnaires.move_option": "option.move",
+    "questionnaires.pathway": "programme.pathway",
     "questionnaires.settings": "questionnaire.settings",
     "questionnaires.status": "questionnaire.status",
     "questionnaires.texts": "questionnaire.texts",

@@ -9,7 +9,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from surveyapp.forms import StaffForm
 from surveyapp.i18n import is_known_language, ui_language_name
 from surveyapp.itemtypes import ItemType, SettingsPart, item_type, type_choices
-from surveyapp.programmes.pathways import stages
+from surveyapp.programmes.pathways import PATHWAYS, stages
 from surveyapp.questionnaires.models import Status
 
 STATUS_LABELS = {Status.DRAFT: _l("Draft"), Status.OPEN: _l("Open"), Status.CLOSED: _l("Closed")}
@@ -103,6 +103,15 @@ class ItemForm(StaffForm):
 
     def texts(self, kind: ItemType) -> dict[str, str]:
         return {key: self[key].data for key in (*self.TEXT_KEYS, *kind.text_keys)}
+
+
+class PathwayForm(StaffForm):
+    """The programme's outcome-pathway model; unknown models reach the service, which names them."""
+
+    pathway = SelectField(_l("Outcome pathway model"), validate_choice=False, validators=[InputRequired()],
+                          choices=[SelectChoice(code, label) for code, (label, _stages) in PATHWAYS.items()])
+    clear = BooleanField(_l("Remove those stages"),
+                         description=_l("Items tagged with a stage the chosen model does not have lose it."))
 
 
 def item_form(kinds, *args, **kwargs) -> ItemForm:

@@ -18,6 +18,7 @@ from surveyapp.extensions import db
 from surveyapp.programmes.models import Programme
 from surveyapp.questionnaires import (
     item_views,  # noqa: F401  (registers the item and option routes)
+    pathway_views,  # noqa: F401  (registers the programme's outcome-pathway page)
     service,
 )
 from surveyapp.questionnaires.blueprint import (
