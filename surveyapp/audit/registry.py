@@ -37,6 +37,8 @@ CHANGES = {
     "translations.add_language": "translation.add_language",
     "translations.save": "translation.save",
     "translations.upload": "translation.import",
+    "waves.cancel": "wave.cancel",
+    "waves.delete": "wave.delete",
     "waves.edit": "wave.edit",
     "waves.plan": "wave.create",
     "waves.save_text": "wave.texts",

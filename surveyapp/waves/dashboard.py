@@ -1,13 +1,17 @@
 """Dashboard figures and the panel status, from invitations only: codes, never contacts."""
 
 from dataclasses import dataclass
+from datetime import datetime
 
 import pandas as pd
 from sqlalchemy import case, func, select
 
+from surveyapp.db import utcnow
 from surveyapp.extensions import db
 from surveyapp.participants.models import Participant, TrainingSession
 from surveyapp.waves.models import Invitation, Wave
+from surveyapp.waves.scheduling import aware
+from surveyapp.waves.service import programme_waves
 
 
 @dataclass
@@ -31,8 +35,24 @@ class Figures:
             self.next_due = other.next_due
 
 
-def figures(programme_id: int) -> tuple[list[tuple[Wave, Figures, float | None]], dict]:
-    """Per wave (with attrition from the previous wave) and per (session, wave)."""
+@dataclass
+class Attrition:
+    """Of the panel members who answered the previous wave, how many did not answer this one."""
+
+    previous: Wave
+    answered_before: int
+    lost: int
+    final: bool  # this wave's window has closed for all of them (or the wave was cancelled); else "so far"
+
+    @property
+    def share(self) -> float:
+        return self.lost / self.answered_before
+
+
+def figures(
+    programme_id: int, now: datetime | None = None
+) -> tuple[list[tuple[Wave, Figures, Attrition | None]], dict]:
+    """Per wave (with panel-based attrition from the previous wave) and per (session, wave)."""
     rows = db.session.execute(
         select(
             Invitation.wave_id,
@@ -52,21 +72,50 @@ def figures(programme_id: int) -> tuple[list[tuple[Wave, Figures, float | None]]
     by_session: dict[tuple[int, int], Figures] = {}
     for wave_id, session_id, *numbers in rows:
         by_session[(session_id, wave_id)] = Figures(*(int(n or 0) for n in numbers[:-1]), numbers[-1])
-    waves = list(
-        db.session.scalars(
-            select(Wave).where(Wave.programme_id == programme_id).order_by(Wave.position, Wave.id)
-        )
-    )
     per_wave, previous = [], None
-    for wave in waves:
+    panel = _panel(programme_id)
+    for wave in programme_waves(programme_id):
         total = Figures()
         for (_, wave_id), numbers in by_session.items():
             if wave_id == wave.id:
                 total.add(numbers)
-        attrition = 1 - total.submitted / previous.submitted if previous and previous.submitted else None
-        per_wave.append((wave, total, attrition))
-        previous = total
+        sent = total.invited > 0
+        per_wave.append((wave, total, attrition(panel, previous, wave, now or utcnow()) if sent else None))
+        previous = wave
     return per_wave, by_session
+
+
+def _panel(programme_id: int) -> dict[int, dict[int, tuple[bool, datetime]]]:
+    """Per wave: participant -> (answered, closes_at)."""
+    rows = db.session.execute(
+        select(
+            Invitation.wave_id,
+            Invitation.participant_id,
+            Invitation.submitted_at.is_not(None),
+            Invitation.closes_at,
+        )
+        .join(Participant, Participant.id == Invitation.participant_id)
+        .where(Participant.programme_id == programme_id)
+    ).all()
+    panel: dict[int, dict[int, tuple[bool, datetime]]] = {}
+    for wave_id, participant_id, answered, closes_at in rows:
+        panel.setdefault(wave_id, {})[participant_id] = (bool(answered), aware(closes_at))
+    return panel
+
+
+def attrition(panel: dict, previous: Wave | None, wave: Wave, now: datetime) -> Attrition | None:
+    """None for the first wave or when no one answered the previous one; newcomers (invited to this
+    wave only) do not count; someone never invited to this wave (e.g. unsubscribed) counts as lost."""
+    if previous is None:
+        return None
+    before = [person for person, (answered, _) in panel.get(previous.id, {}).items() if answered]
+    if not before:
+        return None
+    this_wave = panel.get(wave.id, {})
+    kept = sum(1 for person in before if person in this_wave and this_wave[person][0])
+    closes = [this_wave[person][1] for person in before if person in this_wave]
+    final = wave.cancelled_at is not None or all(moment <= now for moment in closes)
+    return Attrition(previous, len(before), len(before) - kept, final)
 
 
 def status(invitation: dict) -> str:
@@ -78,11 +127,7 @@ def status(invitation: dict) -> str:
 
 def panel_status_frame(programme_id: int) -> pd.DataFrame:
     """One row per panel code: session date and place, and each wave's status. No contact data."""
-    waves = list(
-        db.session.scalars(
-            select(Wave).where(Wave.programme_id == programme_id).order_by(Wave.position, Wave.id)
-        )
-    )
+    waves = programme_waves(programme_id)
     people = db.session.execute(
         select(
             Participant.id,

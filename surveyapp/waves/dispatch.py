@@ -114,9 +114,11 @@ def claim(batch: int, now: datetime, lease: int, worker: str) -> list[Claim]:
     due = (
         select(Invitation.id)
         .join(Participant, Participant.id == Invitation.participant_id)
+        .join(Wave, Wave.id == Invitation.wave_id)
         .where(
             Invitation.next_send_at <= now,
             Invitation.closes_at > now,
+            Wave.cancelled_at.is_(None),  # even a reminder set by a send in flight when the wave was cancelled
             Invitation.submitted_at.is_(None),
             Invitation.bounced_at.is_(None),
             Participant.unsubscribed_at.is_(None),  # withdrawn or unsubscribed, even if an invitation was missed

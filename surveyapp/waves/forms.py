@@ -2,7 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 from wtforms import IntegerField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Regexp
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Regexp, ValidationError
 
 from surveyapp.forms import StaffForm
 
@@ -33,8 +33,33 @@ class WaveForm(StaffForm):
         _l("At most this many reminders"), default=2, validators=[InputRequired(), NumberRange(0, 10)]
     )
 
+    def validate_reminder_days(self, field) -> None:
+        """Each reminder a day inside the answering window, after the one before it."""
+        if field.errors:
+            return
+        window, previous = self.window_days.data, 0
+        for day in self.days():
+            if day == 0:
+                raise ValidationError(_l("A reminder cannot be sent on day 0, with the invitation."))
+            if day == previous:
+                raise ValidationError(_l("Day %(day)d is listed twice.", day=day))
+            if day < previous:
+                raise ValidationError(
+                    _l("Please list the reminder days in increasing order (day %(day)d comes after day "
+                       "%(previous)d).", day=day, previous=previous)
+                )
+            if isinstance(window, int) and day >= window:
+                raise ValidationError(
+                    _l("A reminder on day %(day)d would come after the answering window of %(window)d days "
+                       "has closed. Choose days below %(window)d.", day=day, window=window)
+                )
+            previous = day
+
+    def days(self) -> list[int]:
+        return [int(part) for part in (self.reminder_days.data or "").split(",") if part.strip()]
+
     def values(self) -> dict:
-        days = [int(part) for part in self.reminder_days.data.split(",") if part.strip()]
+        days = self.days()
         fields = (
             "name",
             "questionnaire_id",

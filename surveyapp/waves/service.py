@@ -7,7 +7,7 @@ from datetime import datetime
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, insert, select, update
+from sqlalchemy import and_, delete, exists, insert, or_, select, update
 
 from surveyapp.db import utcnow
 from surveyapp.errors import DomainError, Gone, NotFound
@@ -16,6 +16,7 @@ from surveyapp.participants import signals
 from surveyapp.participants.models import Consent, Contact, Participant, TrainingSession
 from surveyapp.piping import PLACEHOLDER
 from surveyapp.questionnaires.models import Questionnaire, set_text
+from surveyapp.responses.models import Response
 from surveyapp.waves import scheduling, tokens
 from surveyapp.waves.letters import PLACEHOLDERS
 from surveyapp.waves.models import Invitation, Wave, WaveText
@@ -34,6 +35,12 @@ WAVE_FIELDS = (
 
 class WaveError(DomainError):
     status_code = 422
+
+
+class WaveConflict(DomainError):
+    """The wave's state forbids the action (deleting a wave that sent mail, cancelling one twice)."""
+
+    status_code = 409
 
 
 def programme_waves(programme_id: int) -> list[Wave]:
@@ -84,8 +91,51 @@ def placeholder_list() -> str:
     return ", ".join(f"{{{name}}}" for name in PLACEHOLDERS)
 
 
+def has_sent(wave: Wave) -> bool:
+    """Whether any mail of the wave went out or any response came in through it."""
+    sent = exists().where(
+        Invitation.wave_id == wave.id, or_(Invitation.sends > 0, Invitation.first_sent_at.is_not(None))
+    )
+    answered = exists().where(Response.wave_id == wave.id)
+    return bool(db.session.scalar(select(sent | answered)))
+
+
+def delete_wave(wave: Wave, now: datetime | None = None) -> None:
+    """Delete a wave that has sent nothing, with its unsent invitations; else WaveConflict."""
+    now = now or utcnow()
+    # Locked first, so that a dispatcher (which skips locked rows) cannot send one of them meanwhile.
+    claims = db.session.scalars(
+        select(Invitation.claimed_until).where(Invitation.wave_id == wave.id).with_for_update()
+    ).all()
+    if has_sent(wave) or any(until and scheduling.aware(until) > now for until in claims):
+        raise WaveConflict(
+            _l("The wave “%(name)s” has sent e-mails and cannot be deleted. You can cancel it instead.",
+               name=wave.name)
+        )
+    db.session.execute(delete(Invitation).where(Invitation.wave_id == wave.id))
+    db.session.delete(wave)
+    db.session.flush()
+
+
+def cancel_wave(wave: Wave, now: datetime | None = None) -> None:
+    """Send nothing more for a wave that has sent mail; invitations, send log and responses stay."""
+    if wave.cancelled_at is not None:
+        raise WaveConflict(_l("The wave “%(name)s” is already cancelled.", name=wave.name))
+    if not has_sent(wave):
+        raise WaveConflict(
+            _l("The wave “%(name)s” has sent nothing yet: delete it instead.", name=wave.name)
+        )
+    wave.cancelled_at = now or utcnow()
+    db.session.execute(
+        update(Invitation).where(Invitation.wave_id == wave.id).values(next_send_at=None)
+    )
+    db.session.flush()
+
+
 def reschedule(wave: Wave, now: datetime | None = None) -> None:
-    """New dates for what is not sent or claimed yet; sent messages stay sent."""
+    """New dates for what is not sent or claimed yet; sent messages stay sent. A cancelled wave plans nothing."""
+    if wave.cancelled_at is not None:
+        return
     now = now or utcnow()
     rows = db.session.execute(
         select(Invitation.id, Invitation.sends, TrainingSession.held_on)
@@ -145,6 +195,7 @@ def ensure_invitations(programme_id: int, now: datetime | None = None) -> int:
         )
         .where(
             Wave.programme_id == programme_id,
+            Wave.cancelled_at.is_(None),
             Invitation.id.is_(None),
             Contact.email.is_not(None),
             Participant.unsubscribed_at.is_(None),
@@ -189,8 +240,13 @@ def find_invitation(token: str) -> Invitation:
 
 
 def check_open(invitation: Invitation, now: datetime | None = None) -> None:
+    """Gone once the window has closed, the participant unsubscribed or the wave was cancelled."""
     now = now or utcnow()
-    if now >= scheduling.aware(invitation.closes_at) or invitation.participant.unsubscribed_at is not None:
+    if (
+        now >= scheduling.aware(invitation.closes_at)
+        or invitation.participant.unsubscribed_at is not None
+        or invitation.wave.cancelled_at is not None
+    ):
         raise Gone(_l("This questionnaire is closed now. Thank you all the same!"))
 
 

@@ -3,9 +3,10 @@
 from datetime import date
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
-from flask_babel import format_datetime, format_percent
+from flask_babel import format_date, format_datetime, format_percent
 from flask_babel import gettext as _
 from flask_login import current_user
+from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
@@ -27,7 +28,7 @@ bp = Blueprint("waves", __name__, url_prefix="/manage")
 
 @bp.context_processor
 def _formatters() -> dict:
-    return {"format_percent": format_percent, "format_datetime": format_datetime}
+    return {"format_percent": format_percent, "format_datetime": format_datetime, "format_date": format_date}
 
 
 def _programme(programme_id: int, roles=READ) -> Programme:
@@ -100,6 +101,43 @@ def edit(wave_id: int):
         _save(programme, form, wave)
         return redirect(url_for("waves.plan", programme_id=programme.id))
     return render_template("waves/edit.html", programme=programme, wave=wave, form=form)
+
+
+@bp.route("/waves/<int:wave_id>/delete", methods=["GET", "POST"])
+@staff_required
+def delete(wave_id: int):
+    """GET asks for confirmation; POST (with CSRF) deletes a wave that has sent nothing, else 409."""
+    wave = db.session.get(Wave, wave_id) or abort(404)
+    return _after_confirmation(wave, service.delete_wave, _("The wave “%(name)s” was deleted.", name=wave.name))
+
+
+@bp.route("/waves/<int:wave_id>/cancel", methods=["GET", "POST"])
+@staff_required
+def cancel(wave_id: int):
+    """GET asks for confirmation; POST (with CSRF) stops all further mail of a wave that has sent some."""
+    wave = db.session.get(Wave, wave_id) or abort(404)
+    done = _("The wave “%(name)s” was cancelled: nothing more is sent for it.", name=wave.name)
+    return _after_confirmation(wave, service.cancel_wave, done)
+
+
+def _after_confirmation(wave: Wave, action, done: str):
+    """The confirmation page, and on its POST the action in one transaction; a refusal re-shows the page."""
+    programme = _programme(wave.programme_id, MANAGE)
+    form, status, deleting = FlaskForm(), 200, action is service.delete_wave
+    if form.validate_on_submit():
+        try:
+            action(wave)
+        except DomainError as error:
+            db.session.rollback()
+            form.form_errors.append(str(error.message))
+            status = error.status_code
+        else:
+            db.session.commit()
+            flash(done, "success")
+            return redirect(url_for("waves.plan", programme_id=programme.id))
+    page = render_template("waves/confirm.html", programme=programme, wave=wave, form=form, deleting=deleting,
+                           sent=service.has_sent(wave))
+    return page, status
 
 
 @bp.get("/waves/<int:wave_id>/texts")

@@ -1,0 +1,212 @@
+"""Deleting a wave that sent nothing, cancelling one that did (no further mail, history kept), the wave form's
+reminder checks, and the links to the programme report."""
+
+from datetime import date, timedelta
+
+from sqlalchemy import func, select
+
+from surveyapp.accounts.models import Role
+from surveyapp.audit.models import AuditEvent
+from surveyapp.datasets.frames import programme_scope, response_frame
+from surveyapp.db import utcnow
+from surveyapp.responses.models import Response
+from surveyapp.waves import service
+from surveyapp.waves.dispatch import claim, deliver, dispatch_due, worker_name
+from surveyapp.waves.mail import Mailer
+from surveyapp.waves.models import Invitation, SendAttempt, Wave, WaveText
+from surveyapp.waves.service import WaveConflict
+from tests import panel_factories as panel
+from tests.conftest import csrf_token
+from tests.waves.test_invitations import TWO_PAGES, link_of, setup_wave, submit_all
+
+
+def _count(db, model, *where) -> int:
+    return db.session.scalar(select(func.count()).select_from(model).where(*where))
+
+
+def _post(client, url: str, **data):
+    return client.post(url, data={"csrf_token": csrf_token(client, url), **data})
+
+
+def _manager(make, auth, programme):
+    manager = make.user(Role.MANAGER, programme)
+    auth.login(manager.email)
+    return manager
+
+
+def test_a_wave_that_sent_nothing_is_deleted_with_its_invitations_after_confirmation(db, make, client, auth):
+    programme, _, _, wave, *_ = setup_wave(db, make, held_on=date.today() + timedelta(days=30))
+    service.set_wave_message(wave, "en", "See you")
+    db.session.commit()
+    wave_id = wave.id
+    assert _count(db, Invitation, Invitation.wave_id == wave_id) == 2
+    _manager(make, auth, programme)
+    url = f"/manage/waves/{wave_id}/delete"
+    page = client.get(url)
+    assert page.status_code == 200 and "Delete wave “3 months”?" in page.get_data(as_text=True)
+    assert client.post(url).status_code == 400  # no CSRF token: nothing deleted
+    assert db.session.get(Wave, wave_id) is not None
+    done = _post(client, url)
+    assert done.status_code == 302 and done.location.endswith(f"/manage/programmes/{programme.id}/waves")
+    db.session.expire_all()
+    assert db.session.get(Wave, wave_id) is None
+    assert _count(db, Invitation, Invitation.wave_id == wave_id) == 0
+    assert _count(db, WaveText, WaveText.wave_id == wave_id) == 0
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "wave.delete"))
+    assert event.target == f"wave:{wave_id}"
+    assert "was deleted" in client.get(done.location).get_data(as_text=True)
+
+
+def test_a_wave_that_sent_mail_cannot_be_deleted_and_nothing_goes(db, make, client, auth, smtp):
+    programme, _, _, wave, *_ = setup_wave(db, make)
+    assert dispatch_due().sent == 2
+    _manager(make, auth, programme)
+    url = f"/manage/waves/{wave.id}/delete"
+    page = client.get(url).get_data(as_text=True)
+    assert "cannot be deleted" in page and f"/manage/waves/{wave.id}/cancel" in page
+    refused = _post(client, url)
+    assert refused.status_code == 409
+    assert "has sent e-mails and cannot be deleted. You can cancel it instead." in refused.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Wave, wave.id) is not None
+    assert _count(db, Invitation, Invitation.wave_id == wave.id) == 2
+    assert _count(db, SendAttempt) == 2
+
+
+def test_evaluators_and_other_programmes_managers_can_neither_delete_nor_cancel(db, make, client, auth):
+    programme, _, _, wave, *_ = setup_wave(db, make, held_on=date.today() + timedelta(days=30))
+    auth.login(make.user(Role.EVALUATOR, programme).email)
+    for action in ("delete", "cancel"):
+        assert client.get(f"/manage/waves/{wave.id}/{action}").status_code == 403
+    auth.logout()
+    auth.login(make.user(Role.MANAGER).email)
+    token = csrf_token(client, "/manage/panel")
+    for action in ("delete", "cancel"):
+        assert client.post(f"/manage/waves/{wave.id}/{action}", data={"csrf_token": token}).status_code == 403
+    assert db.session.get(Wave, wave.id) is not None
+
+
+def test_a_cancelled_wave_sends_nothing_more_and_keeps_its_history(app, db, make, client, auth, smtp):
+    programme, questionnaire, session, wave, anna, ben = setup_wave(db, make, reminders=(7, 14))
+    assert dispatch_due().sent == 2
+    submit_all(client, link_of(smtp.to("ben@example.org")[0]))
+    anna_link = link_of(smtp.to("anna@example.org")[0])
+    _manager(make, auth, programme)
+    url = f"/manage/waves/{wave.id}/cancel"
+    assert "Cancel wave “3 months”?" in client.get(url).get_data(as_text=True)
+    assert _post(client, url).status_code == 302
+    assert db.session.scalar(select(AuditEvent.target).where(AuditEvent.action == "wave.cancel")) == f"wave:{wave.id}"
+    db.session.expire_all()
+    assert db.session.get(Wave, wave.id).cancelled_at is not None
+    assert _count(db, Invitation, Invitation.wave_id == wave.id, Invitation.next_send_at.is_not(None)) == 0
+
+    for days in (8, 15):  # both reminders would have been due
+        assert dispatch_due(now=utcnow() + timedelta(days=days)).sent == 0
+    assert len(smtp.messages) == 2
+    assert client.get(anna_link).status_code == 410  # the personal link accepts no new answers
+
+    panel.participant(db, session, "carla@example.org", "en")  # joins later: no invitation to a cancelled wave
+    edited = db.session.get(Wave, wave.id)
+    service.save_wave(programme.id, {**_values(edited), "window_days": 60}, edited)  # editing plans nothing
+    db.session.commit()
+    assert _count(db, Invitation, Invitation.wave_id == wave.id) == 2
+    assert _count(db, Invitation, Invitation.wave_id == wave.id, Invitation.next_send_at.is_not(None)) == 0
+
+    assert _count(db, SendAttempt) == 2 and _count(db, Response, Response.wave_id == wave.id) == 1
+    frame = response_frame(programme_scope(programme))
+    assert (frame["wave"] == "3 months").sum() == 1  # reports still count its responses
+    plan = client.get(f"/manage/programmes/{programme.id}/waves").get_data(as_text=True)
+    assert "cancelled on" in plan
+    again = _post(client, url)
+    assert again.status_code == 409 and "already cancelled" in again.get_data(as_text=True)
+
+
+def _values(wave: Wave) -> dict:
+    return {key: getattr(wave, key) for key in service.WAVE_FIELDS}
+
+
+def test_a_send_in_flight_at_the_cancellation_schedules_no_reminder_that_goes_out(app, db, make, smtp):
+    *_, wave, anna, ben = setup_wave(db, make, reminders=(7, 14))
+    assert dispatch_due().sent == 2
+    later = utcnow() + timedelta(days=8)
+    claims = claim(10, later, 600, worker_name())  # a dispatcher took the first reminders ...
+    service.cancel_wave(db.session.get(Wave, wave.id))
+    db.session.commit()
+    with Mailer(app.config) as mailer:  # ... and sends them after the cancellation
+        deliver(claims, later, mailer, later + timedelta(seconds=600), _round())
+    assert len(smtp.messages) == 4
+    assert _count(db, Invitation, Invitation.next_send_at.is_not(None)) == 2  # its record set the second reminder
+    assert dispatch_due(now=later + timedelta(days=7)).sent == 0 and len(smtp.messages) == 4
+
+
+def _round():
+    from surveyapp.waves.dispatch import Round
+    from surveyapp.waves.letters import LetterWriter
+
+    return Round(LetterWriter(), {})
+
+
+def test_only_a_wave_that_sent_mail_can_be_cancelled(db, make):
+    *_, wave, _, _ = setup_wave(db, make, held_on=date.today() + timedelta(days=30))
+    try:
+        service.cancel_wave(wave)
+    except WaveConflict as error:
+        assert "delete it instead" in str(error.message)
+    else:
+        raise AssertionError("an unsent wave was cancelled")
+    db.session.rollback()
+    assert db.session.get(Wave, wave.id).cancelled_at is None
+
+
+def _wave_form(client, url: str, **changes) -> dict:
+    return {
+        "csrf_token": csrf_token(client, url),
+        "name": "3 months",
+        "questionnaire_id": changes.pop("questionnaire_id"),
+        "position": 1,
+        "offset_months": 3,
+        "offset_days": 0,
+        "window_days": 21,
+        "reminder_days": "7, 14",
+        "max_reminders": 2,
+        **changes,
+    }
+
+
+def test_reminders_beyond_the_window_or_out_of_order_are_refused_and_nothing_is_saved(db, make, client, auth):
+    programme = make.programme()
+    questionnaire = make.questionnaire(programme, items=TWO_PAGES)
+    _manager(make, auth, programme)
+    url = f"/manage/programmes/{programme.id}/waves"
+    refusals = {
+        "7, 21": "A reminder on day 21 would come after the answering window of 21 days has closed. "
+        "Choose days below 21.",
+        "7, 30": "A reminder on day 30 would come after the answering window of 21 days has closed.",
+        "14, 7": "Please list the reminder days in increasing order (day 7 comes after day 14).",
+        "7, 7": "Day 7 is listed twice.",
+        "0, 7": "A reminder cannot be sent on day 0, with the invitation.",
+    }
+    for days, message in refusals.items():
+        page = client.post(url, data=_wave_form(client, url, questionnaire_id=questionnaire.id, reminder_days=days))
+        assert page.status_code == 200 and message in page.get_data(as_text=True), days
+    assert _count(db, Wave) == 0
+    done = client.post(url, data=_wave_form(client, url, questionnaire_id=questionnaire.id, reminder_days="7, 20"))
+    assert done.status_code == 302 and db.session.scalar(select(Wave.reminder_days)) == [7, 20]
+    wave_id = db.session.scalar(select(Wave.id))
+    edit = f"/manage/waves/{wave_id}"
+    page = client.post(edit, data=_wave_form(client, edit, questionnaire_id=questionnaire.id, window_days=14))
+    assert "A reminder on day 14 would come after the answering window of 14 days has closed." in page.get_data(
+        as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Wave, wave_id).window_days == 21
+
+
+def test_the_programme_report_is_linked_from_the_panel_the_plan_and_the_questionnaire_list(db, make, client, auth):
+    programme = make.programme()
+    make.questionnaire(programme, items=TWO_PAGES)
+    _manager(make, auth, programme)
+    report = f"/manage/programmes/{programme.id}/report"
+    for page in ("/manage/panel", f"/manage/programmes/{programme.id}/waves", "/manage/"):
+        html = client.get(page).get_data(as_text=True)
+        assert f'href="{report}"' in html and "Programme report" in html, page
+    assert client.get(report).status_code == 200
