@@ -77,7 +77,8 @@ READS = {
 }
 
 PUBLIC = frozenset({
-    "accounts.login", "accounts.logout", "invite.answer", "invite.unsubscribe", "participants.enrol",
+    "accounts.login", "accounts.logout", "invite.answer", "invite.unsubscribe",
+    "invite.unsubscribe_one_click", "participants.enrol",
     "respond.answer",
 })
 

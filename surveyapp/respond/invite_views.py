@@ -1,7 +1,8 @@
 """The personal link /i/<token>: answer page by page, resume on any device, unsubscribe.
 
 The page flow is respond.flow's (entry point respond.invitation.Invitation). Unknown token: 404; closed window:
-410; submitted: "already answered". In none of these is anything stored.
+410; submitted: "already answered". In none of these is anything stored. /i/<token>/unsubscribe/one-click is
+the letters' List-Unsubscribe address (RFC 8058 one-click unsubscribe).
 """
 from flask import Blueprint, abort, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -11,7 +12,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from surveyapp.errors import DomainError
-from surveyapp.extensions import db, limiter, token_rate_limit
+from surveyapp.extensions import csrf, db, limiter, token_rate_limit
 from surveyapp.i18n import choose_language, interface_language_for, text_direction
 from surveyapp.participants.service import stop_contact
 from surveyapp.respond import flow, pages
@@ -122,12 +123,38 @@ def unsubscribe(token):
     form = UnsubscribeForm()
     done = invitation.participant.unsubscribed_at is not None
     if form.validate_on_submit():
-        stop_contact(invitation.participant_id)
-        db.session.commit()
+        _stop(invitation)
         done = True
     elif request.method == "POST":
         abort(400)
     return _unsubscribe_page(invitation, questionnaire, form, done=done)
+
+
+@bp.route("/i/<token>/unsubscribe/one-click", methods=["GET", "POST"])
+@csrf.exempt
+@limiter.limit(token_rate_limit)
+def unsubscribe_one_click(token):
+    """RFC 8058: the address in an invitation's List-Unsubscribe header, POSTed by the mail provider.
+
+    Its body is ``List-Unsubscribe=One-Click`` and carries no CSRF token; the secret token in the address is
+    the only credential here (no session is involved), so the CSRF check is left out for that body only:
+    any other POST is refused with 400 and changes nothing. A GET (someone opening the address) shows the
+    usual page, which asks first.
+    """
+    invitation, questionnaire = _open(token, for_answers=False)
+    if request.method == "GET":
+        return redirect(url_for("invite.unsubscribe", token=token))
+    if request.form.get("List-Unsubscribe") != "One-Click":
+        return render_error(400, _("This address only accepts the one-click unsubscribe of an e-mail program."))
+    _stop(invitation)
+    return _unsubscribe_page(invitation, questionnaire, UnsubscribeForm(formdata=None), done=True)
+
+
+def _stop(invitation) -> None:
+    """Unsubscribe the invitation's participant (once: again is a no-op) and commit."""
+    if invitation.participant.unsubscribed_at is None:
+        stop_contact(invitation.participant_id)
+        db.session.commit()
 
 
 def _unsubscribe_page(invitation, questionnaire, form, *, done: bool = False, notice: str | None = None) -> str:

@@ -6,6 +6,7 @@ for the token, and each recipient's message is that text with the token put in, 
 envelope (7bit when plain ASCII, quoted-printable otherwise, as the e-mail package would choose).
 """
 
+import base64
 import binascii
 import re
 import secrets
@@ -27,6 +28,9 @@ from surveyapp.waves import tokens
 HEADER_BREAKS = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029]+")
 CACHE_SIZE = 512  # kinds of letter kept per dispatcher round (session x wave x language x step)
 PLACEHOLDERS = ("place", "date")  # what _render pipes into the wave's message: the session's place and date
+LINE = 78  # the longest header line we write (RFC 5322's SHOULD)
+WORD = "=?utf-8?b?{}?="  # an RFC 2047 encoded word; one holds at most 75 characters
+ONE_CLICK = "List-Unsubscribe=One-Click"  # RFC 8058: the header's value and the body mail providers POST
 
 
 @dataclass(frozen=True)
@@ -71,7 +75,7 @@ class LetterWriter:
         self.host = urlsplit(self.base).hostname or "localhost"
         # MAIL_SENDER may carry a display name ("Survey team <survey@example.org>"): the envelope takes the address.
         self.sender = parseaddr(header_text(config["MAIL_SENDER"]))[1] or config["MAIL_SENDER"]
-        self.sender_line = _header("From", config["MAIL_SENDER"])
+        self.sender_line = _address_header("From", config["MAIL_SENDER"])
         self.stand_in = "tok" + secrets.token_hex(12)  # never in a text; tokens need no HTML escaping
         self.boundary = "=_" + secrets.token_hex(12)  # '=' never starts a line of 7bit/QP text
         self.kinds: dict[tuple, Kind] = {}
@@ -84,7 +88,8 @@ class LetterWriter:
             _address_line("To", letter.email),
             f"Date: {formatdate(now.timestamp(), usegmt=True)}\r\n",
             f"Message-ID: <invitation-{letter.invitation_id}-{sequence}@{self.host}>\r\n",
-            f"List-Unsubscribe: <{self.base}/i/{token}/unsubscribe>\r\n",
+            f"List-Unsubscribe: <{self.base}/i/{token}/unsubscribe/one-click>\r\n",
+            f"List-Unsubscribe-Post: {ONE_CLICK}\r\n",
             f'Content-Type: multipart/alternative; boundary="{self.boundary}"\r\n\r\n',
             _part(self.boundary, "plain", kind.text.replace(self.stand_in, token)),
             _part(self.boundary, "html", kind.html.replace(self.stand_in, token)),
@@ -135,16 +140,61 @@ class LetterWriter:
 def _address_line(name: str, address: str) -> str:
     if address.isascii() and address.isprintable() and " " not in address and len(address) < 900:
         return f"{name}: {address}\r\n"
-    return _header(name, address)
+    return _address_header(name, address)
+
+
+def _address_header(name: str, value: str) -> str:
+    """An address header as the e-mail package writes it for SMTP: folded, a non-ASCII name as RFC 2047 words.
+
+    The value is made one line first (see ``header_text``): a sender name with a line break in it can neither
+    add a header nor make the letter unsendable.
+    """
+    return policy.SMTP.fold(*policy.SMTP.header_store_parse(name, header_text(value)))
 
 
 def _header(name: str, value: str) -> str:
-    """A header line as the e-mail package writes it for SMTP: folded, non-ASCII as RFC 2047 words.
+    """An unstructured header (Subject) on lines of at most 78 characters that decode to exactly ``value``.
 
-    The value is made one line first (see ``header_text``): a title, place or sender name with a line
-    break in it can neither add a header nor make the letter unsendable.
+    Plain ASCII is folded at its spaces. Anything else becomes base64 encoded words, one per line, each holding
+    its spaces inside: the e-mail package's own folder may put a space between two encoded words, where
+    readers drop it (RFC 2047 6.2), and an Arabic or Ukrainian subject lost a space that way.
     """
-    return policy.SMTP.fold(*policy.SMTP.header_store_parse(name, header_text(value)))
+    text = header_text(value)
+    lines = _plain_lines(name, text) if text.isascii() and "=?" not in text else None
+    return "\r\n ".join(lines or _encoded_lines(name, text)) + "\r\n"
+
+
+def _plain_lines(name: str, text: str) -> list[str] | None:
+    """``name: text`` folded before spaces (unfolding gives the text back), or None if a word is too long."""
+    lines = [f"{name}:"]
+    for word in text.split(" "):
+        if len(lines[-1]) + 1 + len(word) <= LINE:
+            lines[-1] += " " + word
+        elif len(word) + 1 <= LINE:
+            lines.append(word)
+        else:
+            return None
+    return lines
+
+
+def _encoded_lines(name: str, text: str) -> list[str]:
+    """The text in UTF-8 encoded words, cut between characters, each line at most 78 characters."""
+    lines, chunk = [], ""
+    room = _word_bytes(LINE - len(name) - 2)  # "Subject: " on the first line, one space on the others
+    for char in text:
+        if chunk and len((chunk + char).encode("utf-8")) > room:
+            lines.append(chunk)
+            chunk, room = "", _word_bytes(LINE - 1)
+        chunk += char
+    lines.append(chunk)
+    words = [WORD.format(base64.b64encode(part.encode("utf-8")).decode("ascii")) for part in lines]
+    words[0] = f"{name}: {words[0]}"
+    return words
+
+
+def _word_bytes(width: int) -> int:
+    """How many bytes of UTF-8 one base64 encoded word of at most ``width`` (and 75) characters holds."""
+    return (min(width, 75) - len(WORD.format(""))) // 4 * 3
 
 
 def header_text(value: str) -> str:

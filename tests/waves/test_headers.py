@@ -1,10 +1,17 @@
-"""E-mail headers from stored data are one safe line; unusable envelope addresses are refused before SMTP."""
+"""E-mail headers from stored data are one safe line; long subjects fold on short lines without losing a space
+in any language; unusable envelope addresses are refused before SMTP."""
 
+import re
 import smtplib
+from datetime import UTC, date, datetime
+from email import message_from_bytes, policy
 
 import pytest
+from flask_babel import force_locale
+from flask_babel import gettext as _
 
-from surveyapp.waves.letters import _header, header_text
+from surveyapp.i18n import INTERFACE_LANGUAGES
+from surveyapp.waves.letters import Letter, LetterWriter, WaveFacts, _header, header_text
 from surveyapp.waves.mail import Mailer, is_permanent
 
 
@@ -28,3 +35,52 @@ def test_mailer_refuses_unsafe_envelope_address_as_permanent(address):
     with pytest.raises(smtplib.SMTPRecipientsRefused) as refused:
         mailer.send("survey@example.org", address, b"Subject: x\r\n\r\nbody\r\n")
     assert is_permanent(refused.value) and mailer.connection is None
+
+
+LONG_SUBJECTS = {
+    "ar": "تذكير: السلامة على الطرق – استبيان المتابعة بعد الدورة التدريبية في مدرسة القيادة في المدينة",
+    "tr": "Hatırlatma: Trafik güvenliği – İzmir'deki sürüş okulundaki eğitimden sonra ılık izleme anketi",
+    "uk": "Нагадування: Безпека дорожнього руху – подальша анкета після навчання в автошколі Києва",
+    "de": "Erinnerung: Fahrsicherheit – Rückblick auf die Schulung in der Fahrschule Göß, drei Monate später",
+    "en": "Reminder: Road safety – looking back on the course at the driving school, three months later",
+    "ascii": "Reminder: " + "x" * 90 + " and a word after it, then =?utf-8?q?not_an_encoded_word?= too",
+}
+
+
+def decoded(line: str) -> str:
+    return message_from_bytes(line.encode("ascii") + b"\r\n", policy=policy.default)["Subject"]
+
+
+@pytest.mark.parametrize("lang", LONG_SUBJECTS)
+def test_long_subject_decodes_to_itself_on_short_lines(lang):
+    subject = LONG_SUBJECTS[lang]
+    line = _header("Subject", subject)
+    assert decoded(line) == subject, "a space was lost or added in folding"
+    assert line.endswith("\r\n") and all(len(physical) <= 78 for physical in line[:-2].split("\r\n"))
+    assert all(physical.startswith(" ") for physical in line[:-2].split("\r\n")[1:])
+
+
+@pytest.mark.parametrize("cut", range(1, 60))
+def test_every_length_of_a_mixed_subject_decodes_exactly(cut):
+    """Cuts between encoded words land anywhere: inside a word, before or after a space, in a two-byte letter."""
+    subject = "ı İ ğ Ж ع ö " * 4 + "x" * cut + " Göß ок"
+    assert decoded(_header("Subject", subject)) == subject
+
+
+def test_letter_subject_is_the_rendered_subject_in_each_language(app):
+    with app.test_request_context():
+        writer = LetterWriter()
+        for wave_id, (lang, title) in enumerate(LONG_SUBJECTS.items()):  # one wave each: kinds are cached
+            lang = lang if lang in INTERFACE_LANGUAGES else "en"
+            wave = WaveFacts((7,), 1, {lang: title}, {})
+            row = Letter(1, wave_id, "s" * 32, datetime(2026, 3, 1, tzinfo=UTC), datetime(2026, 3, 22, tzinfo=UTC),
+                         "anna@example.org", lang, date(2026, 2, 27), "Göß")
+            for step in (0, 1):
+                raw = writer.compose(row, wave, step, datetime(2026, 3, 1, tzinfo=UTC))
+                with force_locale(lang):
+                    wanted = _("Reminder: %(title)s", title=title) if step else _(
+                        "Your follow-up questionnaire: %(title)s", title=title)
+                assert message_from_bytes(raw, policy=policy.default)["Subject"] == wanted
+                head = raw.split(b"\r\n\r\n")[0].decode("ascii")
+                subject = re.search(r"^Subject:.*?\r\n(?! )", head + "\r\n", re.M | re.S).group(0)
+                assert all(len(physical) <= 78 for physical in subject.split("\r\n"))

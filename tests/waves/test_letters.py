@@ -65,7 +65,8 @@ def test_each_recipient_gets_the_directly_rendered_letter_with_own_token(app):
                 token = tokens.make_token(app.config["SECRET_KEY"], row.token_salt)
                 assert message["To"] == row.email and message["Content-Language"] == row.lang
                 assert message["Message-ID"] == f"<invitation-{row.invitation_id}-{sequence}@localhost>"
-                assert message["List-Unsubscribe"] == f"<http://localhost/i/{token}/unsubscribe>"
+                assert message["List-Unsubscribe"] == f"<http://localhost/i/{token}/unsubscribe/one-click>"
+                assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
                 assert WAVE.titles[row.lang] in message["Subject"]
                 opening = ("Erinnerung", "Reminder") if sequence else ("Ihr", "Your")
                 assert message["Subject"].startswith(opening)
