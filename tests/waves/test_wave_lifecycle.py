@@ -106,8 +106,8 @@ def test_a_cancelled_wave_sends_nothing_more_and_keeps_its_history(app, db, make
     assert client.get(anna_link).status_code == 410  # the personal link accepts no new answers
 
     panel.participant(db, session, "carla@example.org", "en")  # joins later: no invitation to a cancelled wave
-    edited = db.session.get(Wave, wave.id)
-    service.save_wave(programme.id, {**_values(edited), "window_days": 60}, edited)  # editing plans nothing
+    edited = db.session.get(Wave, wave.id)  # editing it (which plans invitations for newcomers) plans nothing
+    service.save_wave(programme.id, {**_values(edited), "window_days": 60}, edited)
     db.session.commit()
     assert _count(db, Invitation, Invitation.wave_id == wave.id) == 2
     assert _count(db, Invitation, Invitation.wave_id == wave.id, Invitation.next_send_at.is_not(None)) == 0
