@@ -53,6 +53,10 @@ LIKERT_ITEMS = (
     ("remember_story", {"de": "Ich werde mich an die Geschichte erinnern.", "en": "I will remember the story.",
                         "ar": "سأتذكّر القصة."}),
 )
+# Where the items sit on the logic model (programmes.pathways): the session held attention (its output);
+# awareness, intention and memory right after it are short-term outcomes. The follow-up's are long-term.
+STAGES = {"attention": "output", "risk_aware": "short_term", "careful_driving": "short_term",
+          "remember_story": "short_term"}
 GENDERS = (("m", "männlich", "male", "ذكر"), ("f", "weiblich", "female", "أنثى"),
            ("d", "divers", "diverse", "آخر"), ("na", "keine Angabe", "prefer not to say", "أفضّل عدم الإجابة"))
 SCHOOLS = (("wien", "Fahrschule Wien-Mitte"), ("graz", "Fahrschule Graz"), ("linz", "Fahrschule Linz"),
@@ -92,6 +96,8 @@ def load_demo(responses: int = 300, seed: int = 7) -> bool:
         if not find_user(email):
             create_user(email, password, role, PROGRAMME_CODE)
     questionnaire = build_questionnaire(programme)
+    for item in questionnaire.items:
+        builder.set_item_stage(item, STAGES.get(item.code))
     add_synthetic_responses(questionnaire, responses, random.Random(seed))
     db.session.commit()
     return True

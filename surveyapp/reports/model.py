@@ -130,6 +130,17 @@ class BreakdownTable:
 
 
 @dataclass(frozen=True)
+class Pathway:
+    """The outcome-pathway section (reports.pathways): per stage in pathway order and per wave, the items tagged
+    with it as (stage, wave, items); each item carries only its headline figure (``agreement``: the agreement or
+    yes share, or ``summary``: the mean) and n. ``warnings``: outcome data without output data."""
+
+    model: str
+    stages: list[tuple[str, str, list[ItemSection]]]
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
 class ReportData:
     title: str
     programme: str
@@ -147,6 +158,7 @@ class ReportData:
     min_n: int = DEFAULT_MIN_N
     generated_on: str | None = None
     language: str = "en"
+    pathway: Pathway | None = None  # None: no item is tagged with a stage
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from surveyapp.datasets.pivot import EXCLUDED
 from surveyapp.datasets.versions import History
 from surveyapp.itemtypes import SHARES, Statistic
 from surveyapp.questionnaires.models import Item
-from surveyapp.reports import groups, versions
+from surveyapp.reports import groups, pathways, versions
 from surveyapp.reports.analysis import (
     frequencies,
     multi_frequencies,
@@ -67,6 +67,7 @@ def build_report(scope: Scope, options: ReportOptions, today: date | None = None
         min_n=options.min_n,
         generated_on=format_date(today or date.today(), "long", locale=lang),
         language=lang,
+        pathway=pathways.section(scope, frame, options, key_flags),
     )
 
 

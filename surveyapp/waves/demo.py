@@ -41,6 +41,7 @@ FOLLOW_UP_ITEMS = (
         },
     ),
 )
+FOLLOW_UP_STAGES = {"changed_driving": "long_term", "careful_driving": "long_term", "near_miss": "long_term"}
 MESSAGES = {  # the programme's own words in the e-mails, beside the translated standard text
     "de": "Deine Antworten helfen uns, Close To für die nächsten Fahrschüler:innen besser zu machen.",
     "en": "Your answers help us make Close To better for the next learner drivers.",
@@ -131,6 +132,8 @@ def _follow_up_questionnaire(programme: Programme) -> Questionnaire:
             "en": {"label": "Have you had a dangerous situation on the road since the session?"},
         },
     )
+    for item in questionnaire.items:
+        builder.set_item_stage(item, FOLLOW_UP_STAGES.get(item.code))
     builder.set_status(questionnaire, Status.OPEN)
     return questionnaire
 
