@@ -14,6 +14,9 @@ CHANGES = {
     "accounts.password": "user.set_password",
     "gdpr.erase": "participant.erase",
     "gdpr.retention": "programme.retention",
+    "indicators.create": "indicator.create",
+    "indicators.delete": "indicator.delete",
+    "indicators.edit": "indicator.edit",
     "participants.add": "participant.create",
     "participants.edit": "participant.edit",
     "participants.roster": "participant.import",
@@ -48,6 +51,7 @@ CHANGES = {
 # object (e.g. the questionnaire an item is added to) moves to the detail as "in". Bulk creates (roster import)
 # keep the URL's object: their rows are listed in the detail.
 CREATES = {
+    "indicator.create": ("indicators", "indicator"),
     "item.create": ("items", "item"),
     "option.create": ("options", "option"),
     "participant.create": ("participants", "participant"),
@@ -64,6 +68,7 @@ READS = {
     "exports.sav": "export.spss",
     "exports.xlsx": "export.xlsx",
     "gdpr.export": "participant.subject_access",
+    "indicators.screen": "report.indicators",
     "participants.edit": "participant.read_contact",
     "participants.session": "participant.read_list",
     "reports.programme_pdf": "report.programme_pdf",

@@ -10,6 +10,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
+from surveyapp.indicators.results import IndicatorResult
+
 DEFAULT_MIN_N = 5
 
 ChartKind = Literal["bar", "stacked", "none"]
@@ -154,6 +156,7 @@ class ReportData:
     comparisons: list[MatchedComparison] = field(default_factory=list)
     unmatched: list[UnmatchedComparison] = field(default_factory=list)
     breakdowns: list[BreakdownTable] = field(default_factory=list)
+    indicators: list[IndicatorResult] = field(default_factory=list)  # against their targets (indicators/)
     include_open_answers: bool = False
     min_n: int = DEFAULT_MIN_N
     generated_on: str | None = None

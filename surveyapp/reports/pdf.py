@@ -27,7 +27,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from surveyapp.reports import charts, pdf_pathway
+from surveyapp.reports import charts, pdf_indicators, pdf_pathway
 from surveyapp.reports.fonts import BOLD, REGULAR, fit, markup, printable, register_fonts, right_aligned
 from surveyapp.reports.model import (
     BreakdownTable,
@@ -264,6 +264,7 @@ class _Writer:
                 out += self.item(item)
         out += self.comparisons()
         out += pdf_pathway.section(self, WIDTH)
+        out += pdf_indicators.section(self, WIDTH)
         if r.breakdowns:
             out.append(self.text(self._("Breakdowns"), "h1"))
             for table in r.breakdowns:

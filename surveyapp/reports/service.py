@@ -17,6 +17,7 @@ from surveyapp.datasets import respondents
 from surveyapp.datasets.frames import Filters, Scope, response_frame
 from surveyapp.datasets.pivot import EXCLUDED
 from surveyapp.datasets.versions import History
+from surveyapp.indicators import service as indicator_service
 from surveyapp.itemtypes import SHARES, Statistic
 from surveyapp.questionnaires.models import Item
 from surveyapp.reports import groups, pathways, versions
@@ -63,6 +64,7 @@ def build_report(scope: Scope, options: ReportOptions, today: date | None = None
         comparisons=matched,
         unmatched=unmatched,
         breakdowns=groups.breakdown_tables(flags, labels, grouping, order, options.min_n),
+        indicators=indicator_service.report_results(scope, frame, lang, options.min_n),
         include_open_answers=options.include_open_answers,
         min_n=options.min_n,
         generated_on=format_date(today or date.today(), "long", locale=lang),
