@@ -79,7 +79,12 @@ def plan(programme_id: int):
         by_session=by_session,
         sessions=programme_sessions(programme.id),
         can_manage=current_user.can(programme.id, *MANAGE),
-    )
+    ), _form_status(form)
+
+
+def _form_status(form: WaveForm) -> int:
+    """422 for a refused wave form (the page shows why), 200 for the page itself."""
+    return 422 if form.is_submitted() else 200
 
 
 def _save(programme: Programme, form: WaveForm, wave: Wave | None = None) -> None:
@@ -100,7 +105,7 @@ def edit(wave_id: int):
     if form.validate_on_submit():
         _save(programme, form, wave)
         return redirect(url_for("waves.plan", programme_id=programme.id))
-    return render_template("waves/edit.html", programme=programme, wave=wave, form=form)
+    return render_template("waves/edit.html", programme=programme, wave=wave, form=form), _form_status(form)
 
 
 @bp.route("/waves/<int:wave_id>/delete", methods=["GET", "POST"])

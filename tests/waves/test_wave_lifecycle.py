@@ -188,13 +188,14 @@ def test_reminders_beyond_the_window_or_out_of_order_are_refused_and_nothing_is_
     }
     for days, message in refusals.items():
         page = client.post(url, data=_wave_form(client, url, questionnaire_id=questionnaire.id, reminder_days=days))
-        assert page.status_code == 200 and message in page.get_data(as_text=True), days
+        assert page.status_code == 422 and message in page.get_data(as_text=True), days
     assert _count(db, Wave) == 0
     done = client.post(url, data=_wave_form(client, url, questionnaire_id=questionnaire.id, reminder_days="7, 20"))
     assert done.status_code == 302 and db.session.scalar(select(Wave.reminder_days)) == [7, 20]
     wave_id = db.session.scalar(select(Wave.id))
     edit = f"/manage/waves/{wave_id}"
     page = client.post(edit, data=_wave_form(client, edit, questionnaire_id=questionnaire.id, window_days=14))
+    assert page.status_code == 422
     assert "A reminder on day 14 would come after the answering window of 14 days has closed." in page.get_data(
         as_text=True)
     db.session.expire_all()
