@@ -107,11 +107,13 @@ def delete_wave(wave: Wave, now: datetime | None = None) -> None:
     claims = db.session.scalars(
         select(Invitation.claimed_until).where(Invitation.wave_id == wave.id).with_for_update()
     ).all()
-    if has_sent(wave) or any(until and scheduling.aware(until) > now for until in claims):
+    if has_sent(wave):
         raise WaveConflict(
             _l("The wave “%(name)s” has sent e-mails and cannot be deleted. You can cancel it instead.",
                name=wave.name)
         )
+    if any(until and scheduling.aware(until) > now for until in claims):
+        raise WaveConflict(_l("E-mails of this wave are being sent right now. Please try again in a few minutes."))
     db.session.execute(delete(Invitation).where(Invitation.wave_id == wave.id))
     db.session.delete(wave)
     db.session.flush()

@@ -3,6 +3,7 @@ reminder checks, and the links to the programme report."""
 
 from datetime import date, timedelta
 
+import pytest
 from sqlalchemy import func, select
 
 from surveyapp.accounts.models import Role
@@ -148,14 +149,19 @@ def _round():
 
 def test_only_a_wave_that_sent_mail_can_be_cancelled(db, make):
     *_, wave, _, _ = setup_wave(db, make, held_on=date.today() + timedelta(days=30))
-    try:
+    with pytest.raises(WaveConflict, match="has sent nothing yet: delete it instead"):
         service.cancel_wave(wave)
-    except WaveConflict as error:
-        assert "delete it instead" in str(error.message)
-    else:
-        raise AssertionError("an unsent wave was cancelled")
     db.session.rollback()
     assert db.session.get(Wave, wave.id).cancelled_at is None
+
+
+def test_a_wave_whose_first_mails_are_being_sent_is_not_deleted(db, make):
+    *_, wave, _, _ = setup_wave(db, make)
+    assert len(claim(10, utcnow(), 600, worker_name())) == 2  # a dispatcher holds them, nothing sent yet
+    with pytest.raises(WaveConflict, match="being sent right now"):
+        service.delete_wave(db.session.get(Wave, wave.id))
+    db.session.rollback()
+    assert _count(db, Invitation, Invitation.wave_id == wave.id) == 2
 
 
 def _wave_form(client, url: str, **changes) -> dict:
