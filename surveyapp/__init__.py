@@ -51,10 +51,12 @@ def _register_blueprints(app: Flask) -> None:
     from surveyapp.respond.preview_views import bp as preview_bp
     from surveyapp.respond.views import bp as respond_bp
     from surveyapp.translations_ui.views import bp as translations_bp
+    from surveyapp.waves.people_views import bp as people_bp
     from surveyapp.waves.views import bp as waves_bp
 
     for blueprint in (accounts_bp, questionnaires_bp, respond_bp, exports_bp, participants_bp, waves_bp, invite_bp,
-                      translations_bp, reports_bp, audit_bp, gdpr_bp, responses_bp, preview_bp, indicators_bp):
+                      translations_bp, reports_bp, audit_bp, gdpr_bp, responses_bp, preview_bp, indicators_bp,
+                      people_bp):
         app.register_blueprint(blueprint)
 
 

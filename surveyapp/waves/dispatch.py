@@ -32,6 +32,7 @@ from surveyapp.waves.models import Invitation, SendAttempt, Wave
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
+REMINDER_GAP = timedelta(days=1)  # never two messages of one invitation in one run
 INVITATIONS = Invitation.__table__
 ATTEMPTS = SendAttempt.__table__
 
@@ -256,12 +257,15 @@ def _record_sent(sent: list, now: datetime) -> None:
         [
             _claimed(claim)
             | {
-                "following": scheduling.next_send_after(
-                    letter.due_at,
-                    letter.closes_at,
-                    list(wave.reminder_days),
-                    wave.max_reminders,
-                    claim.sequence + 1,
+                "following": _not_overdue(
+                    scheduling.next_send_after(
+                        letter.due_at,
+                        letter.closes_at,
+                        list(wave.reminder_days),
+                        wave.max_reminders,
+                        claim.sequence + 1,
+                    ),
+                    now,
                 )
             }
             for claim, letter, wave, _ in sent
@@ -271,6 +275,13 @@ def _record_sent(sent: list, now: datetime) -> None:
         update(ATTEMPTS).where(ATTEMPTS.c.id == bindparam("attempt_id")).values(sent_at=bindparam("at")),
         [{"attempt_id": claim.attempt_id, "at": at} for claim, _, _, at in sent],
     )
+
+
+def _not_overdue(following: datetime | None, now: datetime) -> datetime | None:
+    """A reminder whose day passed while this message waited (late run, retry, re-send) goes a day later."""
+    if following is None or scheduling.aware(following) > now:
+        return following
+    return now + REMINDER_GAP
 
 
 def _record_failed(failed: list, now: datetime, report: Report) -> None:

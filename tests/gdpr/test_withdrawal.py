@@ -20,7 +20,8 @@ def test_consent_is_shown_with_dates_and_labelled_version(app, db, make, client,
     auth.login(p.manager.email)
     given = format_date(db.session.get(Participant, p.anna.id).consents[0].given_at)
     session_page = client.get(f"/manage/sessions/{p.session.id}").get_data(as_text=True)
-    assert f"given on {given} (version {CONSENT_VERSION})" in session_page
+    long_date = format_date(db.session.get(Participant, p.anna.id).consents[0].given_at, "long")
+    assert f"given on {long_date} · text version “{CONSENT_VERSION}”" in session_page
     page = client.get(f"/manage/participants/{p.anna.id}").get_data(as_text=True)
     assert f"version {CONSENT_VERSION}" in page and given in page and "added by staff" in page
 
@@ -43,7 +44,7 @@ def test_withdrawal_removes_contact_details_and_cancels_pending_mail_keeping_ans
     assert invitations and all(i.next_send_at is None for i in invitations)
     assert db.session.scalar(select(Response).where(Response.participant_id == anna.id)).submitted_at
     page = client.get(session_url).get_data(as_text=True)
-    assert f"withdrawn on {format_date(anna.unsubscribed_at)}" in page and ANNA not in page
+    assert f"withdrawn on {format_date(anna.unsubscribed_at, 'long')}" in page and ANNA not in page
 
 
 def test_unsubscribe_link_removes_contact_details_too(app, db, make, client):
