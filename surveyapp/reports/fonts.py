@@ -1,14 +1,18 @@
-"""Fonts and right-to-left text for the PDF: DejaVu Sans covers Latin, Turkish, Cyrillic and Arabic."""
+"""Fonts, line breaking and right-to-left text for the PDF: DejaVu Sans covers Latin, Turkish, Cyrillic and Arabic.
+
+A word never breaks without a hyphen: reportlab splits a word wider than its line anywhere (``splitLongWords``),
+so text holding such a word is broken into lines here, the word hyphenated at a line's end.
+"""
 
 from __future__ import annotations
 
+import math
 import re
 from pathlib import Path
 from xml.sax.saxutils import escape
 
 import arabic_reshaper
 from bidi import get_base_level, get_display
-from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
@@ -22,6 +26,13 @@ SYSTEM_DIR = Path("/usr/share/fonts/truetype/dejavu")
 _RTL = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]")
 # Control characters other than tab and line breaks: no glyph, and a stored label or answer may hold them.
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+HYPHEN = "-"
+# A word may break after a hyphen it already has (no second hyphen is added there).
+_HYPHENS = frozenset("-\u2010")
+# A break before a consonant that starts a syllable (consonant then vowel) reads best: "Rücklauf-quote".
+_VOWELS = frozenset("aeiouyäöüàâæçéèêëîïôœùûüáíóúıаеєиіїоуюяыэё")
+# Room left for rounding: reportlab must find each line no wider than the width it was made for.
+_SLACK = 0.5
 
 
 class FontMissingError(RuntimeError):
@@ -70,19 +81,84 @@ def right_aligned(text: str) -> bool:
 
 
 def markup(text: str, font: str, size: float, width: float) -> str:
-    """Return Paragraph markup for user text: escaped, and for RTL text shaped and broken into lines first.
+    """Return Paragraph markup for user text: escaped; RTL text shaped; broken into lines here when needed.
 
-    Lines are broken in logical order and each line reordered on its own; reordering a whole paragraph
-    before wrapping would put its end on the first line.
+    Lines are made here for RTL text (broken in logical order, each line reordered on its own: reordering a
+    whole paragraph before wrapping would put its end on the first line) and for text with a word wider than
+    ``width`` (hyphenated, see ``wrap``); other text is left to reportlab, which breaks only at spaces.
     """
     text = printable(text)
-    if not is_rtl(text):
+    rtl = is_rtl(text)
+    if rtl:
+        text = "\n".join(arabic_reshaper.reshape(part) for part in text.splitlines())
+    elif widest_word(text, font) * size <= width - _SLACK:
         return escape(text)
+    lines = wrap(text, font, size, width - _SLACK)
+    return "<br/>".join(escape(get_display(line) if rtl else line) for line in lines)
+
+
+def widest_word(text: str, font: str) -> float:
+    """Width of the text's widest word at a font size of 1 point (widths grow with the size)."""
+    return max((pdfmetrics.stringWidth(word, font, 1) for word in text.split()), default=0.0)
+
+
+def word_fit_size(text: str, font: str, size: float, width: float, smallest: float) -> float:
+    """The largest font size up to ``size`` (in quarter points, not below ``smallest``) at which every word of
+    the text fits ``width``: a narrow column's heading shrinks rather than break a word."""
+    widest = widest_word(text, font)
+    if widest * size <= width - _SLACK:
+        return size
+    return max(smallest, math.floor((width - _SLACK) / widest * 4) / 4)
+
+
+def wrap(text: str, font: str, size: float, width: float) -> list[str]:
+    """Break text into lines of at most ``width`` points at spaces; a word wider than a line is hyphenated."""
     lines: list[str] = []
-    for part in text.splitlines() or [""]:
-        shaped = arabic_reshaper.reshape(part)
-        lines.extend(simpleSplit(shaped, font, size, width) or [""])
-    return "<br/>".join(escape(get_display(line)) for line in lines)
+    for paragraph in text.splitlines() or [""]:
+        line = ""
+        for word in paragraph.split():
+            candidate = f"{line} {word}" if line else word
+            if pdfmetrics.stringWidth(candidate, font, size) <= width:
+                line = candidate
+                continue
+            if line:
+                lines.append(line)
+            *heads, line = hyphenate(word, font, size, width)
+            lines += heads
+        lines.append(line)
+    return lines
+
+
+def hyphenate(word: str, font: str, size: float, width: float) -> list[str]:
+    """Split a word into pieces no wider than ``width``, each but the last ending in a hyphen.
+
+    Breaks after a hyphen the word has where one fits, else before a consonant that starts a syllable, else
+    after as many letters as fit; two letters at least on each side, so no piece is a lone letter.
+    """
+    pieces = []
+    while pdfmetrics.stringWidth(word, font, size) > width and len(word) > 3:
+        cut = _cut(word, font, size, width)
+        head = word[:cut]
+        pieces.append(head if head[-1] in _HYPHENS else head + HYPHEN)
+        word = word[cut:]
+    return [*pieces, word]
+
+
+def _cut(word: str, font: str, size: float, width: float) -> int:
+    """Where to break ``word``: the longest head (with its hyphen) that fits, at the best kind of break."""
+    def fits(cut: int) -> bool:
+        head = word[:cut]
+        return pdfmetrics.stringWidth(head if head[-1] in _HYPHENS else head + HYPHEN, font, size) <= width
+
+    cuts = [cut for cut in range(len(word) - 2, 1, -1) if fits(cut)]
+    own = [cut for cut in cuts if word[cut - 1] in _HYPHENS]
+    syllable = [cut for cut in cuts if _starts_syllable(word, cut)]
+    return (own or syllable or cuts or [2])[0]
+
+
+def _starts_syllable(word: str, cut: int) -> bool:
+    before, letter, after = (word[i].lower() for i in (cut - 1, cut, cut + 1))
+    return before.isalpha() and letter.isalpha() and letter not in _VOWELS and after in _VOWELS
 
 
 def fit(text: str, width: float, font: str, size: float) -> str:

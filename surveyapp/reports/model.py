@@ -207,3 +207,12 @@ class NumberFormat:
 
     def percent(self, share: float, digits: int = 0) -> str:
         return self.percent_pattern.format(self.decimal(share * 100, digits))
+
+    def p_value(self, p: float) -> str:
+        """Three decimals, never “0.000”: below 0.001 it reads “< 0.001” (in the locale's digits)."""
+        return f"<\u00a0{self.decimal(0.001, 3)}" if p < 0.001 else self.decimal(p, 3)
+
+    def signed(self, value: float, digits: int = 1) -> str:
+        """The value with its sign (“+”, the minus sign “−”, none for zero), e.g. a change in points."""
+        text = self.decimal(abs(value), digits)
+        return ("+" if value > 0 else "−" if value < 0 else "") + text

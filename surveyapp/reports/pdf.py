@@ -28,7 +28,16 @@ from reportlab.platypus import (
 )
 
 from surveyapp.reports import charts, pdf_indicators, pdf_pathway
-from surveyapp.reports.fonts import BOLD, REGULAR, fit, markup, printable, register_fonts, right_aligned
+from surveyapp.reports.fonts import (
+    BOLD,
+    REGULAR,
+    fit,
+    markup,
+    printable,
+    register_fonts,
+    right_aligned,
+    word_fit_size,
+)
 from surveyapp.reports.model import (
     BreakdownTable,
     ItemSection,
@@ -54,7 +63,9 @@ def _styles() -> dict[str, ParagraphStyle]:
         "body": base,
         "small": ParagraphStyle("small", parent=base, fontSize=8, leading=10, textColor=charts.MUTED),
         "cell": ParagraphStyle("cell", parent=base, fontSize=8.5, leading=10.5),
+        "head": ParagraphStyle("head", parent=base, fontName=BOLD, fontSize=8.5, leading=10.5),
         "title": ParagraphStyle("title", parent=base, fontName=BOLD, fontSize=24, leading=30, spaceAfter=14),
+        "part": ParagraphStyle("part", parent=base, fontName=BOLD, fontSize=19, leading=24, spaceAfter=4),
         "h1": ParagraphStyle("h1", parent=base, fontName=BOLD, fontSize=15, leading=19, spaceBefore=6,
                              spaceAfter=8),
         "h2": ParagraphStyle("h2", parent=base, fontName=BOLD, fontSize=11, leading=14, spaceBefore=10,
@@ -95,8 +106,18 @@ class _Writer:
     def n_text(self, n: int | None, suppressed: bool) -> str:
         return self.hidden if suppressed or n is None else self._("n = %(n)s") % {"n": self.num.integer(n)}
 
+    def heading_cell(self, value: str, width: float) -> Paragraph:
+        """A column heading in bold, its font shrunk (to 6.5 pt at least) so that no word has to break."""
+        head = self.styles["head"]
+        size = word_fit_size(value, head.fontName, head.fontSize, width, smallest=6.5)
+        if size < head.fontSize:
+            self.styles[f"head-{size}"] = ParagraphStyle(f"head-{size}", parent=head, fontSize=size,
+                                                         leading=size * 1.25)
+            return self.text(value, f"head-{size}", width)
+        return self.text(value, "head", width)
+
     def table(self, header: list[str], rows: list[list[str]], widths: list[float]) -> Table:
-        cells = [[self.text(h, "cell", w - 6) for h, w in zip(header, widths, strict=True)]]
+        cells = [[self.heading_cell(h, w - 6) for h, w in zip(header, widths, strict=True)]]
         cells += [[self.text(c, "cell", w - 6) for c, w in zip(row, widths, strict=True)] for row in rows]
         table = Table(cells, colWidths=widths, repeatRows=1)
         table.setStyle(TableStyle([
@@ -113,10 +134,10 @@ class _Writer:
     def title_page(self) -> list:
         r, _ = self.report, self._
         out = [Spacer(1, 50 * mm), self.text(r.title, "title"), self.text(r.programme, "h1"),
-               self.text(f"{_('Period')}: {r.period}"),
-               self.text(f"{_('Waves')}: {', '.join(r.waves)}")]
+               self.text(_("Period: %(period)s") % {"period": r.period}),
+               self.text(_("Waves: %(waves)s") % {"waves": ", ".join(r.waves)})]
         if r.generated_on:
-            out.append(self.text(f"{_('Generated on')}: {r.generated_on}", "small"))
+            out.append(self.text(_("Generated on %(date)s") % {"date": r.generated_on}, "small"))
         return [*out, PageBreak()]
 
     def method(self) -> list:
@@ -147,9 +168,9 @@ class _Writer:
             big = self.hidden if res.suppressed else self.pct(res.share)
             detail = [self.text(figure.label, "h2", WIDTH * 0.7)]
             if figure.wave:
-                detail.append(self.text(f"{self._('Wave')}: {figure.wave}", "small"))
+                detail.append(self.text(self._("Wave: %(wave)s") % {"wave": figure.wave}, "small"))
             if not res.suppressed:
-                detail.append(self.text(f"{self._('95 % CI')}: {self.ci(res)}"))
+                detail.append(self.text(self._("95 %% CI: %(interval)s") % {"interval": self.ci(res)}))
             detail.append(self.text(self.n_text(res.n, res.suppressed)))
             row = Table([[self.text(big, "figure"), detail]], colWidths=[WIDTH * 0.28, WIDTH * 0.72])
             row.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
@@ -182,7 +203,7 @@ class _Writer:
         if item.agreement is not None:
             a = item.agreement
             value = self.hidden if a.suppressed else f"{self.pct(a.share)} ({self.ci(a)})"
-            body.append(self.text(f"{_('Agreement (top boxes)')}: {value}"))
+            body.append(self.text(_("Agreement (top boxes): %(value)s") % {"value": value}))
         if item.summary is not None:
             s = item.summary
             cells = [self.num.decimal(v, 1) if v is not None else DASH
@@ -220,20 +241,45 @@ class _Writer:
                                   [WIDTH * f for f in (.3, .16, .27, .27)]))
         return out
 
+    def nonresponse(self, before: str, after: str) -> list:
+        """Self-selection: the first-wave share of those who answered the later wave, beside everyone's."""
+        notes = [n for n in self.report.nonresponse if (n.wave_before, n.wave_after) == (before, after)]
+        if not notes:
+            return []
+        return [self.text(self._("Who answered %(wave)s") % {"wave": after}, "h2"),
+                *(self.text(self.nonresponse_note(note)) for note in notes)]
+
+    def nonresponse_note(self, note: NonResponseNote) -> str:
+        def share(s: Share) -> str:
+            return self.hidden if s.suppressed else self.pct(s.share)
+
+        return self._("“%(item)s”: of those who answered %(later)s (%(n_later)s), %(share)s agreed in %(first)s, "
+                      "against %(everyone)s of all %(first)s respondents (%(n_first)s).") % {
+            "item": note.label, "later": note.wave_after, "first": note.wave_before,
+            "share": share(note.respondents), "everyone": share(note.everyone),
+            "n_later": self.n_text(note.respondents.n, note.respondents.suppressed),
+            "n_first": self.n_text(note.everyone.n, note.everyone.suppressed)}
+
+    def test_name(self, method: str | None) -> str:
+        names = {"exact": self._("McNemar exact (binomial)"),
+                 "chi2-cc": self._("McNemar χ² with continuity correction")}
+        return names.get(method or "", DASH)
+
+    def p_value(self, p: float | None) -> str:
+        """Three decimals, never “0.000”: below 0.001 it reads “< 0.001”."""
+        return DASH if p is None else self.num.p_value(p)
+
     def _matched_row(self, c: MatchedComparison) -> list[str]:
-        waves = f"{c.wave_before} → {c.wave_after}"
         if c.suppressed or c.matched_n is None:
-            return [c.label, waves, self.hidden, DASH, DASH, DASH, DASH]
+            return [c.label, self.hidden, *[DASH] * 7]
         change = DASH if c.change is None else self._("%(value)s pp") % {
             "value": self._signed(c.change * 100)}
-        p = DASH if c.p_value is None else ("< " + self.num.decimal(0.001, 3) if c.p_value < 0.001
-                                            else self.num.decimal(c.p_value, 3))
-        return [c.label, waves, self.num.integer(c.matched_n), self.pct(c.share_before),
-                self.pct(c.share_after), change, p]
+        counts = [DASH if v is None else self.num.integer(v) for v in (c.b, c.c)]
+        return [c.label, self.num.integer(c.matched_n), self.pct(c.share_before), self.pct(c.share_after), change,
+                *counts, self.test_name(c.method), self.p_value(c.p_value)]
 
     def _signed(self, value: float) -> str:
-        text = self.num.decimal(abs(value), 1)
-        return ("+" if value > 0 else "−" if value < 0 else "") + text
+        return self.num.signed(value)
 
     def _share_cell(self, s: Share) -> str:
         if s.suppressed:
