@@ -7,13 +7,18 @@ catalogue fails the second.
 
 import html
 import re
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from email import message_from_bytes, policy
 
 import pytest
+from flask_babel import force_locale
+from flask_babel import gettext as _
 
 from surveyapp.i18n import INTERFACE_LANGUAGES
-from surveyapp.waves.letters import Letter, LetterWriter, WaveFacts
+from surveyapp.questionnaires import service as builder
+from surveyapp.waves.dispatch import dispatch_due
+from surveyapp.waves.letters import ONE_CLICK, Letter, LetterWriter, WaveFacts
+from tests import panel_factories as panel
 
 ENGLISH = (
     "Your follow-up questionnaire:",
@@ -35,6 +40,15 @@ TITLES = {lang: f"Wave title {lang}" for lang in INTERFACE_LANGUAGES}
 NOTES = {lang: f"Wave note {lang} for {{place}}" for lang in INTERFACE_LANGUAGES}
 WAVE = WaveFacts((7,), 1, TITLES, NOTES)
 TAGS = re.compile(r"<[^>]*>")
+LONG_TITLES = {  # long enough to fold; dotted and dotless i, Cyrillic, Arabic with its spaces
+    "de": "Fahrsicherheit – Rückblick auf die Schulung in der Fahrschule, drei Monate später",
+    "en": "Road safety – looking back on the course at the driving school, three months later",
+    "fr": "Sécurité routière – retour sur la formation à l’auto-école, trois mois après",
+    "it": "Sicurezza stradale – uno sguardo al corso di guida, tre mesi più tardi",
+    "tr": "Trafik güvenliği – İzmir'deki sürüş okulundaki ılık eğitimden üç ay sonra",
+    "uk": "Безпека дорожнього руху – погляд на навчання в автошколі через три місяці",
+    "ar": "السلامة على الطرق – نظرة على الدورة في مدرسة القيادة بعد ثلاثة أشهر",
+}
 
 
 def letter(lang: str) -> Letter:
@@ -81,3 +95,23 @@ def test_no_english_line_in_another_language(letters, lang, step):
     english = [line for line in ENGLISH if any(line in text for text in lines)]
     assert not english, f"{lang}: English left in the letter (translate these msgids): {english}"
     assert any(TITLES[lang] in line for line in lines) and any(PLACE in line for line in lines)
+
+
+
+def test_letters_sent_over_smtp_decode_whole_in_each_language(app, db, make, smtp):
+    """Through the dispatcher and a real SMTP server: long subjects decode to exactly the rendered ones."""
+    programme = make.programme()
+    questionnaire = make.questionnaire(programme, languages=INTERFACE_LANGUAGES)
+    for lang, title in LONG_TITLES.items():
+        builder.set_questionnaire_texts(questionnaire, lang, {"title": title})
+    db.session.commit()
+    session = panel.session(db, programme, date.today() - timedelta(days=1), PLACE)
+    for lang in INTERFACE_LANGUAGES:
+        panel.participant(db, session, f"{lang}@example.org", lang)
+    panel.wave(db, programme, questionnaire)
+    assert dispatch_due().sent == len(INTERFACE_LANGUAGES)
+    for lang, title in LONG_TITLES.items():
+        message = smtp.to(f"{lang}@example.org")[0]
+        with app.test_request_context(), force_locale(lang):
+            assert message["Subject"] == _("Your follow-up questionnaire: %(title)s", title=title)
+        assert message["Content-Language"] == lang and message["List-Unsubscribe-Post"] == ONE_CLICK
