@@ -65,7 +65,6 @@ def _styles() -> dict[str, ParagraphStyle]:
         "cell": ParagraphStyle("cell", parent=base, fontSize=8.5, leading=10.5),
         "head": ParagraphStyle("head", parent=base, fontName=BOLD, fontSize=8.5, leading=10.5),
         "title": ParagraphStyle("title", parent=base, fontName=BOLD, fontSize=24, leading=30, spaceAfter=14),
-        "part": ParagraphStyle("part", parent=base, fontName=BOLD, fontSize=19, leading=24, spaceAfter=4),
         "h1": ParagraphStyle("h1", parent=base, fontName=BOLD, fontSize=15, leading=19, spaceBefore=6,
                              spaceAfter=8),
         "h2": ParagraphStyle("h2", parent=base, fontName=BOLD, fontSize=11, leading=14, spaceBefore=10,
@@ -241,42 +240,16 @@ class _Writer:
                                   [WIDTH * f for f in (.3, .16, .27, .27)]))
         return out
 
-    def nonresponse(self, before: str, after: str) -> list:
-        """Self-selection: the first-wave share of those who answered the later wave, beside everyone's."""
-        notes = [n for n in self.report.nonresponse if (n.wave_before, n.wave_after) == (before, after)]
-        if not notes:
-            return []
-        return [self.text(self._("Who answered %(wave)s") % {"wave": after}, "h2"),
-                *(self.text(self.nonresponse_note(note)) for note in notes)]
-
-    def nonresponse_note(self, note: NonResponseNote) -> str:
-        def share(s: Share) -> str:
-            return self.hidden if s.suppressed else self.pct(s.share)
-
-        return self._("“%(item)s”: of those who answered %(later)s (%(n_later)s), %(share)s agreed in %(first)s, "
-                      "against %(everyone)s of all %(first)s respondents (%(n_first)s).") % {
-            "item": note.label, "later": note.wave_after, "first": note.wave_before,
-            "share": share(note.respondents), "everyone": share(note.everyone),
-            "n_later": self.n_text(note.respondents.n, note.respondents.suppressed),
-            "n_first": self.n_text(note.everyone.n, note.everyone.suppressed)}
-
-    def test_name(self, method: str | None) -> str:
-        names = {"exact": self._("McNemar exact (binomial)"),
-                 "chi2-cc": self._("McNemar χ² with continuity correction")}
-        return names.get(method or "", DASH)
-
-    def p_value(self, p: float | None) -> str:
-        """Three decimals, never “0.000”: below 0.001 it reads “< 0.001”."""
-        return DASH if p is None else self.num.p_value(p)
-
     def _matched_row(self, c: MatchedComparison) -> list[str]:
+        waves = f"{c.wave_before} → {c.wave_after}"
         if c.suppressed or c.matched_n is None:
-            return [c.label, self.hidden, *[DASH] * 7]
+            return [c.label, waves, self.hidden, DASH, DASH, DASH, DASH]
         change = DASH if c.change is None else self._("%(value)s pp") % {
             "value": self._signed(c.change * 100)}
-        counts = [DASH if v is None else self.num.integer(v) for v in (c.b, c.c)]
-        return [c.label, self.num.integer(c.matched_n), self.pct(c.share_before), self.pct(c.share_after), change,
-                *counts, self.test_name(c.method), self.p_value(c.p_value)]
+        p = DASH if c.p_value is None else ("< " + self.num.decimal(0.001, 3) if c.p_value < 0.001
+                                            else self.num.decimal(c.p_value, 3))
+        return [c.label, waves, self.num.integer(c.matched_n), self.pct(c.share_before),
+                self.pct(c.share_after), change, p]
 
     def _signed(self, value: float) -> str:
         return self.num.signed(value)
