@@ -9,7 +9,7 @@ no ORM object is built per response or answer. Contact data is never read.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from functools import cached_property
@@ -66,12 +66,17 @@ class Scope:
     items: list[Item] = field(init=False)
 
     def __post_init__(self) -> None:
-        # Items are matched across questionnaires (waves) by code; the first questionnaire defines the type.
+        self.items = self.items_of()
+
+    def items_of(self, questionnaire_ids: Collection[int] | None = None) -> list[Item]:
+        """The items of the questionnaires given (default: all in scope), matched by code across them (waves);
+        the first questionnaire asking a code defines its type and wording."""
         seen: dict[str, Item] = {}
         for questionnaire in self.questionnaires:
-            for item in questionnaire.items:
-                seen.setdefault(item.code, item)
-        self.items = list(seen.values())
+            if questionnaire_ids is None or questionnaire.id in questionnaire_ids:
+                for item in questionnaire.items:
+                    seen.setdefault(item.code, item)
+        return list(seen.values())
 
     @cached_property
     def history(self) -> History:

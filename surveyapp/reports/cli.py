@@ -28,8 +28,9 @@ DATE = click.DateTime(formats=["%Y-%m-%d"])
 @click.option("--from", "date_from", type=DATE, help="Submitted on or after this date (YYYY-MM-DD).")
 @click.option("--to", "date_to", type=DATE, help="Submitted on or before this date (YYYY-MM-DD).")
 @click.option("--open-answers/--no-open-answers", default=False, help="List open-text answers.")
+@click.option("--pool-waves", is_flag=True, help="Add a part with all waves pooled (after the per-wave parts).")
 @with_appcontext
-def report_command(target, out, wave, lang, date_from, date_to, open_answers):
+def report_command(target, out, wave, lang, date_from, date_to, open_answers, pool_waves):
     """Write the evaluation report of a questionnaire (slug) or a programme (code) as PDF."""
     config = current_app.config
     filters = Filters(
@@ -38,9 +39,8 @@ def report_command(target, out, wave, lang, date_from, date_to, open_answers):
         date_to=date_to and date_to.date(),
         timezone=config["BABEL_DEFAULT_TIMEZONE"],
     )
-    options = ReportOptions(
-        lang=lang, filters=filters, include_open_answers=open_answers, min_n=config["SUPPRESSION_MIN_N"]
-    )
+    options = ReportOptions(lang=lang, filters=filters, include_open_answers=open_answers, pool_waves=pool_waves,
+                            min_n=config["SUPPRESSION_MIN_N"])
     try:
         with force_locale(lang):  # no request here to pick a locale from
             scope = resolve_scope(target)

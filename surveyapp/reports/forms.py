@@ -1,4 +1,4 @@
-"""The report options (language, wave, dates, open answers), read from the query string."""
+"""The report options (language, wave, dates, open answers, pooling waves), read from the query string."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ class ReportOptionsForm(Form):
     date_from = DateField(_l("Submitted from"), validators=[Optional()], widget=DateInput())
     date_to = DateField(_l("Submitted until"), validators=[Optional()], widget=DateInput())
     open_answers = BooleanField(_l("Include open answers"))
+    pool_waves = BooleanField(_l("Also show all waves pooled"))
 
     def __init__(self, formdata, waves: list[str], default_lang: str):
         super().__init__(formdata)
@@ -44,5 +45,6 @@ class ReportOptionsForm(Form):
             lang=self.lang.data,
             filters=filters,
             include_open_answers=self.open_answers.data,
+            pool_waves=self.pool_waves.data,
             min_n=config["SUPPRESSION_MIN_N"],
         )

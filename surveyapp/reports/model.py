@@ -77,6 +77,15 @@ class ItemSection:
     open_answers: list[str] = field(default_factory=list)
     suppressed: bool = False
     excluded: int = 0  # stored values that are no usable number (inf, nan, 1e999999, ...), left out
+    other_wordings: list[Wording] = field(default_factory=list)  # the same code asked in other words elsewhere
+
+
+@dataclass(frozen=True)
+class Wording:
+    """How another wave (questionnaire) asked an item code: “In <wave>: <text>”."""
+
+    wave: str
+    text: str
 
 
 @dataclass(frozen=True)
@@ -143,6 +152,23 @@ class Pathway:
 
 
 @dataclass(frozen=True)
+class WavePart:
+    """One wave's results (or the public link's, or, asked for, all waves pooled): never mixed with another's.
+
+    ``items`` are those the part's questionnaire(s) asked, worded as they asked them; ``not_asked`` holds the
+    wording of items other parts asked and this one did not (distinct from a suppressed "n < 5")."""
+
+    title: str
+    questionnaire: str
+    n: int
+    key_figures: list[KeyFigure] = field(default_factory=list)
+    items: list[ItemSection] = field(default_factory=list)
+    breakdowns: list[BreakdownTable] = field(default_factory=list)
+    not_asked: list[str] = field(default_factory=list)
+    note: str | None = None  # the pooled part's warning
+
+
+@dataclass(frozen=True)
 class ReportData:
     title: str
     programme: str
@@ -150,12 +176,10 @@ class ReportData:
     waves: list[str]
     population: str
     method: list[MethodRow]
-    key_figures: list[KeyFigure]
+    parts: list[WavePart]
     notes: list[str] = field(default_factory=list)  # the method box's notes (answers from several versions)
-    items: list[ItemSection] = field(default_factory=list)
     comparisons: list[MatchedComparison] = field(default_factory=list)
     unmatched: list[UnmatchedComparison] = field(default_factory=list)
-    breakdowns: list[BreakdownTable] = field(default_factory=list)
     indicators: list[IndicatorResult] = field(default_factory=list)  # against their targets (indicators/)
     include_open_answers: bool = False
     min_n: int = DEFAULT_MIN_N

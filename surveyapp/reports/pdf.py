@@ -46,6 +46,7 @@ from surveyapp.reports.model import (
     ReportData,
     Share,
     UnmatchedComparison,
+    WavePart,
 )
 
 MARGIN = 18 * mm
@@ -65,6 +66,7 @@ def _styles() -> dict[str, ParagraphStyle]:
         "cell": ParagraphStyle("cell", parent=base, fontSize=8.5, leading=10.5),
         "head": ParagraphStyle("head", parent=base, fontName=BOLD, fontSize=8.5, leading=10.5),
         "title": ParagraphStyle("title", parent=base, fontName=BOLD, fontSize=24, leading=30, spaceAfter=14),
+        "part": ParagraphStyle("part", parent=base, fontName=BOLD, fontSize=19, leading=24, spaceAfter=4),
         "h1": ParagraphStyle("h1", parent=base, fontName=BOLD, fontSize=15, leading=19, spaceBefore=6,
                              spaceAfter=8),
         "h2": ParagraphStyle("h2", parent=base, fontName=BOLD, fontSize=11, leading=14, spaceBefore=10,
@@ -160,9 +162,31 @@ class _Writer:
                       "“%(hidden)s”. Intervals are 95 %% Wilson score intervals.") % {
             "min_n": self.report.min_n, "hidden": self.hidden}
 
-    def key_figures(self) -> list:
-        out: list = [self.text(self._("Key figures"), "h1")]
-        for figure in self.report.key_figures:
+    def part(self, part: WavePart) -> list:
+        """One wave's (or the public link's, or the pooled) key figures, items and breakdowns, then a new page."""
+        _ = self._
+        out = [self.text(part.title, "part"),
+               self.text(_("Questionnaire “%(questionnaire)s”, respondents: %(n)s") % {
+                   "questionnaire": part.questionnaire, "n": self.num.integer(part.n)}, "small")]
+        if part.note:
+            out.append(self.text(part.note))
+        out += self.key_figures(part)
+        if part.items:
+            out.append(self.text(_("Results by item"), "h1"))
+            for item in part.items:
+                out += self.item(item)
+        if part.not_asked:
+            out.append(self.text(_("Not asked in this wave: %(items)s") % {
+                "items": "; ".join(f"“{text}”" for text in part.not_asked)}, "small"))
+        if part.breakdowns:
+            out.append(self.text(_("Breakdowns"), "h1"))
+            for table in part.breakdowns:
+                out += self.breakdown(table)
+        return [*out, PageBreak()]
+
+    def key_figures(self, part: WavePart) -> list:
+        out: list = [self.text(self._("Key figures"), "h1")] if part.key_figures else []
+        for figure in part.key_figures:
             res = figure.result
             big = self.hidden if res.suppressed else self.pct(res.share)
             detail = [self.text(figure.label, "h2", WIDTH * 0.7)]
@@ -175,11 +199,13 @@ class _Writer:
             row.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
                                      ("LINEBELOW", (0, 0), (-1, -1), 0.25, charts.GRID)]))
             out.append(row)
-        return [*out, PageBreak()]
+        return out
 
     def item(self, item: ItemSection) -> list:
         _ = self._
         head = [CondPageBreak(60 * mm), self.text(item.question, "h2")]
+        head += [self.text(_("In %(wave)s: “%(text)s”") % {"wave": other.wave, "text": other.text}, "small")
+                 for other in item.other_wordings]
         if item.excluded:
             head.append(self.text(self.excluded_note(item.excluded), "small"))
         if item.suppressed or item.n is None:
@@ -275,19 +301,12 @@ class _Writer:
                            [WIDTH * 0.45, WIDTH * 0.15, WIDTH * 0.15, WIDTH * 0.25])]
 
     def story(self) -> list:
-        r = self.report
-        out = [*self.title_page(), *self.method(), *self.key_figures()]
-        if r.items:
-            out.append(self.text(self._("Results by item"), "h1"))
-            for item in r.items:
-                out += self.item(item)
+        out = [*self.title_page(), *self.method()]
+        for part in self.report.parts:
+            out += self.part(part)
         out += self.comparisons()
         out += pdf_pathway.section(self, WIDTH)
         out += pdf_indicators.section(self, WIDTH)
-        if r.breakdowns:
-            out.append(self.text(self._("Breakdowns"), "h1"))
-            for table in r.breakdowns:
-                out += self.breakdown(table)
         return out
 
 

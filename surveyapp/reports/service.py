@@ -19,7 +19,7 @@ from surveyapp.datasets.pivot import EXCLUDED
 from surveyapp.datasets.versions import History
 from surveyapp.indicators import service as indicator_service
 from surveyapp.itemtypes import SHARES, Statistic
-from surveyapp.questionnaires.models import Item
+from surveyapp.questionnaires.models import Item, Questionnaire
 from surveyapp.reports import groups, pathways, versions
 from surveyapp.reports.analysis import (
     frequencies,
@@ -27,7 +27,15 @@ from surveyapp.reports.analysis import (
     numeric_summary,
     share_of,
 )
-from surveyapp.reports.model import DEFAULT_MIN_N, ItemSection, KeyFigure, MethodRow, ReportData
+from surveyapp.reports.model import (
+    DEFAULT_MIN_N,
+    ItemSection,
+    KeyFigure,
+    MethodRow,
+    ReportData,
+    WavePart,
+    Wording,
+)
 
 OPEN_ANSWERS_SHOWN = 200
 
@@ -40,16 +48,16 @@ class ReportOptions:
     min_n: int = DEFAULT_MIN_N
     top_boxes: int = 2
     attribute_items: dict[str, str] = field(default_factory=lambda: dict(groups.DEFAULT_ATTRIBUTE_ITEMS))
+    pool_waves: bool = False  # add a part over all waves together (never instead of the per-wave parts)
 
 
 def build_report(scope: Scope, options: ReportOptions, today: date | None = None) -> ReportData:
+    """The report: the method, then one part per wave (see ``wave_parts``), then the wave comparisons."""
     frame = response_frame(scope, options.filters)
     lang = options.lang
-    items = {item.code: item for item in scope.items}
     history = History.of_frame(scope, frame)  # a changed item's answers never pool across its versions
     flags, labels = key_flags(*versions.comparable(frame, scope.items, history), lang, options.top_boxes)
     waves = _waves(frame)
-    grouping, order = groups.group_columns(frame, items, lang, options.attribute_items)
     matched, unmatched = groups.comparisons(frame, flags, labels, waves, options.min_n)
     return ReportData(
         title=_("Evaluation report"),
@@ -59,11 +67,9 @@ def build_report(scope: Scope, options: ReportOptions, today: date | None = None
         population=_population(scope, lang),
         method=_method(scope, frame, waves, lang),
         notes=versions.notes(history, lang),
-        key_figures=_key_figures(frame, flags, labels, waves, options.min_n),
-        items=versions.sections(scope.items, frame, history, lang, options, item_section),
+        parts=wave_parts(scope, frame, waves, options),
         comparisons=matched,
         unmatched=unmatched,
-        breakdowns=groups.breakdown_tables(flags, labels, grouping, order, options.min_n),
         indicators=indicator_service.report_results(scope, frame, lang, options.min_n),
         include_open_answers=options.include_open_answers,
         min_n=options.min_n,
@@ -103,14 +109,81 @@ def _waves(frame: pd.DataFrame) -> list[str]:
     return list(ranked.sort_values("wave_position")["wave"])
 
 
-def _key_figures(frame, flags, labels, waves, min_n) -> list[KeyFigure]:
-    figures = []
-    for wave in waves or [None]:
-        rows = flags if wave is None else flags[frame["wave"] == wave]
-        figures += [
-            KeyFigure(label, share_of(rows[code], min_n), wave=wave) for code, label in labels.items()
-        ]
-    return figures
+@dataclass(frozen=True)
+class _Slice:
+    """A part's responses, their questionnaire(s) and the wording of each item code these asked."""
+
+    title: str
+    rows: pd.DataFrame
+    questionnaires: list[Questionnaire]
+    items: list[Item]
+    asked: dict[str, str]
+    pooled: bool = False
+
+
+def wave_parts(scope: Scope, frame: pd.DataFrame, waves: list[str], options: ReportOptions) -> list[WavePart]:
+    """One part per wave (in wave order), then the responses without a wave (public link), then, only if the
+    options ask for it, all of them pooled. Each part lists the items its own questionnaire(s) asked."""
+    slices = _slices(scope, frame, waves, options)
+    return [_part(piece, slices, scope, options) for piece in slices]
+
+
+def _slices(scope: Scope, frame: pd.DataFrame, waves: list[str], options: ReportOptions) -> list[_Slice]:
+    wave = frame["wave"]
+    pieces = [(name, frame[wave == name], False) for name in waves]
+    public = frame[wave.isna()]
+    if not public.empty or not pieces:
+        pieces.append((_("Without a wave (public link)") if pieces else _("All respondents"), public, False))
+    if options.pool_waves and len(pieces) > 1:
+        pieces.append((_("All waves pooled"), frame, True))
+    return [_slice(scope, title, rows, pooled, options.lang) for title, rows, pooled in pieces]
+
+
+def _slice(scope: Scope, title: str, rows: pd.DataFrame, pooled: bool, lang: str) -> _Slice:
+    answered = {int(value) for value in rows["questionnaire_id"].dropna().unique()}
+    questionnaires = [q for q in scope.questionnaires if q.id in answered] or scope.questionnaires
+    items = scope.items_of({q.id for q in questionnaires})
+    return _Slice(title, rows, questionnaires, items, {item.code: question(item, lang) for item in items},
+                  pooled)
+
+
+def _part(piece: _Slice, slices: list[_Slice], scope: Scope, options: ReportOptions) -> WavePart:
+    lang, min_n, rows = options.lang, options.min_n, piece.rows
+    history = History.of_frame(scope, rows)  # the versions this part's responses were given on
+    flags, labels = key_flags(*versions.comparable(rows, piece.items, history), lang, options.top_boxes)
+    grouping, order = groups.group_columns(rows, {item.code: item for item in piece.items}, lang,
+                                           options.attribute_items)
+    others = [other for other in slices if other is not piece and not other.pooled]
+    sections = versions.sections(piece.items, rows, history, lang, options, item_section)
+    return WavePart(
+        title=piece.title,
+        questionnaire=", ".join(q.text("title", lang) for q in piece.questionnaires),
+        n=len(rows),
+        key_figures=[KeyFigure(label, share_of(flags[code], min_n)) for code, label in labels.items()],
+        items=[replace(section, other_wordings=_other_wordings(section.code, piece, others))
+               for section in sections],
+        breakdowns=groups.breakdown_tables(flags, labels, grouping, order, min_n),
+        not_asked=[] if piece.pooled else _not_asked(piece, others),
+        note=_("All waves together, as asked for: a respondent who answered several waves counts once in each, "
+               "and an item's answers count together whatever its wording.") if piece.pooled else None,
+    )
+
+
+def _other_wordings(code: str, piece: _Slice, others: list[_Slice]) -> list[Wording]:
+    """How the other waves asked `code`, where their words differ from this part's."""
+    own = piece.asked.get(code)
+    return [Wording(other.title, other.asked[code]) for other in others
+            if code in other.asked and other.asked[code] != own]
+
+
+def _not_asked(piece: _Slice, others: list[_Slice]) -> list[str]:
+    """The wording of the items other parts asked and this one did not, each code once."""
+    missing: dict[str, str] = {}
+    for other in others:
+        for code, text in other.asked.items():
+            if code not in piece.asked:
+                missing.setdefault(code, text)
+    return list(missing.values())
 
 
 def item_section(item: Item, frame: pd.DataFrame, lang: str, options: ReportOptions) -> ItemSection:

@@ -170,11 +170,11 @@ def test_a_report_shows_the_options_per_version(make, db):
     questionnaire = options_changed(make, db)
     with force_locale("en"):
         report = build_report(questionnaire_scope(questionnaire), ReportOptions(lang="en", min_n=1))
-    colour = [section for section in report.items if section.code == "colour"]
+    colour = [section for section in report.parts[0].items if section.code == "colour"]
     assert [section.question for section in colour] == ["colour (en) (version 1)", "colour (en) (version 3)"]
     assert [[(row.code, row.count) for row in section.rows] for section in colour] == [
         [("red", 1), ("green", 0), ("blue", 1)], [("red", 1), ("green", 1)]]
-    topics = [section for section in report.items if section.code == "topics"]
+    topics = [section for section in report.parts[0].items if section.code == "topics"]
     assert [[(row.code, row.count) for row in section.rows] for section in topics] == [
         [("a", 1), ("b", 1)], [("a", 1), ("b", 1), ("c", 1)]]
     # no answers on version 2, yet it is where colour changed

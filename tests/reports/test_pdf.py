@@ -1,12 +1,26 @@
 import io
 import re
+from gettext import GNUTranslations
 from pathlib import Path
 
 import pytest
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
 from pypdf import PdfReader
+from reportlab.pdfbase.pdfmetrics import stringWidth
 
+from surveyapp.i18n_cli import TRANSLATIONS
 from surveyapp.reports.analysis import make_share
-from surveyapp.reports.fonts import FontMissingError, find_font_dir
+from surveyapp.reports.fonts import (
+    BOLD,
+    REGULAR,
+    FontMissingError,
+    find_font_dir,
+    markup,
+    register_fonts,
+    word_fit_size,
+    wrap,
+)
 from surveyapp.reports.model import (
     BreakdownRow,
     BreakdownTable,
@@ -20,6 +34,7 @@ from surveyapp.reports.model import (
     ReportData,
     Share,
     UnmatchedComparison,
+    WavePart,
 )
 from surveyapp.reports.pdf import render_pdf
 
@@ -52,9 +67,8 @@ def _report(include_open_answers: bool = True) -> ReportData:
         population="Learner drivers after the session",
         method=[MethodRow("T1", "Jan–Dec 2024", 1600, 1448, 1448 / 1600),
                 MethodRow("T2", "3–12 months later", 1448, 610, 610 / 1448, retained=610)],
-        key_figures=[KeyFigure("will drive more carefully", agree, wave="T1"),
-                     KeyFigure("tiny group", make_share(3, 4))],
-        items=[
+        parts=[WavePart("T1", "Close To questionnaire", 1448, key_figures=[
+            KeyFigure("will drive more carefully", agree), KeyFigure("tiny group", make_share(3, 4))], items=[
             ItemSection("careful", "I will drive more carefully", "likert", 1448, 12, rows=rows,
                         chart="stacked", agreement=agree),
             ItemSection("car", "Do you have a car? " + ARABIC, "single", 1448, 0, rows=rows[3:], chart="bar"),
@@ -62,17 +76,16 @@ def _report(include_open_answers: bool = True) -> ReportData:
                         summary=NumericSummary(1448, 0, 19.4, 18.0, 2.1, 17.0, 45.0), chart="none"),
             ItemSection("open", "What stayed with you?", "text", 2, 0, chart="none",
                         open_answers=[MARKUP, ARABIC, "ok"]),
-        ],
+        ], breakdowns=[BreakdownTable("Agreement by gender", "Gender", [
+            BreakdownRow("female", make_share(700, 780)),
+            BreakdownRow("male", make_share(585, 664)),
+            BreakdownRow("diverse", make_share(4, 4)),
+        ])])],
         comparisons=[MatchedComparison("will drive more carefully", "T1", "T2", 580, 0.9, 0.72, -0.18,
                                        120, 16, 0.0000001, "chi2-cc"),
                      MatchedComparison("small", "T1", "T2", None, None, None, None, None, None, None,
                                        None, suppressed=True)],
         unmatched=[UnmatchedComparison("will drive more carefully", "T1", "T2", agree, make_share(440, 610))],
-        breakdowns=[BreakdownTable("Agreement by gender", "Gender", [
-            BreakdownRow("female", make_share(700, 780)),
-            BreakdownRow("male", make_share(585, 664)),
-            BreakdownRow("diverse", make_share(4, 4)),
-        ])],
         include_open_answers=include_open_answers,
     )
 
@@ -149,7 +162,7 @@ def test_missing_font_names_the_file(tmp_path: Path):
 def test_suppressed_share_renders_without_numbers():
     report = _report()
     hidden = Share(None, None, None, None, None, suppressed=True)
-    report.key_figures[:] = [KeyFigure("all hidden", hidden)]
+    report.parts[0].key_figures[:] = [KeyFigure("all hidden", hidden)]
     assert "n < 5" in _text(render_pdf(report))
 
 
@@ -157,3 +170,49 @@ def test_arabic_is_shaped(english):
     # arabic_reshaper turns letters into contextual presentation forms (U+FE70-U+FEFF)
     assert re.search("[\ufe70-\ufeff]{3}", english)
     assert ARABIC not in english
+
+
+def catalogue(lang: str):
+    """The shipped catalogue of ``lang`` compiled from its .po file (fuzzy entries left out, as pybabel does)."""
+    with (TRANSLATIONS / lang / "LC_MESSAGES" / "messages.po").open("rb") as handle:
+        compiled = io.BytesIO()
+        write_mo(compiled, read_po(handle, locale=lang))
+    compiled.seek(0)
+    return GNUTranslations(compiled)
+
+
+def broken_words(text: str, vocabulary: set[str]) -> list[str]:
+    """Words of ``vocabulary`` that the text splits over two lines without a hyphen (“Rücklaufquot / e”)."""
+    return [head + tail for head, tail in re.findall(r"(\w+)\n(\w+)", text) if head + tail in vocabulary]
+
+
+@pytest.mark.parametrize("lang", ["en", "de"])
+def test_no_word_broken_without_a_hyphen(lang):
+    given: list[str] = []
+
+    def gettext(message: str) -> str:
+        given.append(catalogue(lang).gettext(message) if lang != "en" else message)
+        return given[-1]
+
+    text = _text(render_pdf(_report(), gettext=gettext, numbers=NumberFormat.babel(lang)))
+    vocabulary = {word for value in given for word in re.findall(r"\w+", value)}
+    assert "Rücklaufquote" in vocabulary or lang == "en"
+    assert broken_words(text, vocabulary) == []
+
+
+def test_narrow_heading_shrinks_and_a_long_word_is_hyphenated():
+    register_fonts()
+    assert word_fit_size("Rücklaufquote", BOLD, 8.5, 200, smallest=6.5) == 8.5
+    assert 6.5 <= word_fit_size("Rücklaufquote", BOLD, 8.5, 55, smallest=6.5) < 8.5
+    lines = wrap("Die Straßenverkehrsordnungsänderung gilt", REGULAR, 8.5, 60)
+    assert all(stringWidth(line, REGULAR, 8.5) <= 60 for line in lines)
+    assert all(line.endswith("-") for line in lines[1:-2])
+    assert "".join(lines[1:-1]).replace("-", "") + lines[-1].split()[0] == "Straßenverkehrsordnungsänderung"
+    assert wrap("Post-Session-Befragung", REGULAR, 8.5, 60) == ["Post-Session-", "Befragung"]
+
+
+def test_text_without_long_words_is_left_to_reportlab():
+    register_fonts()
+    assert markup("Response rate", BOLD, 8.5, 200) == "Response rate"
+    head, tail = markup("Rücklaufquote", BOLD, 8.5, 55).split("<br/>")
+    assert head.endswith("-") and head[:-1] + tail == "Rücklaufquote"

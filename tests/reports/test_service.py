@@ -66,13 +66,15 @@ def test_date_filter(close_to):
 def test_report_key_figure_and_breakdowns(close_to):
     with force_locale("en"):
         report = build_report(questionnaire_scope(close_to), ReportOptions(lang="en"))
-    figure = next(f for f in report.key_figures if f.label == "I will drive more carefully.")
+    [part] = report.parts  # no waves: one part, all respondents
+    assert (part.title, part.n) == ("All respondents", 1448)
+    figure = next(f for f in part.key_figures if f.label == "I will drive more carefully.")
     assert (figure.result.k, figure.result.n) == (1289, 1448)
     assert round(figure.result.ci_low * 100, 1) == 87.3 and round(figure.result.ci_high * 100, 1) == 90.5
-    gender = next(t for t in report.breakdowns if t.dimension == "Gender")
+    gender = next(t for t in part.breakdowns if t.dimension == "Gender")
     diverse = next(r for r in gender.rows if r.group == "diverse")
     assert diverse.result.suppressed and diverse.result.n is None
-    assert {t.dimension for t in report.breakdowns} >= {"Site", "Gender", "Age group"}
+    assert {t.dimension for t in part.breakdowns} >= {"Site", "Gender", "Age group"}
     assert report.method[0].n == 1448
 
 

@@ -25,19 +25,19 @@ def _pdf_text(pdf: bytes) -> str:
 
 def test_a_changed_item_is_shown_per_version_and_never_pooled(make, db):
     report = _report(two_versions(make, db), min_n=1)
-    agree = [section for section in report.items if section.code == "agree"]
+    agree = [section for section in report.parts[0].items if section.code == "agree"]
     assert [section.question for section in agree] == ["agree (en) (version 1)", "agree (en) (version 2)"]
     assert [section.n for section in agree] == [len(V1), len(V2)]
     assert [[row.code for row in section.rows] for section in agree] == [
         ["1", "2", "3", "4", "5"], ["1", "2", "3", "4", "5", "6", "7"]]
     assert [row.count for row in agree[0].rows] == [1, 0, 1, 2, 2]  # the version-1 fives stay fives of five
     assert agree[0].agreement.k == 4 and agree[1].agreement.k == 3  # top two boxes of each own scale
-    colour = [section for section in report.items if section.code == "colour"]
+    colour = [section for section in report.parts[0].items if section.code == "colour"]
     assert len(colour) == 1 and colour[0].n == len(V1) + len(V2)  # unchanged: pooled as before
 
 
 def test_key_figures_count_only_answers_on_the_latest_version(make, db):
-    figure = next(f for f in _report(two_versions(make, db)).key_figures if f.label == "agree (en)")
+    figure = next(f for f in _report(two_versions(make, db)).parts[0].key_figures if f.label == "agree (en)")
     assert (figure.result.k, figure.result.n) == (3, len(V2))
 
 
@@ -62,10 +62,10 @@ def test_the_pdf_says_so(make, db):
 def test_one_version_alone_is_described_as_it_was_asked(make, db):
     """Only version-1 answers in the report (a date filter): one 5-point section, no notes."""
     report = _report(two_versions(make, db), filters=Filters(date_to=SUBMITTED.date()))
-    [agree] = [section for section in report.items if section.code == "agree"]
+    [agree] = [section for section in report.parts[0].items if section.code == "agree"]
     assert agree.question == "agree (en)" and [row.code for row in agree.rows] == ["1", "2", "3", "4", "5"]
     assert report.notes == []
-    figure = next(f for f in report.key_figures if f.label == "agree (en)")
+    figure = next(f for f in report.parts[0].key_figures if f.label == "agree (en)")
     assert (figure.result.k, figure.result.n) == (4, len(V1))
 
 
@@ -73,7 +73,7 @@ def test_a_questionnaire_without_versions_reports_as_before(make, db):
     questionnaire = make.questionnaire(items=[("agree", "likert", True, 1, {"points": 5}, [])])
     seed_responses(questionnaire, [{"agree": 5}] * 6)
     report = _report(questionnaire)
-    assert report.notes == [] and [s.question for s in report.items] == ["agree (en)"]
+    assert report.notes == [] and [s.question for s in report.parts[0].items] == ["agree (en)"]
 
 
 def test_the_report_page_and_its_pdf_say_so_too(client, make, db, auth):
@@ -97,7 +97,7 @@ def test_waves_asked_on_different_scales_are_not_pooled_either(make, db):
     seed_responses(later, [{"agree": 7}] * 5)
     with force_locale("en"):
         report = build_report(programme_scope(programme), ReportOptions(lang="en"))
-    assert [(s.question, s.n) for s in report.items] == [
+    assert [(s.question, s.n) for s in report.parts[0].items] == [
         ("agree (en) (after version 1)", 5), ("agree (en) (later version 1)", 5)]
     assert report.notes == ["agree changed in later version 1 (points 5 → 7): its figures are shown per "
                             "version, and key figures count only answers given on later version 1."]
@@ -126,7 +126,7 @@ def test_a_change_is_named_only_in_the_version_that_changed_that_item(make, db):
     assert [line for line in report.notes if line.startswith("agree")] == [
         "agree changed in version 2 (points 5 → 7): its figures are shown per version, and key figures count "
         "only answers given on versions 2 and 3."]
-    assert [s.question for s in report.items if s.code == "agree"] == [
+    assert [s.question for s in report.parts[0].items if s.code == "agree"] == [
         "agree (en) (version 1)", "agree (en) (versions 2 and 3)"]
 
 
