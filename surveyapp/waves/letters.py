@@ -161,7 +161,7 @@ def _header(name: str, value: str) -> str:
     """
     text = header_text(value)
     lines = _plain_lines(name, text) if text.isascii() and "=?" not in text else None
-    return "\r\n ".join(lines or _encoded_lines(name, text)) + "\r\n"
+    return "\r\n".join(lines or _encoded_lines(name, text)) + "\r\n"
 
 
 def _plain_lines(name: str, text: str) -> list[str] | None:
@@ -170,8 +170,8 @@ def _plain_lines(name: str, text: str) -> list[str] | None:
     for word in text.split(" "):
         if len(lines[-1]) + 1 + len(word) <= LINE:
             lines[-1] += " " + word
-        elif len(word) + 1 <= LINE:
-            lines.append(word)
+        elif 1 + len(word) <= LINE:
+            lines.append(" " + word)
         else:
             return None
     return lines
@@ -179,17 +179,16 @@ def _plain_lines(name: str, text: str) -> list[str] | None:
 
 def _encoded_lines(name: str, text: str) -> list[str]:
     """The text in UTF-8 encoded words, cut between characters, each line at most 78 characters."""
-    lines, chunk = [], ""
+    chunks, chunk = [], ""
     room = _word_bytes(LINE - len(name) - 2)  # "Subject: " on the first line, one space on the others
     for char in text:
         if chunk and len((chunk + char).encode("utf-8")) > room:
-            lines.append(chunk)
+            chunks.append(chunk)
             chunk, room = "", _word_bytes(LINE - 1)
         chunk += char
-    lines.append(chunk)
-    words = [WORD.format(base64.b64encode(part.encode("utf-8")).decode("ascii")) for part in lines]
-    words[0] = f"{name}: {words[0]}"
-    return words
+    chunks.append(chunk)
+    words = [WORD.format(base64.b64encode(part.encode("utf-8")).decode("ascii")) for part in chunks]
+    return [f"{name}: {words[0]}", *(" " + word for word in words[1:])]
 
 
 def _word_bytes(width: int) -> int:

@@ -44,6 +44,8 @@ LONG_SUBJECTS = {
     "de": "Erinnerung: Fahrsicherheit – Rückblick auf die Schulung in der Fahrschule Göß, drei Monate später",
     "en": "Reminder: Road safety – looking back on the course at the driving school, three months later",
     "ascii": "Reminder: " + "x" * 90 + " and a word after it, then =?utf-8?q?not_an_encoded_word?= too",
+    "plain": "Reminder: " + " ".join(["road", "safety", "course", "abcdefghijklmnopqrstuvwxyz" * 2][i % 4]
+                                     for i in range(40)),
 }
 
 
@@ -65,6 +67,14 @@ def test_every_length_of_a_mixed_subject_decodes_exactly(cut):
     """Cuts between encoded words land anywhere: inside a word, before or after a space, in a two-byte letter."""
     subject = "ı İ ğ Ж ع ö " * 4 + "x" * cut + " Göß ок"
     assert decoded(_header("Subject", subject)) == subject
+
+
+@pytest.mark.parametrize("width", range(1, 40))
+def test_plain_subject_folds_at_spaces_within_78_characters(width):
+    subject = " ".join(f"{n:0{width}d}" for n in range(300 // width + 3))
+    line = _header("Subject", subject)
+    assert decoded(line) == subject and "=?" not in line
+    assert all(len(physical) <= 78 for physical in line[:-2].split("\r\n"))
 
 
 def test_letter_subject_is_the_rendered_subject_in_each_language(app):
