@@ -47,4 +47,5 @@ class IndicatorResult:
     rows: list[IndicatorRow] = field(default_factory=list)
     total: IndicatorRow | None = None  # every group together, per period
     wordings: list[tuple[str, str]] = field(default_factory=list)  # (period, wording) where wordings differ
+    not_asked: list[str] = field(default_factory=list)  # periods whose questionnaires lack the item
     note: str | None = None  # why there is nothing to show (item not asked in this report)

@@ -168,7 +168,8 @@ def compute(indicator: Indicator, scope: Scope, frame: pd.DataFrame, lang: str, 
         _("All respondents"), _trended(indicator, _cells(indicator, data, periods, min_n)))
     labels = [label for _key, label in periods]
     return replace(result, periods=labels, rows=rows, total=total,
-                 wordings=_wordings(scope, item.code, frame, data, periods, lang))
+                   wordings=_wordings(scope, item.code, frame, data, periods, lang),
+                   not_asked=_not_asked(scope, item.code, frame, data, periods))
 
 
 def _values(item: Item, indicator: Indicator, values: pd.Series) -> pd.Series:
@@ -267,6 +268,15 @@ def _trended(indicator: Indicator, cells: list[IndicatorCell]) -> list[Indicator
         out.append(cell)
         previous = cell
     return out
+
+
+def _not_asked(scope: Scope, code: str, frame: pd.DataFrame, data: pd.DataFrame, periods: list) -> list[str]:
+    """The periods none of whose responses came from a questionnaire asking the item."""
+    if "questionnaire_id" not in frame:
+        return []
+    asking = [q.id for q in scope.questionnaires if any(item.code == code for item in q.items)]
+    asked = frame.loc[data.index, "questionnaire_id"].isin(asking)
+    return [label for key, label in periods if not asked[data["period"] == key].any()]
 
 
 def _wordings(scope: Scope, code: str, frame: pd.DataFrame, data: pd.DataFrame, periods: list,

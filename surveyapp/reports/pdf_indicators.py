@@ -71,7 +71,7 @@ def _cell(writer, result: IndicatorResult, cell: IndicatorCell) -> str:
     if cell.suppressed:
         return writer.hidden
     if cell.n is None or cell.value is None:
-        return _("no answers")
+        return _("not asked") if cell.period in result.not_asked else _("no answers")
     mark = f"✓ {_('target met')}" if cell.status == MET else f"✗ {_('target not met')}"
     parts = [f"{_figure(writer, result, cell.value)} ({_interval(writer, result, cell)})",
              _("n = %(n)s") % {"n": writer.num.integer(cell.n)}, mark]

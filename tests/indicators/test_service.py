@@ -57,6 +57,7 @@ def test_site_cells_add_up_and_small_cells_are_suppressed_with_their_complement(
     # Sites nobody of the follow-up came from: no answers, which is not "suppressed".
     empty = [cell for cell in follow if cell.n is None and not cell.suppressed]
     assert empty and all(cell.status == NO_DATA and cell.trend is None for cell in empty)
+    assert result.not_asked == []
 
 
 def test_mean_with_t_interval_per_quarter(close_to_panel, db):
@@ -71,7 +72,8 @@ def test_mean_with_t_interval_per_quarter(close_to_panel, db):
     assert (q1.n, q1.value) == (1448, pytest.approx(mean))
     assert (q1.ci_low, q1.ci_high) == pytest.approx(mean_interval(mean, sd, 1448))
     assert q1.status == NOT_MET  # 20.5 is above "at most 20"
-    assert q4.status == NO_DATA and not q4.suppressed  # the follow-up did not ask the age
+    assert q4.status == NO_DATA and not q4.suppressed
+    assert result.not_asked == ["Q4 2025"]  # the follow-up did not ask the age: not "n < 5", not "no answers"
 
 
 def test_year_periods_trend_and_flat(make, db):
@@ -130,3 +132,10 @@ def test_edit_and_delete(close_to_panel, db):
     assert [(i.name, i.target) for i in service.programme_indicators(close_to_panel.programme.id)] == [("Careful", 0.9)]
     service.delete_indicator(indicator)
     assert service.programme_indicators(close_to_panel.programme.id) == []
+
+
+def test_per_session_n_never_exceeds_the_session(close_to_panel, db):
+    [result] = _results(close_to_panel.programme, db, dimension="session")
+    assert result.dimension == "Session" and len(result.rows) == 40
+    assert result.rows[0].group == "2025-03-01 Fahrschule 01"
+    assert max(row.cells[0].n for row in result.rows) == 38 and result.total.cells[0].n == 1448

@@ -36,6 +36,12 @@ def test_mean_indicator_in_german(close_to_panel, db):
     assert "≤ 20,00" in flat and "20,50 (20,38–20,62)" in flat and "n = 1.448" in flat
 
 
+def test_a_wave_that_did_not_ask_the_item_says_so(close_to_panel, db):
+    text = _pdf(close_to_panel, db, item_code="age", statistic="mean", target=20.0, dimension="all", name="Age")
+    flat = " ".join(text[text.index("Age"):].split())
+    assert "post-session follow-up" in flat and "not asked" in flat
+
+
 def test_no_indicators_no_section(close_to_panel):
     text = pdf_text(report_pdf(programme_scope(close_to_panel.programme), ReportOptions(), today=date(2026, 1, 15)))
     assert "Indicators\n" not in text
