@@ -124,8 +124,10 @@ def programme_results(programme: Programme, lang: str, min_n: int) -> list[Indic
 
 
 def report_results(scope: Scope, frame: pd.DataFrame, lang: str, min_n: int) -> list[IndicatorResult]:
-    """The programme's indicators over a report's responses (its filters already applied)."""
-    return compute_all(programme_indicators(scope.programme.id), scope, frame, lang, min_n)
+    """The programme's indicators on items in the report's scope, over its responses (filters applied)."""
+    codes = {item.code for item in scope.items}
+    indicators = [i for i in programme_indicators(scope.programme.id) if i.item_code in codes]
+    return compute_all(indicators, scope, frame, lang, min_n)
 
 
 def compute_all(indicators: list[Indicator], scope: Scope, frame: pd.DataFrame, lang: str,

@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 import pytest
 from flask_babel import force_locale
 
-from surveyapp.datasets.frames import programme_scope, response_frame
+from surveyapp.datasets.frames import programme_scope, questionnaire_scope, response_frame
 from surveyapp.errors import DomainError
 from surveyapp.indicators import service
 from surveyapp.indicators.models import Indicator
@@ -109,6 +109,16 @@ def test_rows_filtered_by_a_report_are_what_counts(close_to_panel, db):
     with force_locale("en"):
         [result] = service.report_results(scope, frame[frame["wave"] == "follow-up"], "en", 5)
     assert result.periods == ["follow-up"] and result.rows[0].cells[0].n == FOLLOWERS
+
+
+
+def test_a_questionnaire_report_shows_only_indicators_on_its_items(close_to_panel, db):
+    service.save_indicator(close_to_panel.programme, _values(item_code="age", statistic="mean", target=20.0))
+    service.save_indicator(close_to_panel.programme, _values())
+    follow_up = questionnaire_scope(close_to_panel.follow_up)
+    with force_locale("en"):
+        results = service.report_results(follow_up, response_frame(follow_up), "en", 5)
+    assert [result.item_code for result in results] == ["careful_driving"]
 
 
 @pytest.mark.parametrize(("changes", "message"), [
