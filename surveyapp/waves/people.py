@@ -40,6 +40,7 @@ STATUS_LABELS = {
     "none": _l("not invited"),
 }
 NOT_YET_ANSWERED = ("invited", "opened", "started", "bounced")  # reached (or tried), no answer, still reachable
+OPEN_STATUSES = (*NOT_YET_ANSWERED, "scheduled")  # where "Re-send now" is offered (the service has the last word)
 
 
 class ResendRefused(DomainError):

@@ -1,5 +1,6 @@
 """Forms of the participants screen: its filters (a GET form) and the corrected address."""
 
+from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, EmailField, IntegerField, SelectField
 from wtforms.fields.choices import SelectChoice
@@ -30,7 +31,7 @@ class PeopleFilterForm(StaffForm):
             SelectChoice(code, label) for code, label in STATUS_LABELS.items()
         ]
         self.session.choices = [SelectChoice("", _l("All sessions"))] + [
-            SelectChoice(s.id, f"{s.held_on.isoformat()} {s.place}") for s in sessions
+            SelectChoice(s.id, f"{format_date(s.held_on)}, {s.place}") for s in sessions
         ]
 
     def validate(self, extra_validators=None) -> bool:

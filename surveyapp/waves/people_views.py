@@ -62,6 +62,7 @@ def _detail_page(participant: Participant, form, status: int = 200):
         participant=participant,
         history=people.history(participant),
         labels=people.STATUS_LABELS,
+        open_statuses=people.OPEN_STATUSES,
         can_manage=current_user.can(participant.programme_id, *MANAGE),  # the address: managers only
         form=form,
     ), status

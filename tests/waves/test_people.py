@@ -1,6 +1,7 @@
 """Per participant and wave: status, the "not yet answered" filter, re-send now, fix an address, consent column."""
 
 import json
+import re
 from datetime import date, timedelta
 
 from flask_babel import format_date
@@ -179,6 +180,8 @@ def test_fix_address_resends_to_the_new_address_and_keeps_it_out_of_the_audit(db
     invitation = _invitation(db, anna, wave)
     _bounce(db, invitation)
     token = _manager(db, make, client, auth, programme, anna)
+    history = client.get(f"/manage/participants/{anna.id}/history").get_data(as_text=True)
+    assert "SMTPRecipientsRefused: 550" in history and "Re-send now" in history and "invitation" in history
     answer = client.post(
         f"/manage/participants/{anna.id}/address", data={"csrf_token": token, "email": "anna.new@example.org"}
     )
@@ -254,3 +257,23 @@ def test_consent_column_shows_date_and_text_version(db, make, client, auth, app)
     for url in (f"/manage/sessions/{session.id}", f"/manage/programmes/{programme.id}/participants"):
         html = client.get(url).get_data(as_text=True)
         assert f"given on {given} · text version “2026-01”" in html, url
+
+
+def test_close_to_sized_panel_lists_the_follow_up_non_respondents(db, make, client, auth, close_to_panel):
+    panel_ = close_to_panel
+    follow_up = people.listing(
+        panel_.programme.id, people.Filters(wave_id=panel_.follow_wave.id, not_answered=True)
+    )
+    assert follow_up.total == 1448 - 330 and follow_up.pages == 23 and len(follow_up.rows) == 50
+    assert all(row.cells[panel_.follow_wave.id].status == "invited" for row in follow_up.rows)
+    assert all(row.cells[panel_.post_wave.id].status == "submitted" for row in follow_up.rows)
+    post = people.Filters(wave_id=panel_.post_wave.id, not_answered=True)
+    assert people.listing(panel_.programme.id, post).total == 0
+    auth.login(make.user(Role.EVALUATOR, panel_.programme).email)
+    page = client.get(
+        f"/manage/programmes/{panel_.programme.id}/participants",
+        query_string={"wave": panel_.follow_wave.id, "not_answered": "y", "page": 23},
+    )
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and "Page 23 of 23" in html and "1118 participants" in html
+    assert not re.search(r"\bp\d+@example\.org", html)  # no participant's address (the header names the user)
