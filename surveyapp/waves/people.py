@@ -5,8 +5,9 @@ the listing, its filters and the detail alike. The listing never reads `Contact`
 
 Re-send sends nothing itself: it sets `next_send_at` to now on an invitation no dispatcher holds, so the
 dispatcher's claim (row lock, lease, `sends`-guarded record) stays the only way a message leaves and it leaves
-once. The message sent is the next one in line (the invitation, else a reminder); a reminder whose day has come
-meanwhile is not sent again, and once every reminder went out the re-send is one message more.
+once. The message sent is the next one in line (the invitation, else a reminder); a reminder whose day passed
+meanwhile follows a day later, not in the same run (dispatch._not_overdue); once every reminder went out, the
+re-send is one message more.
 """
 
 from dataclasses import dataclass, field
