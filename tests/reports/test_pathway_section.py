@@ -3,9 +3,12 @@ from datetime import date
 
 import pytest
 from flask_babel import force_locale
+from sqlalchemy import select
 
 from surveyapp.accounts.models import Role
 from surveyapp.datasets.frames import programme_scope
+from surveyapp.demo import PROGRAMME_CODE
+from surveyapp.programmes.models import Programme
 from surveyapp.questionnaires import service as builder
 from surveyapp.reports.service import ReportOptions, build_report, report_pdf
 from tests.reports.test_service import pdf_text
@@ -117,3 +120,12 @@ def test_the_web_report_shows_the_section_and_its_warning(client, make, auth, db
     page = client.get(f"/manage/programmes/{close_to_panel.programme.id}/report").get_data(as_text=True)
     assert "Outcome pathway" in page and "Short-term outcome" in page and WARNING in page
     assert "Wave: follow-up" in page and "Not asked in this wave." in page
+
+
+def test_the_demo_report_shows_its_pathway(runner, db):
+    assert runner.invoke(args=["demo", "--responses", "40"]).exit_code == 0
+    programme = db.session.scalar(select(Programme).where(Programme.code == PROGRAMME_CODE))
+    with force_locale("en"):
+        pathway = build_report(programme_scope(programme), ReportOptions(lang="en")).pathway
+    stages = {stage for stage, _wave, items in pathway.stages if items}
+    assert stages == {"Output", "Short-term outcome", "Long-term outcome"} and pathway.warnings == []
