@@ -32,6 +32,7 @@ class Bar:
     ci_low: float | None = None
     ci_high: float | None = None
     suppressed: bool = False
+    hidden_text: str | None = None  # shown instead of the chart's suppressed_text (a secondary suppression)
 
 
 def share_bars(bars: Sequence[Bar], width: float, numbers: NumberFormat, suppressed_text: str) -> Drawing:
@@ -54,7 +55,7 @@ def share_bars(bars: Sequence[Bar], width: float, numbers: NumberFormat, suppres
         drawing.add(String(label_w, centre - 3, fit(bar.label, label_w, REGULAR, SIZE), fontName=REGULAR,
                            fontSize=SIZE, textAnchor="end"))
         if bar.suppressed or bar.share is None:
-            drawing.add(String(x0 + 3, centre - 3, suppressed_text, fontName=REGULAR, fontSize=SIZE,
+            drawing.add(String(x0 + 3, centre - 3, bar.hidden_text or suppressed_text, fontName=REGULAR, fontSize=SIZE,
                                fillColor=MUTED))
             continue
         drawing.add(Rect(x0, y + 3, plot_w * bar.share, ROW - 6, fillColor=BAR, strokeColor=None))
@@ -105,7 +106,8 @@ def stacked_bar(bars: Sequence[Bar], width: float, numbers: NumberFormat, suppre
         lx = column_w * (index % 3)
         ly = bar_y - 14 - 13 * (index // 3)
         drawing.add(Rect(lx, ly, 8, 8, fillColor=colour, strokeColor=None))
-        value = suppressed_text if bar.suppressed or bar.share is None else numbers.percent(bar.share)
+        hidden = bar.hidden_text or suppressed_text
+        value = hidden if bar.suppressed or bar.share is None else numbers.percent(bar.share)
         text = fit(bar.label, column_w - 60, REGULAR, SIZE)
         drawing.add(String(lx + 11, ly + 1, f"{text}: {value}", fontName=REGULAR, fontSize=SIZE))
     return drawing

@@ -9,9 +9,13 @@ from dataclasses import dataclass
 import pandas as pd
 
 from surveyapp.reports.analysis import share_of
-from surveyapp.reports.model import DEFAULT_MIN_N, MatchedComparison, UnmatchedComparison
-
-EXACT_BELOW = 25
+from surveyapp.reports.model import (
+    DEFAULT_MIN_N,
+    EXACT_BELOW,
+    MatchedComparison,
+    NonResponseNote,
+    UnmatchedComparison,
+)
 
 
 @dataclass(frozen=True)
@@ -81,6 +85,16 @@ def unmatched_comparison(before: pd.DataFrame, after: pd.DataFrame, flag: str, *
     """Shares of all respondents of each wave, for display beside (never instead of) the matched ones."""
     return UnmatchedComparison(label, wave_before, wave_after, before=share_of(before[flag], min_n),
                                after=share_of(after[flag], min_n))
+
+
+def nonresponse_note(before: pd.DataFrame, answered_after: pd.Series, flag: str, *, key: str = "panel_code",
+                     label: str = "", wave_before: str = "", wave_after: str = "",
+                     min_n: int = DEFAULT_MIN_N) -> NonResponseNote:
+    """The first wave's share among those who answered the later wave (``answered_after``: their panel codes),
+    beside the share among all its respondents: a gap shows who stayed in the panel is no random half."""
+    stayed = before[before[key].isin(answered_after.dropna())].drop_duplicates(key, keep="last")
+    return NonResponseNote(label, wave_before, wave_after, respondents=share_of(stayed[flag], min_n),
+                           everyone=share_of(before[flag], min_n))
 
 
 def attrition(codes_by_wave: Mapping[str, pd.Series]) -> pd.DataFrame:

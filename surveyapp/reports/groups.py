@@ -8,7 +8,7 @@ Call these inside ``force_locale(report language)``: group names are translated.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 
 import numpy as np
 import pandas as pd
@@ -18,8 +18,14 @@ from flask_babel import gettext as _
 from surveyapp.itemtypes import Statistic
 from surveyapp.questionnaires.models import Item
 from surveyapp.reports.analysis import breakdown, breakdown_shares
-from surveyapp.reports.comparison import attrition, matched_comparison, unmatched_comparison
-from surveyapp.reports.model import BreakdownRow, BreakdownTable, MatchedComparison, UnmatchedComparison
+from surveyapp.reports.comparison import attrition, matched_comparison, nonresponse_note, unmatched_comparison
+from surveyapp.reports.model import (
+    BreakdownRow,
+    BreakdownTable,
+    MatchedComparison,
+    NonResponseNote,
+    UnmatchedComparison,
+)
 
 DEFAULT_ATTRIBUTE_ITEMS = {"site": "driving_school", "gender": "gender", "age": "age"}
 AGE_EDGES = [0, 18, 21, 25, np.inf]
@@ -118,30 +124,43 @@ def wave_frames(frame: pd.DataFrame, flags: pd.DataFrame, waves: list[str]) -> d
     return out
 
 
+def _asked_in_both(
+    frame: pd.DataFrame, flags: pd.DataFrame, labels: Mapping[str, str], waves: list[str]
+) -> Iterator[tuple[str, str, str, tuple, tuple]]:
+    """(later wave, flag, label, first wave's frames, later wave's frames) for each later wave and each flag
+    both waves asked: an item one of them never asked is not compared (it is not "fewer than 5")."""
+    if len(waves) < 2:
+        return
+    per_wave = wave_frames(frame, flags, waves)
+    first = per_wave[waves[0]]
+    for later in waves[1:]:
+        for flag, label in labels.items():
+            if first[0][flag].notna().any() and per_wave[later][0][flag].notna().any():
+                yield later, flag, label, first, per_wave[later]
+
+
 def comparisons(
     frame: pd.DataFrame, flags: pd.DataFrame, labels: Mapping[str, str], waves: list[str], min_n: int
 ) -> tuple[list[MatchedComparison], list[UnmatchedComparison]]:
     """Later waves against the first: matched by panel code (McNemar) and all respondents (descriptively)."""
-    if len(waves) < 2:
-        return [], []
-    per_wave = wave_frames(frame, flags, waves)
     matched, unmatched = [], []
-    first = waves[0]
-    for later in waves[1:]:
-        for flag, label in labels.items():
-            before_all, before = per_wave[first]
-            after_all, after = per_wave[later]
-            matched.append(
-                matched_comparison(
-                    before, after, flag, label=label, wave_before=first, wave_after=later, min_n=min_n
-                )
-            )
-            unmatched.append(
-                unmatched_comparison(
-                    before_all, after_all, flag, label=label, wave_before=first, wave_after=later, min_n=min_n
-                )
-            )
+    for later, flag, label, (before_all, before), (after_all, after) in _asked_in_both(frame, flags, labels, waves):
+        names = {"label": label, "wave_before": waves[0], "wave_after": later, "min_n": min_n}
+        matched.append(matched_comparison(before, after, flag, **names))
+        unmatched.append(unmatched_comparison(before_all, after_all, flag, **names))
     return matched, unmatched
+
+
+def nonresponse(
+    frame: pd.DataFrame, flags: pd.DataFrame, labels: Mapping[str, str], waves: list[str], min_n: int
+) -> list[NonResponseNote]:
+    """Per later wave and compared item: the first wave's share among those who answered the later wave,
+    beside its share among all its respondents."""
+    return [
+        nonresponse_note(before_all, after[1]["panel_code"], flag, label=label, wave_before=waves[0],
+                         wave_after=later, min_n=min_n)
+        for later, flag, label, (before_all, _coded), after in _asked_in_both(frame, flags, labels, waves)
+    ]
 
 
 def retention(frame: pd.DataFrame, waves: list[str]) -> dict[str, int]:

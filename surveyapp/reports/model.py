@@ -13,6 +13,7 @@ from typing import Literal
 from surveyapp.indicators.results import IndicatorResult
 
 DEFAULT_MIN_N = 5
+EXACT_BELOW = 25  # McNemar's test is exact (binomial) below this many discordant pairs, else chi-square
 
 ChartKind = Literal["bar", "stacked", "none"]
 
@@ -90,12 +91,22 @@ class Wording:
 
 @dataclass(frozen=True)
 class MethodRow:
+    """One wave on the method page; ``fielded`` None: nothing sent yet (invitations of a cancelled wave count)."""
+
     wave: str
-    fielded: str
+    fielded: str | None
     invited: int | None
     n: int
     response_rate: float | None
     retained: int | None = None
+
+
+@dataclass(frozen=True)
+class ItemWordings:
+    """How each wave asked one key-figure item, for the method page."""
+
+    code: str
+    wordings: list[Wording]
 
 
 @dataclass(frozen=True)
@@ -112,8 +123,19 @@ class MatchedComparison:
     b: int | None
     c: int | None
     p_value: float | None
-    method: str | None
+    method: str | None  # "exact" (binomial, b + c < EXACT_BELOW) or "chi2-cc" (continuity-corrected chi-square)
     suppressed: bool = False
+
+
+@dataclass(frozen=True)
+class NonResponseNote:
+    """Self-selection: the first-wave figure of those who answered a later wave, beside everyone's."""
+
+    label: str
+    wave_before: str
+    wave_after: str
+    respondents: Share  # wave_before's share among those who also answered wave_after
+    everyone: Share  # wave_before's share among all its respondents
 
 
 @dataclass(frozen=True)
@@ -180,6 +202,9 @@ class ReportData:
     notes: list[str] = field(default_factory=list)  # the method box's notes (answers from several versions)
     comparisons: list[MatchedComparison] = field(default_factory=list)
     unmatched: list[UnmatchedComparison] = field(default_factory=list)
+    nonresponse: list[NonResponseNote] = field(default_factory=list)
+    wordings: list[ItemWordings] = field(default_factory=list)  # the method page's question wording per wave
+    computation: list[str] = field(default_factory=list)  # the method page: intervals, tests, suppression
     indicators: list[IndicatorResult] = field(default_factory=list)  # against their targets (indicators/)
     include_open_answers: bool = False
     min_n: int = DEFAULT_MIN_N

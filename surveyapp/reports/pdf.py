@@ -42,6 +42,7 @@ from surveyapp.reports.model import (
     BreakdownTable,
     ItemSection,
     MatchedComparison,
+    NonResponseNote,
     NumberFormat,
     ReportData,
     Share,
@@ -142,25 +143,35 @@ class _Writer:
         return [*out, PageBreak()]
 
     def method(self) -> list:
+        """The method page: who was asked, fielding and response per wave, wording, computation, suppression."""
         r, _ = self.report, self._
-        rows = [[m.wave, m.fielded, DASH if m.invited is None else self.num.integer(m.invited),
-                 self.num.integer(m.n), self.pct(m.response_rate, 1),
-                 DASH if m.retained is None else self.num.integer(m.retained)] for m in r.method]
+        out = [self.text(_("Method"), "h1"),
+               self.text(_("Who was asked: %(population)s") % {"population": r.population}),
+               self.text(_("Fielding and response"), "h2"), self.method_table()]
+        if any(w.wordings for w in r.wordings):
+            out += [self.text(_("Question wording"), "h2"), self.wordings_table()]
+        out += [self.text(_("How figures are computed"), "h2"), *(self.text(p) for p in r.computation)]
+        out += [self.text(note, "small") for note in r.notes]
+        return [*out, PageBreak()]
+
+    def method_table(self) -> Table:
+        _ = self._
+        rows = [[m.wave, _("not yet fielded") if m.fielded is None else m.fielded,
+                 DASH if m.invited is None else self.num.integer(m.invited), self.num.integer(m.n),
+                 self.pct(m.response_rate, 1), DASH if m.retained is None else self.num.integer(m.retained)]
+                for m in self.report.method]
         header = [_("Wave"), _("Fielded"), _("Invited"), _("Respondents"), _("Response rate"),
                   _("Also in first wave")]
-        box = Table([[self.text(_("Method"), "h2")],
-                     [self.text(f"{_('Who was asked')}: {r.population}")],
-                     [self.table(header, rows, [WIDTH * f - 2 for f in (.18, .24, .12, .14, .14, .18)])],
-                     [self.text(self.footnote(), "small")],
-                     *([self.text(note, "small")] for note in r.notes)], colWidths=[WIDTH])
-        box.setStyle(TableStyle([("BOX", (0, 0), (-1, -1), 0.8, colors.black),
-                                 ("BACKGROUND", (0, 0), (-1, -1), colors.HexColor("#f4f4f4"))]))
-        return [box, Spacer(1, 8 * mm)]
+        return self.table(header, rows, [WIDTH * f for f in (.18, .26, .12, .14, .13, .17)])
 
-    def footnote(self) -> str:
-        return self._("Figures based on fewer than %(min_n)s respondents are not shown; they appear as "
-                      "“%(hidden)s”. Intervals are 95 %% Wilson score intervals.") % {
-            "min_n": self.report.min_n, "hidden": self.hidden}
+    def wordings_table(self) -> Table:
+        _ = self._
+        rows = [[w.code, wording.wave, f"“{wording.text}”"] for w in self.report.wordings for wording in w.wordings]
+        return self.table([_("Item"), _("Wave"), _("Question")], rows, [WIDTH * f for f in (.2, .2, .6)])
+
+    def concealed(self, secondary: bool) -> str:
+        """What a hidden cell shows: “n < 5”, or for a cell hidden only to protect another, “withheld”."""
+        return self._("withheld") if secondary else self.hidden
 
     def part(self, part: WavePart) -> list:
         """One wave's (or the public link's, or the pooled) key figures, items and breakdowns, then a new page."""
@@ -212,14 +223,15 @@ class _Writer:
             return [*head, self.text(self.hidden)]
         head.append(self.text(_("Valid answers: %(n)s, missing: %(missing)s") % {
             "n": self.num.integer(item.n), "missing": self.num.integer(item.missing)}, "small"))
-        bars = [charts.Bar(r.label, r.share, r.ci_low, r.ci_high, r.suppressed) for r in item.rows]
+        bars = [charts.Bar(r.label, r.share, r.ci_low, r.ci_high, r.suppressed, self.concealed(r.secondary))
+                for r in item.rows]
         body: list = []
         if bars and item.chart == "bar":
             body.append(charts.share_bars(bars, WIDTH, self.num, self.hidden))
         elif bars and item.chart == "stacked":
             body.append(charts.stacked_bar(bars, WIDTH, self.num, self.hidden))
         if item.rows:
-            rows = [[row.label, self.hidden if row.suppressed else self.num.integer(row.count or 0),
+            rows = [[row.label, self.concealed(row.secondary) if row.suppressed else self.num.integer(row.count or 0),
                      self.pct(row.share, 1), self.ci(Share(row.count, item.n, row.share, row.ci_low,
                                                            row.ci_high, row.suppressed))]
                     for row in item.rows]
@@ -252,11 +264,15 @@ class _Writer:
         if r.comparisons:
             out += [self.text(_("Wave comparison"), "h1"),
                     self.text(_("Matched respondents only: the same panel code answered in both waves. "
-                                "p from McNemar's test."), "small")]
-            out.append(self.table(
-                [_("Item"), _("Waves"), _("Matched n"), _("Before"), _("After"), _("Change"), _("p")],
-                [self._matched_row(c) for c in r.comparisons],
-                [WIDTH * f for f in (.3, .16, .12, .1, .1, .12, .1)]))
+                                "b: agreed before, not after; c: did not agree before, agreed after. Only these "
+                                "discordant pairs enter McNemar's test."), "small")]
+        pairs = dict.fromkeys((c.wave_before, c.wave_after) for c in r.comparisons)
+        for before, after in pairs:
+            out += [self.text(f"{before} → {after}", "h2"), self.table(
+                [_("Item"), _("Matched n"), _("Before"), _("After"), _("Change"), "b", "c", _("Test"), "p"],
+                [self._matched_row(c) for c in r.comparisons if (c.wave_before, c.wave_after) == (before, after)],
+                [WIDTH * f for f in (.22, .08, .07, .07, .1, .06, .06, .22, .12)])]
+            out += self.nonresponse(before, after)
         if r.unmatched:
             out += [self.text(_("Unmatched comparison"), "h2"),
                     self.text(_("All respondents of each wave, whether or not they answered both; "
@@ -266,16 +282,42 @@ class _Writer:
                                   [WIDTH * f for f in (.3, .16, .27, .27)]))
         return out
 
+    def nonresponse(self, before: str, after: str) -> list:
+        """Self-selection: the first-wave share of those who answered the later wave, beside everyone's."""
+        notes = [n for n in self.report.nonresponse if (n.wave_before, n.wave_after) == (before, after)]
+        if not notes:
+            return []
+        return [self.text(self._("Who answered %(wave)s") % {"wave": after}, "h2"),
+                *(self.text(self.nonresponse_note(note)) for note in notes)]
+
+    def nonresponse_note(self, note: NonResponseNote) -> str:
+        def share(s: Share) -> str:
+            return self.hidden if s.suppressed else self.pct(s.share)
+
+        return self._("“%(item)s”: of those who answered %(later)s (%(n_later)s), %(share)s agreed in %(first)s, "
+                      "against %(everyone)s of all %(first)s respondents (%(n_first)s).") % {
+            "item": note.label, "later": note.wave_after, "first": note.wave_before,
+            "share": share(note.respondents), "everyone": share(note.everyone),
+            "n_later": self.n_text(note.respondents.n, note.respondents.suppressed),
+            "n_first": self.n_text(note.everyone.n, note.everyone.suppressed)}
+
+    def test_name(self, method: str | None) -> str:
+        names = {"exact": self._("McNemar exact (binomial)"),
+                 "chi2-cc": self._("McNemar χ² with continuity correction")}
+        return names.get(method or "", DASH)
+
+    def p_value(self, p: float | None) -> str:
+        """Three decimals, never “0.000”: below 0.001 it reads “< 0.001”."""
+        return DASH if p is None else self.num.p_value(p)
+
     def _matched_row(self, c: MatchedComparison) -> list[str]:
-        waves = f"{c.wave_before} → {c.wave_after}"
         if c.suppressed or c.matched_n is None:
-            return [c.label, waves, self.hidden, DASH, DASH, DASH, DASH]
+            return [c.label, self.hidden, *[DASH] * 7]
         change = DASH if c.change is None else self._("%(value)s pp") % {
             "value": self._signed(c.change * 100)}
-        p = DASH if c.p_value is None else ("< " + self.num.decimal(0.001, 3) if c.p_value < 0.001
-                                            else self.num.decimal(c.p_value, 3))
-        return [c.label, waves, self.num.integer(c.matched_n), self.pct(c.share_before),
-                self.pct(c.share_after), change, p]
+        counts = [DASH if v is None else self.num.integer(v) for v in (c.b, c.c)]
+        return [c.label, self.num.integer(c.matched_n), self.pct(c.share_before), self.pct(c.share_after), change,
+                *counts, self.test_name(c.method), self.p_value(c.p_value)]
 
     def _signed(self, value: float) -> str:
         return self.num.signed(value)
@@ -292,8 +334,9 @@ class _Writer:
     def breakdown(self, table: BreakdownTable) -> list:
         _ = self._
         bars = [charts.Bar(row.group, row.result.share, row.result.ci_low, row.result.ci_high,
-                           row.result.suppressed) for row in table.rows]
-        rows = [[row.group, self.hidden if row.result.suppressed else self.num.integer(row.result.n or 0),
+                           row.result.suppressed, self.concealed(row.result.secondary)) for row in table.rows]
+        rows = [[row.group, self.concealed(row.result.secondary) if row.result.suppressed
+                 else self.num.integer(row.result.n or 0),
                  self.pct(row.result.share, 1), self.ci(row.result)] for row in table.rows]
         return [CondPageBreak(50 * mm), self.text(table.title, "h2"),
                 charts.share_bars(bars, WIDTH, self.num, self.hidden), Spacer(1, 3),

@@ -13,14 +13,13 @@ import pandas as pd
 from babel.dates import format_date
 from flask_babel import gettext as _
 
-from surveyapp.datasets import respondents
 from surveyapp.datasets.frames import Filters, Scope, response_frame
 from surveyapp.datasets.pivot import EXCLUDED
 from surveyapp.datasets.versions import History
 from surveyapp.indicators import service as indicator_service
 from surveyapp.itemtypes import SHARES, Statistic
 from surveyapp.questionnaires.models import Item, Questionnaire
-from surveyapp.reports import groups, pathways, versions
+from surveyapp.reports import groups, method, pathways, versions
 from surveyapp.reports.analysis import (
     frequencies,
     multi_frequencies,
@@ -31,7 +30,6 @@ from surveyapp.reports.model import (
     DEFAULT_MIN_N,
     ItemSection,
     KeyFigure,
-    MethodRow,
     ReportData,
     WavePart,
     Wording,
@@ -65,11 +63,14 @@ def build_report(scope: Scope, options: ReportOptions, today: date | None = None
         period=_period(frame["submitted_at"], lang),
         waves=waves or [_("all respondents")],
         population=_population(scope, lang),
-        method=_method(scope, frame, waves, lang),
+        method=method.method_rows(scope, frame, lang, options.filters.wave),
+        wordings=method.item_wordings(scope, frame, labels, lang, options.filters.wave),
+        computation=method.computation(options.min_n, options.top_boxes, lang),
         notes=versions.notes(history, lang),
         parts=wave_parts(scope, frame, waves, options),
         comparisons=matched,
         unmatched=unmatched,
+        nonresponse=groups.nonresponse(frame, flags, labels, waves, options.min_n),
         indicators=indicator_service.report_results(scope, frame, lang, options.min_n),
         include_open_answers=options.include_open_answers,
         min_n=options.min_n,
@@ -298,28 +299,6 @@ def _population(scope: Scope, lang: str) -> str:
     return _("Everyone who submitted %(questionnaires)s; incomplete answers are not counted.") % {
         "questionnaires": titles
     }
-
-
-def _method(scope: Scope, frame: pd.DataFrame, waves: list[str], lang: str) -> list[MethodRow]:
-    if not waves:
-        return [MethodRow(_("all respondents"), _period(frame["submitted_at"], lang), None, len(frame), None)]
-    invited = respondents.invited_per_wave(scope.programme.id)
-    retained = groups.retention(frame, waves) if frame["panel_code"].notna().any() else {}
-    rows = []
-    for wave in waves:
-        part = frame[frame["wave"] == wave]
-        asked = invited.get(wave)
-        rows.append(
-            MethodRow(
-                wave,
-                _period(part["submitted_at"], lang),
-                asked,
-                len(part),
-                len(part) / asked if asked else None,
-                retained.get(wave) if wave != waves[0] else None,
-            )
-        )
-    return rows
 
 
 def report_pdf(scope: Scope, options: ReportOptions, today: date | None = None) -> bytes:

@@ -1,8 +1,15 @@
 """Secondary suppression: no hidden cell can be worked out from the total and the cells shown."""
 
+import re
+
 import numpy as np
 import pandas as pd
+import pytest
+from flask_babel import force_locale
 
+from surveyapp.accounts.models import Role
+from surveyapp.datasets.frames import questionnaire_scope
+from surveyapp.demo import build_questionnaire
 from surveyapp.reports.analysis import (
     breakdown,
     breakdown_shares,
@@ -10,6 +17,9 @@ from surveyapp.reports.analysis import (
     multi_frequencies,
     secondary_suppression,
 )
+from surveyapp.reports.service import ReportOptions, build_report
+from tests.reports.seed import seed_responses
+from tests.reports.test_service import close_to_rows, pdf_text
 
 
 def test_lone_hidden_cell_takes_the_next_smallest_with_it():
@@ -66,3 +76,37 @@ def test_breakdown_hides_the_next_smallest_group():
     assert shares["Graz"].suppressed and not shares["Graz"].secondary
     assert shares["Linz"].suppressed and shares["Linz"].secondary and shares["Linz"].n is None
     assert shares["Wien"].n == 60 and not shares["Wien"].suppressed
+
+
+@pytest.fixture
+def with_diverse(make, db):
+    """1,448 respondents, 4 of them of gender "d": too few to show, and the total would give them away."""
+    questionnaire = build_questionnaire(make.programme(name="Close To"))
+    db.session.commit()
+    seed_responses(questionnaire, close_to_rows())
+    return questionnaire
+
+
+def test_report_hides_a_second_group_and_says_so(with_diverse):
+    from surveyapp.reports.model import NumberFormat
+    from surveyapp.reports.pdf import render_pdf
+
+    with force_locale("en"):
+        report = build_report(questionnaire_scope(with_diverse), ReportOptions(lang="en"))
+        text = re.sub(r"\s+", " ", pdf_text(render_pdf(report, numbers=NumberFormat.babel("en"))))
+    gender = next(t for p in report.parts for t in p.breakdowns if t.dimension == "Gender")
+    rows = {row.group: row.result for row in gender.rows}
+    assert rows["diverse"].suppressed and not rows["diverse"].secondary
+    assert [group for group, share in rows.items() if share.secondary] == ["male"]  # 722 each: the first goes
+    assert rows["female"].n == 722
+    assert re.search(r"male withheld female 89% diverse n < 5", text)  # the chart
+    assert re.search(r"male withheld – – female 722 88.9% 86.4–91.0 diverse n < 5 – –", text)
+    assert "male n < 5" not in text
+    assert "(secondary suppression) and appears as “withheld”" in text
+
+
+def test_web_page_marks_the_second_group(client, make, auth, with_diverse):
+    auth.login(make.user(Role.EVALUATOR, programme=with_diverse.programme).email)
+    html = client.get(f"/manage/questionnaires/{with_diverse.id}/report?ui=en").get_data(as_text=True)
+    assert re.search(r"<td>male</td><td><span class=\"suppressed\">withheld</span></td>", html)
+    assert re.search(r"<td>diverse</td><td><span class=\"suppressed\">n &lt; 5</span></td>", html)

@@ -1,0 +1,131 @@
+"""The method page: who was asked when, how many answered, and in which words each wave asked the key items.
+
+Reads the wave plan and its invitations (counts and dates only, never contact data). Call inside
+``force_locale(report language)``: row labels are translated. Flushes nothing, changes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import pandas as pd
+from babel.dates import format_date
+from babel.numbers import format_percent
+from flask_babel import gettext as _
+from sqlalchemy import case, func, select
+
+from surveyapp.datasets import respondents
+from surveyapp.datasets.frames import Scope
+from surveyapp.extensions import db
+from surveyapp.reports import groups
+from surveyapp.reports.model import EXACT_BELOW, ItemWordings, MethodRow, Wording
+from surveyapp.waves.models import Invitation, Wave
+
+
+@dataclass(frozen=True)
+class Fielding:
+    """A wave's invitations actually sent (a cancelled wave's count too) and when its answering ran."""
+
+    sent: int
+    first_sent: datetime | None
+    last_close: datetime | None
+
+
+def scope_waves(scope: Scope, frame: pd.DataFrame, wave_filter: str | None = None) -> list[Wave]:
+    """The programme's waves that asked a questionnaire in scope or hold responses in it, in wave order."""
+    ids = {q.id for q in scope.questionnaires}
+    answered = set(frame["wave"].dropna()) if "wave" in frame else set()
+    waves = [w for w in respondents.waves_of(scope.programme.id) if w.questionnaire_id in ids or w.name in answered]
+    if wave_filter:
+        waves = [w for w in waves if wave_filter in (w.name, str(w.id))]
+    return waves
+
+
+def fielding(waves: Iterable[Wave]) -> dict[int, Fielding]:
+    """Sent invitations per wave id, the first send and the last closing date of those sent."""
+    sent = Invitation.first_sent_at.is_not(None)
+    rows = db.session.execute(
+        select(Invitation.wave_id, func.count(Invitation.first_sent_at), func.min(Invitation.first_sent_at),
+               func.max(case((sent, Invitation.closes_at))))
+        .where(Invitation.wave_id.in_([w.id for w in waves]))
+        .group_by(Invitation.wave_id)
+    )
+    return {wave_id: Fielding(int(count), first, last) for wave_id, count, first, last in rows}
+
+
+def _dates(first: date | datetime, last: date | datetime, lang: str) -> str:
+    return f"{format_date(first, 'medium', locale=lang)} – {format_date(last, 'medium', locale=lang)}"
+
+
+def _submitted(part: pd.DataFrame, lang: str) -> str | None:
+    submitted = part["submitted_at"].dropna()
+    return _dates(submitted.min(), submitted.max(), lang) if not submitted.empty else None
+
+
+def _fielded(wave: Wave, field: Fielding | None, lang: str) -> str | None:
+    """The answering period, or None before anything was sent; a cancelled wave ends when it was cancelled."""
+    if field is None or not field.sent:
+        return None
+    end = (field.last_close or field.first_sent).date()
+    if wave.cancelled_at is not None:
+        period = _dates(field.first_sent, min(end, wave.cancelled_at.date()), lang)
+        return _("%(period)s (cancelled)") % {"period": period}
+    return _dates(field.first_sent, end, lang)
+
+
+def method_rows(scope: Scope, frame: pd.DataFrame, lang: str, wave_filter: str | None = None) -> list[MethodRow]:
+    """Per wave: fielding period, invitations sent, respondents, response rate and who also answered the first.
+
+    A wave not yet sent has no period and no rate (“not yet fielded”); responses without a wave (public link)
+    get a row of their own with no invitations.
+    """
+    waves = scope_waves(scope, frame, wave_filter)
+    if not waves:
+        return [MethodRow(_("All respondents"), _submitted(frame, lang), None, len(frame), None)]
+    sent = fielding(waves)
+    names = [w.name for w in waves]
+    retained = groups.retention(frame, names) if frame["panel_code"].notna().any() else {}
+    rows = []
+    for wave in waves:
+        n = int((frame["wave"] == wave.name).sum())
+        invited = sent[wave.id].sent if wave.id in sent and sent[wave.id].sent else None
+        rows.append(MethodRow(wave.name, _fielded(wave, sent.get(wave.id), lang), invited, n,
+                              n / invited if invited else None,
+                              retained.get(wave.name) if wave is not waves[0] else None))
+    public = frame[frame["wave"].isna()]
+    if not public.empty:
+        rows.append(MethodRow(_("Without a wave (public link)"), _submitted(public, lang), None, len(public), None))
+    return rows
+
+
+def item_wordings(scope: Scope, frame: pd.DataFrame, codes: Iterable[str], lang: str,
+                  wave_filter: str | None = None) -> list[ItemWordings]:
+    """For each key-figure item, the question as each wave's questionnaire put it (questionnaires without waves
+    are named by their title)."""
+    waves = scope_waves(scope, frame, wave_filter)
+    askers = [(w.name, w.questionnaire) for w in waves] or [(q.text("title", lang), q) for q in scope.questionnaires]
+    out = []
+    for code in codes:
+        wordings = [Wording(name, item.text("label", lang) or code)
+                    for name, questionnaire in askers for item in questionnaire.items if item.code == code]
+        out.append(ItemWordings(code, wordings))
+    return out
+
+
+def computation(min_n: int, top_boxes: int, lang: str, exact_below: int = EXACT_BELOW) -> list[str]:
+    """How shares, intervals and tests are computed and what is hidden, in the report language."""
+    hidden = _("n < %(min_n)s") % {"min_n": min_n}
+    return [
+        _("Shares are of the respondents who answered the item; agreement counts the top %(top)s answers of the "
+          "scale. Intervals are %(level)s Wilson score intervals.") % {
+            "top": top_boxes, "level": format_percent(0.95, locale=lang)},
+        _("Waves are compared on the respondents matched by panel code who answered the item in both "
+          "(McNemar's test, two-sided): exact (binomial) when fewer than %(exact)s of them changed their answer "
+          "(discordant pairs), otherwise χ² with continuity correction.") % {"exact": exact_below},
+        _("Figures based on fewer than %(min_n)s respondents are not shown; they appear as “%(hidden)s”. Where a "
+          "single hidden figure could be worked out from the total and the others, the next smallest is hidden "
+          "too (secondary suppression) and appears as “%(withheld)s”.") % {
+            "min_n": min_n, "hidden": hidden, "withheld": _("withheld")},
+    ]
