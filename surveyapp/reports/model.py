@@ -33,9 +33,10 @@ class Share:
 
 @dataclass(frozen=True)
 class KeyFigure:
+    """One headline share; the part (wave) it belongs to says which respondents it counts."""
+
     label: str
     result: Share
-    wave: str | None = None
 
 
 @dataclass(frozen=True)

@@ -201,8 +201,6 @@ class _Writer:
             res = figure.result
             big = self.hidden if res.suppressed else self.pct(res.share)
             detail = [self.text(figure.label, "h2", WIDTH * 0.7)]
-            if figure.wave:
-                detail.append(self.text(self._("Wave: %(wave)s") % {"wave": figure.wave}, "small"))
             if not res.suppressed:
                 detail.append(self.text(self._("95 %% CI: %(interval)s") % {"interval": self.ci(res)}))
             detail.append(self.text(self.n_text(res.n, res.suppressed)))
