@@ -144,12 +144,21 @@ def _address_line(name: str, address: str) -> str:
 
 
 def _address_header(name: str, value: str) -> str:
-    """An address header as the e-mail package writes it for SMTP: folded, a non-ASCII name as RFC 2047 words.
+    """An address header, folded; a non-ASCII display name in encoded words that keep its spaces (see _header).
 
     The value is made one line first (see ``header_text``): a sender name with a line break in it can neither
-    add a header nor make the letter unsendable.
+    add a header nor make the letter unsendable. The rest is written as the e-mail package writes it for SMTP.
     """
-    return policy.SMTP.fold(*policy.SMTP.header_store_parse(name, header_text(value)))
+    text = header_text(value)
+    display, address = parseaddr(text)
+    if display.isascii() or not address or not address.isascii():
+        return policy.SMTP.fold(*policy.SMTP.header_store_parse(name, text))
+    lines = _encoded_lines(name, display)
+    if len(lines[-1]) + len(address) + 3 <= LINE:
+        lines[-1] += f" <{address}>"
+    else:
+        lines.append(f" <{address}>")
+    return "\r\n".join(lines) + "\r\n"
 
 
 def _header(name: str, value: str) -> str:

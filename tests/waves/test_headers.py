@@ -5,6 +5,7 @@ import re
 import smtplib
 from datetime import UTC, date, datetime
 from email import message_from_bytes, policy
+from email.header import decode_header
 
 import pytest
 from flask_babel import force_locale
@@ -94,3 +95,24 @@ def test_letter_subject_is_the_rendered_subject_in_each_language(app):
                 head = raw.split(b"\r\n\r\n")[0].decode("ascii")
                 subject = re.search(r"^Subject:.*?\r\n(?! )", head + "\r\n", re.M | re.S).group(0)
                 assert all(len(physical) <= 78 for physical in subject.split("\r\n"))
+
+
+SENDERS = ["Команда подальшої анкети після навчання в автошколі нашого міста Київ",
+           "فريق استبيان المتابعة بعد الدورة التدريبية في مدرسة القيادة في المدينة الكبيرة",
+           "Équipe « Close To » de l’école"]
+
+
+@pytest.mark.parametrize("name", SENDERS)
+def test_sender_name_keeps_its_spaces(app, name):
+    """Decoded as RFC 2047 says (white space between adjacent encoded words dropped): the name comes back."""
+    app.config["MAIL_SENDER"] = f"{name} <survey@example.org>"
+    with app.test_request_context():
+        writer = LetterWriter()
+    line = writer.sender_line
+    assert writer.sender == "survey@example.org"
+    assert all(len(physical) <= 78 for physical in line[:-2].split("\r\n"))
+    parts = decode_header(line.removeprefix("From:").replace("\r\n", ""))
+    text = "".join(part.decode(charset or "ascii") if isinstance(part, bytes) else part for part, charset in parts)
+    assert text.strip() == f"{name} <survey@example.org>"
+    parsed = message_from_bytes(line.encode("ascii") + b"\r\n", policy=policy.default)["From"]
+    assert parsed.addresses[0].addr_spec == "survey@example.org"
