@@ -5,6 +5,7 @@ from datetime import UTC, datetime
 
 import pytest
 from flask_babel import force_locale
+from sqlalchemy import select
 
 from surveyapp.datasets.frames import programme_scope
 from surveyapp.reports.service import ReportOptions, build_report, report_pdf
@@ -31,6 +32,7 @@ def test_method_rows_per_wave(close_to_panel):
 
 
 def test_wave_not_yet_sent_and_cancelled_wave(close_to_panel, db):
+    from surveyapp.participants.models import Participant
     from surveyapp.waves.models import Invitation, Wave
 
     panel = close_to_panel
@@ -39,7 +41,8 @@ def test_wave_not_yet_sent_and_cancelled_wave(close_to_panel, db):
                  questionnaire_id=panel.follow_up.id, offset_months=12)
     db.session.add(later)
     db.session.flush()
-    db.session.add(Invitation(wave_id=later.id, participant_id=panel.post_wave.id, token_salt="s",
+    someone = db.session.scalar(select(Participant.id).where(Participant.programme_id == panel.programme.id))
+    db.session.add(Invitation(wave_id=later.id, participant_id=someone, token_salt="s",
                               token_hash="unsent", due_at=datetime(2026, 3, 1, tzinfo=UTC),
                               closes_at=datetime(2026, 3, 22, tzinfo=UTC)))
     db.session.commit()

@@ -4,12 +4,10 @@ import re
 
 import numpy as np
 import pandas as pd
-import pytest
 from flask_babel import force_locale
 
 from surveyapp.accounts.models import Role
 from surveyapp.datasets.frames import questionnaire_scope
-from surveyapp.demo import build_questionnaire
 from surveyapp.reports.analysis import (
     breakdown,
     breakdown_shares,
@@ -18,8 +16,10 @@ from surveyapp.reports.analysis import (
     secondary_suppression,
 )
 from surveyapp.reports.service import ReportOptions, build_report
-from tests.reports.seed import seed_responses
-from tests.reports.test_service import close_to_rows, pdf_text
+from tests.reports import test_service
+from tests.reports.test_service import pdf_text
+
+with_diverse = test_service.close_to  # the fixture: 1,448 respondents, 4 of them of gender “d”
 
 
 def test_lone_hidden_cell_takes_the_next_smallest_with_it():
@@ -78,16 +78,8 @@ def test_breakdown_hides_the_next_smallest_group():
     assert shares["Wien"].n == 60 and not shares["Wien"].suppressed
 
 
-@pytest.fixture
-def with_diverse(make, db):
-    """1,448 respondents, 4 of them of gender "d": too few to show, and the total would give them away."""
-    questionnaire = build_questionnaire(make.programme(name="Close To"))
-    db.session.commit()
-    seed_responses(questionnaire, close_to_rows())
-    return questionnaire
-
-
 def test_report_hides_a_second_group_and_says_so(with_diverse):
+    """1,448 respondents, 4 of gender “d”: too few to show, and the total would give them away."""
     from surveyapp.reports.model import NumberFormat
     from surveyapp.reports.pdf import render_pdf
 
