@@ -151,12 +151,12 @@ def compute(indicator: Indicator, scope: Scope, frame: pd.DataFrame, lang: str, 
     item = next((item for item in scope.items if item.code == indicator.item_code), None)
     result = IndicatorResult(
         name=indicator.name, item_code=indicator.item_code,
-        question=item.text("label", lang) or item.code if item is not None else indicator.item_code,
+        question=(item.text("label", lang) or item.code) if item is not None else indicator.item_code,
         statistic=indicator.statistic, target=indicator.target, direction=indicator.direction,
         dimension=dimension_title(indicator.dimension), period_kind=indicator.period)
     if item is None or item.code not in frame or not supports(item, indicator.statistic):
-        return replace(result, note=_("The item “%(code)s” is not asked in the questionnaires of this report.")
-                     % {"code": indicator.item_code})
+        note = _("The item “%(code)s” is not asked in the questionnaires of this report.")
+        return replace(result, note=note % {"code": indicator.item_code})
     data = pd.DataFrame({"value": _values(item, indicator, frame[item.code]),
                          "group": _groups(frame, indicator.dimension), "period": _periods(frame, indicator.period)})
     data = data.dropna(subset=["period"])

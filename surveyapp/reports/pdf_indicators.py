@@ -33,8 +33,8 @@ def section(writer, width: float) -> list:
 
 def _indicator(writer, result: IndicatorResult, width: float) -> list:
     _ = writer._
-    out: list = [CondPageBreak(50 * mm), writer.text(result.name, "h2"),
-                 writer.text(f"{result.question} · {_('Target')}: {_target(writer, result)}")]
+    out: list = [CondPageBreak(50 * mm), writer.text(result.name, "h2"), writer.text(result.question),
+                 writer.text(_("Target: %(target)s") % {"target": _target(writer, result)})]
     out += [writer.text(_("Asked in %(period)s as: “%(wording)s”") % {"period": period, "wording": wording},
                         "small") for period, wording in result.wordings]
     if result.note or not result.periods:
@@ -72,7 +72,7 @@ def _cell(writer, result: IndicatorResult, cell: IndicatorCell) -> str:
         return writer.hidden
     if cell.n is None or cell.value is None:
         return _("not asked") if cell.period in result.not_asked else _("no answers")
-    mark = f"✓ {_('target met')}" if cell.status == MET else f"✗ {_('target not met')}"
+    mark = "✓ " + _("target met") if cell.status == MET else "✗ " + _("target not met")
     parts = [f"{_figure(writer, result, cell.value)} ({_interval(writer, result, cell)})",
              _("n = %(n)s") % {"n": writer.num.integer(cell.n)}, mark]
     if cell.trend is not None and cell.change is not None:
