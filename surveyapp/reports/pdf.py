@@ -167,7 +167,7 @@ class _Writer:
     def wordings_table(self) -> Table:
         _ = self._
         rows = [[w.code, wording.wave, f"“{wording.text}”"] for w in self.report.wordings for wording in w.wordings]
-        return self.table([_("Item"), _("Wave"), _("Question")], rows, [WIDTH * f for f in (.2, .2, .6)])
+        return self.table([_("Code"), _("Wave"), _("Question")], rows, [WIDTH * f for f in (.2, .2, .6)])
 
     def concealed(self, secondary: bool) -> str:
         """What a hidden cell shows: “n < 5”, or for a cell hidden only to protect another, “withheld”."""
@@ -269,7 +269,7 @@ class _Writer:
             out += [self.text(f"{before} → {after}", "h2"), self.table(
                 [_("Item"), _("Matched n"), _("Before"), _("After"), _("Change"), "b", "c", _("Test"), "p"],
                 [self._matched_row(c) for c in r.comparisons if (c.wave_before, c.wave_after) == (before, after)],
-                [WIDTH * f for f in (.22, .08, .07, .07, .1, .06, .06, .22, .12)])]
+                [WIDTH * f for f in (.2, .08, .09, .09, .1, .06, .06, .2, .12)])]
             out += self.nonresponse(before, after)
         if r.unmatched:
             out += [self.text(_("Unmatched comparison"), "h2"),
