@@ -19,6 +19,7 @@ from surveyapp.reports.comparison import (
     chi2_1_sf,
     matched_comparison,
     mcnemar,
+    nonresponse_note,
     unmatched_comparison,
 )
 
@@ -193,3 +194,26 @@ def test_unmatched_comparison_and_attrition():
     assert table["n"].tolist() == [4, 3, 1]
     assert table["retained"].tolist() == [4, 2, 1]
     assert table["retention"].tolist() == [1.0, 0.5, 0.25]
+
+
+def test_nonresponse_note_sets_stayers_beside_everyone():
+    before = pd.DataFrame({"panel_code": [f"p{n}" for n in range(20)] + [None],
+                           "agree": [True] * 12 + [False] * 8 + [True]})
+    stayers = pd.Series(["p0", "p1", "p2", "p3", "p4", "p15", "new", None])
+    note = nonresponse_note(before, stayers, "agree", label="careful", wave_before="T1", wave_after="T2")
+    assert (note.respondents.k, note.respondents.n) == (5, 6)  # "new" did not answer T1
+    assert (note.everyone.k, note.everyone.n) == (13, 21)  # everyone, with or without a panel code
+    assert nonresponse_note(before, stayers.head(3), "agree").respondents.suppressed
+
+
+def test_waves_compare_only_items_both_asked():
+    from surveyapp.reports.groups import comparisons, nonresponse
+
+    frame = pd.DataFrame({"wave": ["T1"] * 6 + ["T2"] * 6, "panel_code": list("abcdef") * 2})
+    flags = pd.DataFrame({"both": [True, False] * 6, "first_only": [True] * 6 + [None] * 6}, dtype="boolean")
+    labels = {"both": "Asked twice", "first_only": "Asked once"}
+    matched, unmatched = comparisons(frame, flags, labels, ["T1", "T2"], 5)
+    assert [c.label for c in matched] == [u.label for u in unmatched] == ["Asked twice"]
+    assert matched[0].matched_n == 6 and (matched[0].b, matched[0].c) == (0, 0)
+    assert [n.label for n in nonresponse(frame, flags, labels, ["T1", "T2"], 5)] == ["Asked twice"]
+    assert comparisons(frame, flags, labels, ["T1"], 5) == ([], [])
