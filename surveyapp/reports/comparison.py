@@ -68,7 +68,7 @@ def matched_comparison(before: pd.DataFrame, after: pd.DataFrame, flag: str, *, 
     n = int(pairs.shape[0])
     if n < min_n:
         return MatchedComparison(label, wave_before, wave_after, None, None, None, None, None, None, None,
-                                 None, suppressed=True)
+                                 None, suppressed=True, code=flag)
     b = int((pairs["before"] & ~pairs["after"]).sum())
     c = int((~pairs["before"] & pairs["after"]).sum())
     test = mcnemar(b, c, exact_below)
@@ -76,7 +76,7 @@ def matched_comparison(before: pd.DataFrame, after: pd.DataFrame, flag: str, *, 
     share_after = float(pairs["after"].mean())
     return MatchedComparison(label, wave_before, wave_after, matched_n=n, share_before=share_before,
                              share_after=share_after, change=share_after - share_before, b=b, c=c,
-                             p_value=test.p_value, method=test.method)
+                             p_value=test.p_value, method=test.method, code=flag)
 
 
 def unmatched_comparison(before: pd.DataFrame, after: pd.DataFrame, flag: str, *, label: str = "",
@@ -84,7 +84,7 @@ def unmatched_comparison(before: pd.DataFrame, after: pd.DataFrame, flag: str, *
                          min_n: int = DEFAULT_MIN_N) -> UnmatchedComparison:
     """Shares of all respondents of each wave, for display beside (never instead of) the matched ones."""
     return UnmatchedComparison(label, wave_before, wave_after, before=share_of(before[flag], min_n),
-                               after=share_of(after[flag], min_n))
+                               after=share_of(after[flag], min_n), code=flag)
 
 
 def nonresponse_note(before: pd.DataFrame, answered_after: pd.Series, flag: str, *, key: str = "panel_code",

@@ -126,6 +126,7 @@ class MatchedComparison:
     p_value: float | None
     method: str | None  # "exact" (binomial, b + c < EXACT_BELOW) or "chi2-cc" (continuity-corrected chi-square)
     suppressed: bool = False
+    code: str = ""  # the item's code: its wording per wave is in ReportData.wordings
 
 
 @dataclass(frozen=True)
@@ -148,6 +149,7 @@ class UnmatchedComparison:
     wave_after: str
     before: Share
     after: Share
+    code: str = ""
 
 
 @dataclass(frozen=True)
@@ -212,6 +214,11 @@ class ReportData:
     generated_on: str | None = None
     language: str = "en"
     pathway: Pathway | None = None  # None: no item is tagged with a stage
+
+    def reworded(self, code: str, before: str, after: str) -> str | None:
+        """How wave ``after`` asked item ``code`` where its words differ from wave ``before``'s, else None."""
+        asked = {w.wave: w.text for item in self.wordings if item.code == code for w in item.wordings}
+        return asked.get(after) if asked.get(after) != asked.get(before) else None
 
 
 @dataclass(frozen=True)

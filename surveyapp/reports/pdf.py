@@ -308,14 +308,21 @@ class _Writer:
         """Three decimals, never “0.000”: below 0.001 it reads “< 0.001”."""
         return DASH if p is None else self.num.p_value(p)
 
+    def compared_item(self, c: MatchedComparison | UnmatchedComparison) -> str:
+        """The item as the first wave asked it, and the later wave's words where they differ."""
+        later = self.report.reworded(c.code, c.wave_before, c.wave_after)
+        if later is None:
+            return c.label
+        return f"{c.label} " + self._("In %(wave)s: “%(text)s”") % {"wave": c.wave_after, "text": later}
+
     def _matched_row(self, c: MatchedComparison) -> list[str]:
         if c.suppressed or c.matched_n is None:
-            return [c.label, self.hidden, *[DASH] * 7]
+            return [self.compared_item(c), self.hidden, *[DASH] * 7]
         change = DASH if c.change is None else self._("%(value)s pp") % {
             "value": self._signed(c.change * 100)}
         counts = [DASH if v is None else self.num.integer(v) for v in (c.b, c.c)]
-        return [c.label, self.num.integer(c.matched_n), self.pct(c.share_before), self.pct(c.share_after), change,
-                *counts, self.test_name(c.method), self.p_value(c.p_value)]
+        return [self.compared_item(c), self.num.integer(c.matched_n), self.pct(c.share_before),
+                self.pct(c.share_after), change, *counts, self.test_name(c.method), self.p_value(c.p_value)]
 
     def _signed(self, value: float) -> str:
         return self.num.signed(value)
@@ -326,7 +333,7 @@ class _Writer:
         return f"{self.pct(s.share)} ({self.ci(s)}), {self.n_text(s.n, False)}"
 
     def _unmatched_row(self, u: UnmatchedComparison) -> list[str]:
-        return [u.label, f"{u.wave_before} → {u.wave_after}", self._share_cell(u.before),
+        return [self.compared_item(u), f"{u.wave_before} → {u.wave_after}", self._share_cell(u.before),
                 self._share_cell(u.after)]
 
     def breakdown(self, table: BreakdownTable) -> list:

@@ -89,7 +89,8 @@ def test_pdf_comparison_names_pairs_test_and_self_selection(english_pdf, close_t
     careful = next(c for c in report(close_to_panel).comparisons if c.label == "I will drive more carefully.")
     text = english_pdf
     assert (careful.b, careful.c) == (36, 0)  # 300 agreed after the session, 264 later: none came round
-    row = ("I will drive more carefully. 330 91% 80% −10.9 pp 36 0 "
+    row = ("I will drive more carefully. In follow-up: “I drive more carefully than before the session.” "
+           "330 91% 80% −10.9 pp 36 0 "
            "McNemar χ² with continuity correction < 0.001")
     assert row in text
     assert ("“I will drive more carefully.”: of those who answered follow-up (n = 330), 91% agreed in "
@@ -120,6 +121,7 @@ def test_web_page_shows_method_pairs_and_self_selection(client, make, auth, clos
                      r"<td>22.8%</td>", html)
     assert "<td>“I drive more carefully than before the session.”</td>" in html
     assert "<td>36</td><td>0</td><td>McNemar χ² with continuity correction</td><td>&lt; 0.001</td>" in html
+    assert "In follow-up: “I drive more carefully than before the session.”</span></td><td>post-session" in html
     assert ("“I will drive more carefully.”: of those who answered follow-up (n = 330), 91% agreed in "
             "post-session, against 89% of all post-session respondents (n = 1,448).") in html
     assert "secondary suppression" in html and "0.000" not in html
