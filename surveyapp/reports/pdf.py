@@ -109,9 +109,10 @@ class _Writer:
         return self.hidden if suppressed or n is None else self._("n = %(n)s") % {"n": self.num.integer(n)}
 
     def heading_cell(self, value: str, width: float) -> Paragraph:
-        """A column heading in bold, its font shrunk (to 6.5 pt at least) so that no word has to break."""
+        """A column heading in bold, its font shrunk a little (to 7.5 pt) where that keeps every word whole;
+        a word that does not fit even then is hyphenated (``fonts.markup``), as smaller type reads worse."""
         head = self.styles["head"]
-        size = word_fit_size(value, head.fontName, head.fontSize, width, smallest=6.5)
+        size = word_fit_size(value, head.fontName, head.fontSize, width, smallest=7.5)
         if size < head.fontSize:
             self.styles[f"head-{size}"] = ParagraphStyle(f"head-{size}", parent=head, fontSize=size,
                                                          leading=size * 1.25)
