@@ -138,3 +138,11 @@ def test_the_cli_pools_waves_only_with_its_option(runner, close_to_panel, tmp_pa
     assert "All waves pooled" not in _flat(pdf_text(out.read_bytes()))
     assert runner.invoke(args=["report", code, "--out", str(out), "--pool-waves"]).exit_code == 0
     assert "All waves pooled" in _flat(pdf_text(out.read_bytes()))
+
+
+def test_a_report_without_responses_has_one_empty_part(make):
+    questionnaire = make.questionnaire(items=[("agree", "likert", True, 1, {"points": 5}, [])])
+    [part] = _report(questionnaire_scope(questionnaire)).parts
+    assert (part.title, part.n, part.not_asked) == ("All respondents", 0, [])
+    assert [(section.code, section.suppressed) for section in part.items] == [("agree", True)]
+    assert part.key_figures[0].result.suppressed
