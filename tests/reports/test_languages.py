@@ -11,6 +11,7 @@ import ast
 import re
 from collections import defaultdict
 from datetime import date
+from html import unescape
 from pathlib import Path
 
 import flask_babel
@@ -18,6 +19,7 @@ import pytest
 from babel.messages.pofile import read_po
 from sqlalchemy import select
 
+from surveyapp.accounts.models import Role
 from surveyapp.datasets.frames import programme_scope, questionnaire_scope
 from surveyapp.i18n import INTERFACE_LANGUAGES, is_rtl
 from surveyapp.i18n_cli import TRANSLATIONS
@@ -157,14 +159,14 @@ def render(panel, lang: str) -> str:
     return "\n".join(pdf_text(report_pdf(scope, options, today=date(2026, 1, 15))) for scope in scopes)
 
 
-def percent_styles(lang: str, text: str) -> list[str]:
+def percent_styles(lang: str, text: str, visual: bool) -> list[str]:
     """Percentages written in another style than the language's own (“25 %” in English, “25%” in German).
 
     In an Arabic sentence a number after Arabic letters is an Arabic number to the bidi algorithm, and the
-    sign after it is drawn on its left: the PDF shows “95%” there as “%95”, as a browser does."""
+    sign after it is drawn on its left: a PDF (``visual`` order) shows “95%” there as “%95”, as a browser does."""
     text = text.replace("\u00a0", " ").replace("\u202f", " ")
     own = NumberFormat.babel(lang).percent_pattern.replace("\u00a0", " ").replace("\u202f", " ")
-    allowed = {own, own[::-1].replace("}{", "{}")} if is_rtl(lang) else {own}
+    allowed = {own, own[::-1].replace("}{", "{}")} if visual and is_rtl(lang) else {own}
     styles = {"{}%": r"\d%", "{} %": r"\d %", "%{}": r"%\d", "% {}": r"% \d"}
     return [found for style, pattern in styles.items() if style not in allowed
             for found in re.findall(rf"\S*{pattern}\S*", text)]
@@ -175,6 +177,19 @@ def zero_p(text: str) -> list[str]:
     return re.findall(r"(?<![\d.,])0[.,]000(?!\d)", text)
 
 
+def language_problems(rendered: dict[str, str], asked: dict, data: list[str], visual: bool) -> str:
+    """What is wrong with the texts rendered per language, one line per language and kind; empty if nothing."""
+    problems = {}
+    for lang, text in rendered.items():
+        found = {"percent style": percent_styles(lang, text, visual), "p = 0.000": zero_p(text)}
+        if lang != "en":
+            found["untranslated or fuzzy"] = catalogue_gaps(lang, asked[lang])
+            gaps = frozenset(found["untranslated or fuzzy"])
+            found["English"] = sorted(english_left(text, asked[lang], data, gaps, visual and is_rtl(lang)))
+        problems.update({f"{lang}, {kind}": sorted(set(values)) for kind, values in found.items() if values})
+    return "\n".join(f"{where}: {values}" for where, values in problems.items())
+
+
 def test_reports_in_every_language(close_to_panel, asked, db):
     add_indicators(db, close_to_panel.programme)
     rendered = {lang: render(close_to_panel, lang) for lang in INTERFACE_LANGUAGES}
@@ -182,16 +197,27 @@ def test_reports_in_every_language(close_to_panel, asked, db):
     assert "Who was asked:" in english and "Generated on January 15, 2026" in english
     data = data_texts(db, close_to_panel.programme)
     assert english_left(english, {m: "" for m in asked["en"]}, data), "the search finds English in English"
-    problems = {}
-    for lang, text in rendered.items():
-        found = {"percent style": percent_styles(lang, text), "p = 0.000": zero_p(text)}
-        if lang != "en":
-            found["untranslated or fuzzy"] = catalogue_gaps(lang, asked[lang])
-            gaps = frozenset(found["untranslated or fuzzy"])
-            found["English"] = sorted(english_left(text, asked[lang], data, gaps, is_rtl(lang)))
-        problems.update({f"{lang}, {kind}": sorted(set(values)) for kind, values in found.items() if values})
-    assert not problems, "\n".join(f"{where}: {values}" for where, values in problems.items())
+    assert language_problems(rendered, asked, data, visual=True) == ""
     assert "Wer wurde befragt:" in german and "Erstellt am 15. Januar 2026" in german
+
+
+def page_text(html: str) -> str:
+    """The words a reader sees on a page: no markup, scripts or styles; entities decoded."""
+    html = re.sub(r"(?s)<(script|style)\b.*?</\1>", " ", html)
+    return unescape(re.sub(r"<[^>]+>", " ", html))
+
+
+def test_report_page_in_every_language(client, make, auth, close_to_panel, asked, db):
+    programme = close_to_panel.programme
+    add_indicators(db, programme)
+    auth.login(make.user(Role.EVALUATOR, programme=programme).email)
+    rendered = {}
+    for lang in INTERFACE_LANGUAGES:
+        response = client.get(f"/manage/programmes/{programme.id}/report?ui={lang}")
+        assert response.status_code == 200
+        rendered[lang] = page_text(response.get_data(as_text=True))
+    assert "Zeitraum:" in rendered["de"] and "< 0,001" in rendered["de"].replace("\u00a0", " ")
+    assert language_problems(rendered, asked, data_texts(db, programme), visual=False) == ""
 
 
 def gettext_in_f_strings(source: str) -> list[str]:
