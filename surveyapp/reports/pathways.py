@@ -46,12 +46,12 @@ def section(scope: Scope, frame: pd.DataFrame, options, key_flags: Callable) -> 
     """
     pathway = scope.programme.pathway
     waves = _waves(scope, frame, pathway)
-    used = {stage(pathway, item.stage) for wave in waves for item in wave.items.values()}
+    used = {item.stage for wave in waves for item in wave.items.values()}
     if not used:
         return None
     figures = [_figures(scope, wave, options, key_flags) for wave in waves]
     blocks = [(str(step.label), wave.title, [shown[code] for code in wave.stage_codes(step.code)])
-              for step in stages(pathway) if step in used for wave, shown in zip(waves, figures, strict=True)]
+              for step in stages(pathway) if step.code in used for wave, shown in zip(waves, figures, strict=True)]
     return Pathway(model=str(PATHWAYS[pathway or DEFAULT][0]), stages=blocks, warnings=_warnings(pathway, waves))
 
 
@@ -91,7 +91,7 @@ def _figure(item: Item, asked: Item, rows: pd.DataFrame, flags: pd.DataFrame, op
     question = asked.text("label", options.lang) or item.code
     if item.code in flags:
         share = share_of(flags[item.code], options.min_n)
-        return ItemSection(item.code, question, item.type, share.n, _missing(flags[item.code]), chart="none",
+        return ItemSection(item.code, question, item.type, share.n, int(flags[item.code].isna().sum()), chart="none",
                            agreement=share, suppressed=share.suppressed)
     if Statistic.MEAN_MEDIAN in item.kind.statistics:
         summary = numeric_summary(rows[item.code], options.min_n)
@@ -101,10 +101,6 @@ def _figure(item: Item, asked: Item, rows: pd.DataFrame, flags: pd.DataFrame, op
     hidden = answered < options.min_n
     return ItemSection(item.code, question, item.type, None if hidden else answered, len(rows) - answered,
                        chart="none", suppressed=hidden)
-
-
-def _missing(values: pd.Series) -> int:
-    return int(values.isna().sum())
 
 
 def _answered(item: Item, rows: pd.DataFrame) -> pd.Series:

@@ -12,14 +12,6 @@ from tests.questionnaires.builder import Builder, item_fields
 ITEMS = [("agree", "likert", True, 1, {"points": 5}, [])]
 
 
-def _answered(make, db, programme):
-    questionnaire = make.questionnaire(programme, items=ITEMS)
-    agree = questionnaire.items[0]
-    respond.save_page(questionnaire, "k1", 1, "de", {agree.id: ["5"]}, final=True)
-    db.session.commit()
-    return questionnaire, agree
-
-
 def test_the_item_page_offers_the_stages_of_the_programmes_model(client, make, auth, db):
     programme = make.programme()
     questionnaire = make.questionnaire(programme, items=ITEMS)
@@ -35,7 +27,10 @@ def test_the_item_page_offers_the_stages_of_the_programmes_model(client, make, a
 
 def test_setting_a_stage_after_responses_makes_no_new_version(client, make, auth, db):
     programme = make.programme()
-    questionnaire, agree = _answered(make, db, programme)
+    questionnaire = make.questionnaire(programme, items=ITEMS)
+    agree = questionnaire.items[0]
+    respond.save_page(questionnaire, "k1", 1, "de", {agree.id: ["5"]}, final=True)
+    db.session.commit()
     auth.login(make.user(Role.MANAGER, programme).email)
     saved = Builder(client).post(f"/manage/items/{agree.id}", item_fields(agree, code="", stage="short_term"))
     assert saved.status_code == 302
