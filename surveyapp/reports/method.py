@@ -17,7 +17,7 @@ from flask_babel import gettext as _
 from sqlalchemy import case, func, select
 
 from surveyapp.datasets import respondents
-from surveyapp.datasets.frames import Scope
+from surveyapp.datasets.frames import Filters, Scope
 from surveyapp.extensions import db
 from surveyapp.reports import groups
 from surveyapp.reports.model import EXACT_BELOW, ItemWordings, MethodRow, Wording
@@ -110,14 +110,27 @@ def item_wordings(scope: Scope, frame: pd.DataFrame, codes: Iterable[str], lang:
     for code in codes:
         wordings = [Wording(name, item.text("label", lang) or code)
                     for name, questionnaire in askers for item in questionnaire.items if item.code == code]
-        out.append(ItemWordings(code, wordings))
+        if wordings:  # a wave filter can leave an item no wave in the report asked
+            out.append(ItemWordings(code, wordings))
     return out
 
 
-def computation(min_n: int, top_boxes: int, lang: str, exact_below: int = EXACT_BELOW) -> list[str]:
-    """How shares, intervals and tests are computed and what is hidden, in the report language."""
+def _dates_counted(filters: Filters | None, lang: str) -> list[str]:
+    if filters is None or (filters.date_from is None and filters.date_to is None):
+        return []
+    start, end = (format_date(day, "medium", locale=lang) if day else "…"
+                  for day in (filters.date_from, filters.date_to))
+    return [_("Only responses submitted from %(start)s to %(end)s are counted; response rates are of these.")
+            % {"start": start, "end": end}]
+
+
+def computation(min_n: int, top_boxes: int, lang: str, filters: Filters | None = None,
+                exact_below: int = EXACT_BELOW) -> list[str]:
+    """How shares, intervals and tests are computed and what is hidden, in the report language; with a date
+    filter, that response rates count only the responses submitted in it."""
     hidden = _("n < %(min_n)s") % {"min_n": min_n}
     return [
+        *_dates_counted(filters, lang),
         _("Shares are of the respondents who answered the item; agreement counts the top %(top)s answers of the "
           "scale. Intervals are %(level)s Wilson score intervals.") % {
             "top": top_boxes, "level": format_percent(0.95, locale=lang)},

@@ -125,3 +125,20 @@ def test_web_page_shows_method_pairs_and_self_selection(client, make, auth, clos
     assert ("“I will drive more carefully.”: of those who answered follow-up (n = 330), 91% agreed in "
             "post-session, against 89% of all post-session respondents (n = 1,448).") in html
     assert "secondary suppression" in html and "0.000" not in html
+
+
+def test_filters_narrow_the_method_page(close_to_panel):
+    from datetime import date
+
+    from surveyapp.datasets.frames import Filters
+
+    scope = programme_scope(close_to_panel.programme)
+    with force_locale("en"):
+        one = build_report(scope, ReportOptions(lang="en", filters=Filters(wave="follow-up")))
+        dated = build_report(scope, ReportOptions(lang="en", filters=Filters(date_from=date(2025, 11, 1))))
+    assert [(row.wave, row.n) for row in one.method] == [("follow-up", 330)]
+    assert {(w.code, x.wave) for w in one.wordings for x in w.wordings} == {
+        ("careful_driving", "follow-up"), ("changed_driving", "follow-up")}
+    assert dated.computation[0] == ("Only responses submitted from Nov 1, 2025 to … are counted; "
+                                    "response rates are of these.")
+    assert not one.computation[0].startswith("Only responses")
