@@ -142,3 +142,17 @@ def test_filters_narrow_the_method_page(close_to_panel):
     assert dated.computation[0] == ("Only responses submitted from Nov 1, 2025 to … are counted; "
                                     "response rates are of these.")
     assert not one.computation[0].startswith("Only responses")
+
+
+def test_exact_test_named_and_p_never_zero():
+    from surveyapp.reports.model import MatchedComparison, ReportData
+    from surveyapp.reports.pdf import render_pdf
+
+    rows = [MatchedComparison("Small change", "T1", "T2", 40, 0.5, 0.6, 0.1, 2, 6, 0.2891, "exact"),
+            MatchedComparison("Big change", "T1", "T2", 40, 0.1, 0.9, 0.8, 0, 32, 0.00000002, "chi2-cc")]
+    report = ReportData("Report", "Programme", "2025", ["T1", "T2"], "Everyone", method=[], parts=[],
+                        comparisons=rows)
+    text = flat(pdf_text(render_pdf(report)))
+    assert "Small change 40 50% 60% +10.0 pp 2 6 McNemar exact (binomial) 0.289" in text
+    assert "Big change 40 10% 90% +80.0 pp 0 32 McNemar χ² with continuity correction < 0.001" in text
+    assert "0.000" not in text
