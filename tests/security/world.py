@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from surveyapp.accounts.access import SEEN_KEY
 from surveyapp.accounts.models import Membership, Role, User
+from surveyapp.indicators.models import Indicator
 from surveyapp.waves.models import Invitation
 from surveyapp.waves.service import ensure_invitations
 from surveyapp.waves.tokens import make_token
@@ -47,9 +48,14 @@ def build(db, make, code: str) -> Programme:
     db.session.commit()
     invitation = db.session.scalar(select(Invitation).where(Invitation.participant_id == participant.id))
     response_id = seed_responses(questionnaire, [{"colour": "red", "remark": f"secret answer of {code}"}])[0]
+    indicator = Indicator(programme_id=programme.id, name=f"Indicator of {code}", item_code=item.code,
+                          statistic="share", target=0.5)
+    db.session.add(indicator)
+    db.session.commit()
     ids = {"programme_id": programme.id, "questionnaire_id": questionnaire.id, "item_id": item.id,
            "option_id": item.options[0].id, "session_id": session.id, "participant_id": participant.id,
-           "wave_id": wave.id, "response_id": response_id, "lang": "en",
+           "wave_id": wave.id, "response_id": response_id, "lang": "en", "indicator_id": indicator.id,
+           "invitation_id": invitation.id,
            # the public routes: /s/<slug>, /e/<code>, /i/<token>
            "slug": questionnaire.slug, "code": session.enrol_code,
            "token": make_token(current_app.config["SECRET_KEY"], invitation.token_salt)}
