@@ -2,6 +2,8 @@
 
 A word never breaks without a hyphen: reportlab splits a word wider than its line anywhere (``splitLongWords``),
 so text holding such a word is broken into lines here, the word hyphenated at a line's end.
+RTL lines are reordered by python-bidi's pure-Python algorithm: its default (Rust) ``get_display`` does not
+mirror brackets, so “(ذو الحدين)” came out as “)…(”.
 """
 
 from __future__ import annotations
@@ -12,9 +14,11 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 import arabic_reshaper
-from bidi import get_base_level, get_display
+from bidi.algorithm import get_base_level, get_display
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.platypus import Flowable, Paragraph
 
 REGULAR = "DejaVuSans"
 BOLD = "DejaVuSans-Bold"
@@ -95,6 +99,43 @@ def markup(text: str, font: str, size: float, width: float) -> str:
         return escape(text)
     lines = wrap(text, font, size, width - _SLACK)
     return "<br/>".join(escape(get_display(line) if rtl else line) for line in lines)
+
+
+class Text(Flowable):
+    """A paragraph of user or translated text whose lines are made once the layout gives it a width.
+
+    ``markup`` breaks RTL text and text with an over-long word into lines itself; made for a width wider than
+    the real one (a frame's or a cell's padding), reportlab would break those lines again, and in an RTL line
+    that puts its first word on a line of its own. So the markup is made in ``wrap``, for the width offered.
+    """
+
+    def __init__(self, value: str, style: ParagraphStyle, width: float, bullet: str | None = None):
+        super().__init__()
+        self.value, self.style, self.width_limit, self.bullet = value, style, width, bullet
+        self._paragraph: Paragraph | None = None
+
+    def paragraph(self, width: float) -> Paragraph:
+        """The text as a reportlab Paragraph broken for ``width`` points (less the style's indents)."""
+        st = self.style
+        lines = min(width, self.width_limit) - st.leftIndent - st.rightIndent
+        return Paragraph(markup(self.value, st.fontName, st.fontSize, lines), st, bulletText=self.bullet)
+
+    def wrap(self, availWidth, availHeight):
+        self._paragraph = self.paragraph(availWidth)
+        self.width, self.height = self._paragraph.wrap(availWidth, availHeight)
+        return self.width, self.height
+
+    def draw(self) -> None:
+        self._paragraph.drawOn(self.canv, 0, 0)
+
+    def split(self, availWidth, availHeight):
+        return self.paragraph(availWidth).split(availWidth, availHeight)
+
+    def getSpaceBefore(self) -> float:
+        return self.style.spaceBefore
+
+    def getSpaceAfter(self) -> float:
+        return self.style.spaceAfter
 
 
 def widest_word(text: str, font: str) -> float:

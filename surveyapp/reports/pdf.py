@@ -20,7 +20,6 @@ from reportlab.platypus import (
     CondPageBreak,
     KeepTogether,
     PageBreak,
-    Paragraph,
     SimpleDocTemplate,
     Spacer,
     Table,
@@ -31,8 +30,8 @@ from surveyapp.reports import charts, pdf_indicators, pdf_pathway
 from surveyapp.reports.fonts import (
     BOLD,
     REGULAR,
+    Text,
     fit,
-    markup,
     printable,
     register_fonts,
     right_aligned,
@@ -87,15 +86,15 @@ class _Writer:
         self.hidden = gettext("n < %(min_n)s") % {"min_n": report.min_n}
 
     # -- text helpers -------------------------------------------------------------------------------
-    def text(self, value: str, style: str = "body", width: float = WIDTH, bullet: str | None = None
-             ) -> Paragraph:
-        """Paragraph for user-supplied or translated text: escaped, RTL shaped and right-aligned."""
+    def text(self, value: str, style: str = "body", width: float = WIDTH, bullet: str | None = None) -> Text:
+        """Paragraph for user-supplied or translated text: escaped, RTL shaped and right-aligned, its lines at
+        most ``width`` points long (less where the layout gives less)."""
         st = self.styles[style]
         if right_aligned(value):
             st = ParagraphStyle(f"{style}-rtl", parent=st, alignment=TA_RIGHT)
         if bullet is not None:
             st = ParagraphStyle(f"{st.name}-bullet", parent=st, leftIndent=10, bulletIndent=0)
-        return Paragraph(markup(value, st.fontName, st.fontSize, width), st, bulletText=bullet)
+        return Text(value, st, width, bullet)
 
     def pct(self, value: float | None, digits: int = 0) -> str:
         return DASH if value is None else self.num.percent(value, digits)
@@ -108,7 +107,7 @@ class _Writer:
     def n_text(self, n: int | None, suppressed: bool) -> str:
         return self.hidden if suppressed or n is None else self._("n = %(n)s") % {"n": self.num.integer(n)}
 
-    def heading_cell(self, value: str, width: float) -> Paragraph:
+    def heading_cell(self, value: str, width: float) -> Text:
         """A column heading in bold, its font shrunk a little (to 7.5 pt) where that keeps every word whole;
         a word that does not fit even then is hyphenated (``fonts.markup``), as smaller type reads worse."""
         head = self.styles["head"]
@@ -124,7 +123,6 @@ class _Writer:
         cells += [[self.text(c, "cell", w - 6) for c, w in zip(row, widths, strict=True)] for row in rows]
         table = Table(cells, colWidths=widths, repeatRows=1)
         table.setStyle(TableStyle([
-            ("FONTNAME", (0, 0), (-1, 0), BOLD),
             ("LINEBELOW", (0, 0), (-1, 0), 0.8, colors.black),
             ("LINEBELOW", (0, 1), (-1, -1), 0.25, charts.GRID),
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -373,7 +371,7 @@ def render_pdf(report: ReportData, *, gettext: Callable[[str], str] = _identity,
         canvas.setFont(REGULAR, 7)
         canvas.setFillColor(charts.MUTED)
         canvas.drawString(MARGIN, 10 * mm, fit(footer, WIDTH - 60, REGULAR, 7))
-        canvas.drawRightString(A4[0] - MARGIN, 10 * mm, page_label % {"page": doc.page})
+        canvas.drawRightString(A4[0] - MARGIN, 10 * mm, fit(page_label % {"page": doc.page}, 55, REGULAR, 7))
         canvas.restoreState()
 
     buffer = io.BytesIO()

@@ -7,6 +7,7 @@ import pytest
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from pypdf import PdfReader
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from surveyapp.i18n_cli import TRANSLATIONS
@@ -15,6 +16,7 @@ from surveyapp.reports.fonts import (
     BOLD,
     REGULAR,
     FontMissingError,
+    Text,
     find_font_dir,
     markup,
     register_fonts,
@@ -216,3 +218,20 @@ def test_text_without_long_words_is_left_to_reportlab():
     assert markup("Response rate", BOLD, 8.5, 200) == "Response rate"
     head, tail = markup("Rücklaufquote", BOLD, 8.5, 55).split("<br/>")
     assert head.endswith("-") and head[:-1] + tail == "Rücklaufquote"
+
+
+@pytest.mark.parametrize("value", [" ".join([ARABIC] * 12), "Straßenverkehrsordnungsänderungsvorschlag " * 3])
+def test_lines_made_here_are_not_broken_again_by_reportlab(value):
+    # Made for the frame's full width and drawn 12 points narrower, an RTL line used to lose its first word to a
+    # line of its own; Text makes its lines for the width the layout offers.
+    register_fonts()
+    style = ParagraphStyle("t", fontName=REGULAR, fontSize=9.5, leading=13)
+    text = Text(value, style, width=480)
+    text.wrap(150, 1000)
+    made = text.paragraph(150).text.count("<br/>") + 1
+    assert made > 1 and len(text._paragraph.blPara.lines) == made
+
+
+def test_brackets_in_arabic_are_mirrored():
+    shown = markup("اختبار ماكنمار (ذو الحدين) دقيق", REGULAR, 9.5, 400)
+    assert shown.index("(") < shown.index(")")
