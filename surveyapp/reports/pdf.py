@@ -51,6 +51,7 @@ from surveyapp.reports.model import (
 
 MARGIN = 18 * mm
 WIDTH = A4[0] - 2 * MARGIN
+FRAME_PADDING = 6  # SimpleDocTemplate's frame pads its content by 6 points a side: the margins make room for it
 DASH = "–"
 
 
@@ -375,7 +376,8 @@ def render_pdf(report: ReportData, *, gettext: Callable[[str], str] = _identity,
         canvas.restoreState()
 
     buffer = io.BytesIO()
-    doc = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN,
+    side = MARGIN - FRAME_PADDING
+    doc = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=side, rightMargin=side, topMargin=MARGIN,
                             bottomMargin=MARGIN + 6 * mm, title=printable(report.title),
                             author=printable(report.programme), lang=report.language, invariant=True)
     doc.build(writer.story(), onFirstPage=on_page, onLaterPages=on_page)
