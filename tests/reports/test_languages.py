@@ -1,6 +1,7 @@
 """Every report string in every shipped language: the programme report and a questionnaire report of the Close To
-panel, rendered as PDF in each interface language, carry no English interface text in the other languages, and
-every message they ask for is translated there.
+panel, rendered as PDF in each interface language, and the programme report's web page, carry no English
+interface text in the other languages, every message they ask for is translated there, percentages follow the
+language's number format and no p value reads 0.000.
 
 The messages are the ones the report code really asks for (a recording catalogue around Flask-Babel's), so new
 strings of any section are covered. The programme's own texts (wording, wave and site names) are data, not
@@ -12,7 +13,6 @@ import re
 from collections import defaultdict
 from datetime import date
 from html import unescape
-from pathlib import Path
 
 import flask_babel
 import pytest
@@ -130,7 +130,7 @@ def english_left(text: str, given: dict[str, str], data: list[str], gaps: frozen
 
 def catalogue_gaps(lang: str, msgids) -> list[str]:
     """Asked messages missing from, untranslated in or fuzzy in the language's catalogue."""
-    with (Path(TRANSLATIONS) / lang / "LC_MESSAGES" / "messages.po").open("rb") as handle:
+    with (TRANSLATIONS / lang / "LC_MESSAGES" / "messages.po").open("rb") as handle:
         catalogue = read_po(handle, locale=lang)
     gaps = []
     for msgid in msgids:
@@ -233,7 +233,7 @@ def test_no_message_inside_an_f_string():
     """pybabel (on Python 3.11) does not look inside f-strings: such a message reaches no catalogue and stays
     English (“Generated on” did), and a label glued to its value cannot follow another language's punctuation."""
     assert gettext_in_f_strings("x = f\"{_('Generated on')}: {d}\"") == ["_('Generated on')"]
-    root = Path(TRANSLATIONS).parent / "surveyapp"
+    root = TRANSLATIONS.parent / "surveyapp"
     found = {str(path.relative_to(root)): calls for path in sorted(root.rglob("*.py"))
              if (calls := gettext_in_f_strings(path.read_text(encoding="utf-8")))}
     assert found == {}, "use one message with placeholders, e.g. _(\"Period: %(period)s\"): " + str(found)
