@@ -4,6 +4,7 @@ import json
 import re
 from datetime import date, timedelta
 
+import pytest
 from flask_babel import format_date
 from sqlalchemy import select, update
 
@@ -277,3 +278,17 @@ def test_close_to_sized_panel_lists_the_follow_up_non_respondents(db, make, clie
     html = page.get_data(as_text=True)
     assert page.status_code == 200 and "Page 23 of 23" in html and "1118 participants" in html
     assert not re.search(r"\bp\d+@example\.org", html)  # no participant's address (the header names the user)
+
+
+def test_resend_is_refused_while_a_dispatcher_holds_the_invitation(db, make, smtp):
+    from surveyapp.waves.dispatch import claim
+
+    *_, wave, anna, _ben = setup_wave(db, make)
+    now = utcnow()
+    assert len(claim(10, now, 600, "elsewhere")) == 2  # both invitations claimed, their mail not yet recorded
+    invitation = _invitation(db, anna, wave)
+    before = (invitation.next_send_at, invitation.attempts)
+    with pytest.raises(people.ResendRefused, match="being sent right now"):
+        people.resend(invitation, now=now)
+    db.session.rollback()
+    assert (_invitation(db, anna, wave).next_send_at, _invitation(db, anna, wave).attempts) == before
