@@ -108,7 +108,7 @@ def stacked_bar(bars: Sequence[Bar], width: float, numbers: NumberFormat, suppre
         drawing.add(Rect(lx, ly, 8, 8, fillColor=colour, strokeColor=None))
         hidden = bar.hidden_text or suppressed_text
         value = hidden if bar.suppressed or bar.share is None else numbers.percent(bar.share)
-        text = fit(bar.label, column_w - 60, REGULAR, SIZE)
-        drawing.add(String(lx + 11, ly + 1, f"{text}: {value}", fontName=REGULAR, fontSize=SIZE))
+        text = fit(bar.label, column_w - 14, REGULAR, SIZE, suffix=f": {value}")
+        drawing.add(String(lx + 11, ly + 1, text, fontName=REGULAR, fontSize=SIZE))
     return drawing
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 import arabic_reshaper
+from babel import Locale, UnknownLocaleError
 from bidi.algorithm import get_base_level, get_display
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase import pdfmetrics
@@ -77,6 +78,14 @@ def printable(text: str) -> str:
 def is_rtl(text: str) -> bool:
     """Whether the text contains right-to-left letters and so needs shaping and reordering."""
     return bool(_RTL.search(text))
+
+
+def rtl_language(lang: str) -> bool:
+    """Whether the language is written right to left (Babel's CLDR data), so a report in it reads from the right."""
+    try:
+        return Locale.parse(lang).character_order == "right-to-left"
+    except (ValueError, UnknownLocaleError):
+        return False
 
 
 def right_aligned(text: str) -> bool:
@@ -202,14 +211,18 @@ def _starts_syllable(word: str, cut: int) -> bool:
     return before.isalpha() and letter.isalpha() and letter not in _VOWELS and after in _VOWELS
 
 
-def fit(text: str, width: float, font: str, size: float) -> str:
-    """Return one line of plain text, shortened with an ellipsis to ``width`` points, in visual order."""
+def fit(text: str, width: float, font: str, size: float, suffix: str = "") -> str:
+    """Return one line of plain text, shortened with an ellipsis to ``width`` points, in visual order.
+
+    ``suffix`` (e.g. “: 35 %”) is never shortened; it follows the text in reading order, so in an RTL line it
+    ends up on the left of it."""
     text = " ".join(printable(text).split())
-    rtl = is_rtl(text)
+    rtl = is_rtl(text + suffix)
     if rtl:
         text = arabic_reshaper.reshape(text)
-    if pdfmetrics.stringWidth(text, font, size) > width:
-        while text and pdfmetrics.stringWidth(text + "…", font, size) > width:
+    room = width - pdfmetrics.stringWidth(suffix, font, size)
+    if pdfmetrics.stringWidth(text, font, size) > room:
+        while text and pdfmetrics.stringWidth(text + "…", font, size) > room:
             text = text[:-1]
         text += "…"
-    return get_display(text) if rtl else text
+    return get_display(text + suffix) if rtl else text + suffix

@@ -35,6 +35,7 @@ from surveyapp.reports.fonts import (
     printable,
     register_fonts,
     right_aligned,
+    rtl_language,
     word_fit_size,
 )
 from surveyapp.reports.model import (
@@ -85,13 +86,14 @@ class _Writer:
         self.num = numbers
         self.styles = _styles()
         self.hidden = gettext("n < %(min_n)s") % {"min_n": report.min_n}
+        self.rtl = rtl_language(report.language)
 
     # -- text helpers -------------------------------------------------------------------------------
     def text(self, value: str, style: str = "body", width: float = WIDTH, bullet: str | None = None) -> Text:
         """Paragraph for user-supplied or translated text: escaped, RTL shaped and right-aligned, its lines at
         most ``width`` points long (less where the layout gives less)."""
         st = self.styles[style]
-        if right_aligned(value):
+        if right_aligned(value) or (self.rtl and style.startswith(("cell", "head"))):
             st = ParagraphStyle(f"{style}-rtl", parent=st, alignment=TA_RIGHT)
         if bullet is not None:
             st = ParagraphStyle(f"{st.name}-bullet", parent=st, leftIndent=10, bulletIndent=0)
@@ -120,6 +122,10 @@ class _Writer:
         return self.text(value, "head", width)
 
     def table(self, header: list[str], rows: list[list[str]], widths: list[float]) -> Table:
+        """A table with a bold heading row repeated on each page; in a right-to-left report its first column is
+        on the right and every cell is right-aligned."""
+        if self.rtl:
+            header, rows, widths = header[::-1], [row[::-1] for row in rows], widths[::-1]
         cells = [[self.heading_cell(h, w - 6) for h, w in zip(header, widths, strict=True)]]
         cells += [[self.text(c, "cell", w - 6) for c, w in zip(row, widths, strict=True)] for row in rows]
         table = Table(cells, colWidths=widths, repeatRows=1)

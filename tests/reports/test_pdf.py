@@ -1,5 +1,6 @@
 import io
 import re
+from dataclasses import replace
 from gettext import GNUTranslations
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from surveyapp.reports.fonts import (
     FontMissingError,
     Text,
     find_font_dir,
+    fit,
     markup,
     register_fonts,
     word_fit_size,
@@ -235,3 +237,16 @@ def test_lines_made_here_are_not_broken_again_by_reportlab(value):
 def test_brackets_in_arabic_are_mirrored():
     shown = markup("اختبار ماكنمار (ذو الحدين) دقيق", REGULAR, 9.5, 400)
     assert shown.index("(") < shown.index(")")
+
+
+def test_a_right_to_left_report_puts_the_first_column_on_the_right(english):
+    arabic = _text(render_pdf(replace(_report(), language="ar")))
+    assert english.index("Answer") < english.index("Count")
+    assert arabic.index("Count") < arabic.index("Answer")
+
+
+def test_a_legend_entry_keeps_its_value_and_reads_from_the_right():
+    register_fonts()
+    assert fit("strongly disagree with everything said here", 100, REGULAR, 8, suffix=": 10 %").endswith("…: 10 %")
+    shown = fit("لا أوافق", 100, REGULAR, 8, suffix=": 0%")
+    assert shown.startswith("%0 :")
