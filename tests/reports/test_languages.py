@@ -153,10 +153,11 @@ def add_indicators(db, programme) -> None:
 
 
 def render(panel, lang: str) -> str:
-    """The programme report and the post-session questionnaire's report in ``lang``, as extracted text."""
-    options = ReportOptions(lang=lang)
-    scopes = (programme_scope(panel.programme), questionnaire_scope(panel.post))
-    return "\n".join(pdf_text(report_pdf(scope, options, today=date(2026, 1, 15))) for scope in scopes)
+    """The programme report (with the pooled part and open answers, so those strings show too) and the
+    post-session questionnaire's report in ``lang``, as extracted text."""
+    reports = ((programme_scope(panel.programme), ReportOptions(lang=lang, pool_waves=True, include_open_answers=True)),
+               (questionnaire_scope(panel.post), ReportOptions(lang=lang)))
+    return "\n".join(pdf_text(report_pdf(scope, options, today=date(2026, 1, 15))) for scope, options in reports)
 
 
 def percent_styles(lang: str, text: str, visual: bool) -> list[str]:
