@@ -158,8 +158,8 @@ def check_archive(data: bytes, limits: Limits | None = None) -> None:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             members = archive.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
-        raise damaged from None
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError, NotImplementedError):
+        raise damaged from None  # NotImplementedError: a damaged "version needed to extract" field
     bomb = UploadRejected(_l("This workbook unpacks to far more data than a spreadsheet of this size holds, so "
                              "it was not opened. Please save it again as an Excel workbook (.xlsx)."))
     if len(members) > XLSX_MAX_MEMBERS:

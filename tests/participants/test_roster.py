@@ -76,6 +76,21 @@ def test_wrong_file_type_is_refused(db, make, client, auth):
     assert count(db, Participant) == 0
 
 
+def test_workbook_with_a_damaged_zip_version_field_is_refused_not_a_500(db, make, client, auth):
+    _, session = setup(db, make, auth)
+    book = Workbook()
+    book.active.append(["Name", "E-mail", "Language"])
+    book.active.append(["Cy", "cy@example.org", "ar"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    data = bytearray(buffer.getvalue())
+    entry = data.index(b"PK\x01\x02")  # the first central directory entry
+    data[entry + 6:entry + 8] = (0xFF).to_bytes(2, "little")  # "version needed to extract": zipfile refuses it
+    page = upload(client, session, "roster.xlsx", bytes(data))
+    assert page.status_code == 422 and ".xlsx" in page.get_data(as_text=True)
+    assert count(db, Participant) == 0 and count(db, Contact) == 0
+
+
 def test_evaluators_see_codes_but_no_contacts(db, make, client, auth):
     programme, session = setup(db, make, auth)
     participant = panel.participant(db, session, "secret@example.org")
