@@ -1,6 +1,7 @@
 """The wave form (offsets from the session date, answering window, reminders) and the e-mail message form."""
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 from wtforms import IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Regexp, ValidationError
 
@@ -8,7 +9,8 @@ from surveyapp.forms import StaffForm
 
 
 class WaveForm(StaffForm):
-    name = StringField(_l("Name (e.g. 3 months)"), validators=[DataRequired(), Length(max=80)])
+    name = StringField(_l("Name (e.g. 3 months)"), validators=[DataRequired(), Length(max=80)],
+                       filters=[lambda value: value.strip() if isinstance(value, str) else value])
     questionnaire_id = SelectField(_l("Questionnaire"), coerce=int)
     position = IntegerField(_l("Order"), default=0, validators=[InputRequired(), NumberRange(0, 99)])
     offset_months = IntegerField(
@@ -54,6 +56,18 @@ class WaveForm(StaffForm):
                        "has closed. Choose days below %(window)d.", day=day, window=window)
                 )
             previous = day
+
+    def validate_max_reminders(self, field) -> None:
+        """No more reminders than reminder days: the extra ones would never be sent."""
+        if field.errors or self.reminder_days.errors or not isinstance(field.data, int):
+            return
+        days = len(self.days())
+        if field.data > days:
+            raise ValidationError(lazy_ngettext(
+                "%(num)d reminder day is listed, so at most %(num)d reminder can be sent: list more days or "
+                "lower this number.",
+                "%(num)d reminder days are listed, so at most %(num)d reminders can be sent: list more days or "
+                "lower this number.", days))
 
     def days(self) -> list[int]:
         return [int(part) for part in (self.reminder_days.data or "").split(",") if part.strip()]

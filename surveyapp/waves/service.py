@@ -7,7 +7,7 @@ from datetime import datetime
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, delete, exists, insert, or_, select, update
+from sqlalchemy import and_, delete, exists, func, insert, or_, select, update
 
 from surveyapp.db import utcnow
 from surveyapp.errors import DomainError, Gone, NotFound
@@ -37,6 +37,10 @@ class WaveError(DomainError):
     status_code = 422
 
 
+class WaveNameTaken(WaveError):
+    """Another wave of the programme has this name."""
+
+
 class WaveConflict(DomainError):
     """The wave's state forbids the action (deleting a wave that sent mail, cancelling one twice)."""
 
@@ -53,9 +57,14 @@ def programme_waves(programme_id: int) -> list[Wave]:
 
 def save_wave(programme_id: int, values: dict, wave: Wave | None = None, now: datetime | None = None) -> Wave:
     """Create or edit a wave, then bring its invitations in line with the plan."""
+    if wave is not None and wave.cancelled_at is not None:
+        raise WaveConflict(_l("The wave “%(name)s” was cancelled and can no longer be changed.", name=wave.name))
     questionnaire = db.session.get(Questionnaire, values["questionnaire_id"])
     if questionnaire is None or questionnaire.programme_id != programme_id:
         raise WaveError(_l("Please choose a questionnaire of this programme."))
+    values = {**values, "name": values["name"].strip()}
+    if name_taken(programme_id, values["name"], wave):
+        raise WaveNameTaken(_l("A wave with this name exists in this programme."))
     wave = wave or Wave(programme_id=programme_id)
     for key in WAVE_FIELDS:
         setattr(wave, key, values[key])
@@ -65,6 +74,15 @@ def save_wave(programme_id: int, values: dict, wave: Wave | None = None, now: da
     reschedule(wave, now)
     ensure_invitations(programme_id, now)
     return wave
+
+
+def name_taken(programme_id: int, name: str, wave: Wave | None = None) -> bool:
+    """Whether another wave of the programme has this name, ignoring case and surrounding spaces."""
+    query = select(Wave.id).where(Wave.programme_id == programme_id,
+                                  func.lower(func.trim(Wave.name)) == name.strip().lower())
+    if wave is not None and wave.id is not None:
+        query = query.where(Wave.id != wave.id)
+    return db.session.scalar(query.limit(1)) is not None
 
 
 def set_wave_message(wave: Wave, lang: str, text: str) -> None:

@@ -67,9 +67,11 @@ def _wave_form(programme: Programme, wave: Wave | None = None) -> WaveForm:
 def plan(programme_id: int):
     programme = _programme(programme_id, MANAGE if request.method == "POST" else READ)  # evaluators: 403
     form = _wave_form(programme)
+    status = _form_status(form)
     if form.validate_on_submit():
-        _save(programme, form)
-        return redirect(url_for("waves.plan", programme_id=programme.id))
+        status = _save(programme, form)
+        if status is None:
+            return redirect(url_for("waves.plan", programme_id=programme.id))
     per_wave, by_session = dashboard.figures(programme.id)
     return render_template(
         "waves/plan.html",
@@ -79,7 +81,7 @@ def plan(programme_id: int):
         by_session=by_session,
         sessions=programme_sessions(programme.id),
         can_manage=current_user.can(programme.id, *MANAGE),
-    ), _form_status(form)
+    ), status
 
 
 def _form_status(form: WaveForm) -> int:
@@ -87,13 +89,17 @@ def _form_status(form: WaveForm) -> int:
     return 422 if form.is_submitted() else 200
 
 
-def _save(programme: Programme, form: WaveForm, wave: Wave | None = None) -> None:
+def _save(programme: Programme, form: WaveForm, wave: Wave | None = None) -> int | None:
+    """None when saved; else the refusal's status, its message on the form (nothing is written)."""
     try:
         service.save_wave(programme.id, form.values(), wave)
     except DomainError as error:
         db.session.rollback()
-        raise http_error(error) from None
+        target = form.name.errors if isinstance(error, service.WaveNameTaken) else form.form_errors
+        target.append(str(error.message))
+        return error.status_code
     db.session.commit()
+    return None
 
 
 @bp.route("/waves/<int:wave_id>", methods=["GET", "POST"])
@@ -102,10 +108,15 @@ def edit(wave_id: int):
     wave = db.session.get(Wave, wave_id) or abort(404)
     programme = _programme(wave.programme_id, MANAGE)
     form = _wave_form(programme, wave)
+    status = _form_status(form)
     if form.validate_on_submit():
-        _save(programme, form, wave)
-        return redirect(url_for("waves.plan", programme_id=programme.id))
-    return render_template("waves/edit.html", programme=programme, wave=wave, form=form), _form_status(form)
+        status = _save(programme, form, wave)
+        if status is None:
+            return redirect(url_for("waves.plan", programme_id=programme.id))
+    elif form.is_submitted() and wave.cancelled_at is not None:  # refused whatever was typed
+        form.form_errors.append(_("The wave “%(name)s” was cancelled and can no longer be changed.", name=wave.name))
+        status = 409
+    return render_template("waves/edit.html", programme=programme, wave=wave, form=form), status
 
 
 @bp.route("/waves/<int:wave_id>/delete", methods=["GET", "POST"])

@@ -107,8 +107,11 @@ def test_a_cancelled_wave_sends_nothing_more_and_keeps_its_history(app, db, make
     assert client.get(anna_link).status_code == 410  # the personal link accepts no new answers
 
     panel.participant(db, session, "carla@example.org", "en")  # joins later: no invitation to a cancelled wave
-    edited = db.session.get(Wave, wave.id)  # editing it (which plans invitations for newcomers) plans nothing
-    service.save_wave(programme.id, {**_values(edited), "window_days": 60}, edited)
+    edited = db.session.get(Wave, wave.id)  # editing it is refused; nothing is planned for newcomers
+    with pytest.raises(WaveConflict, match="can no longer be changed"):
+        service.save_wave(programme.id, {**_values(edited), "window_days": 60}, edited)
+    db.session.rollback()
+    service.ensure_invitations(programme.id)
     db.session.commit()
     assert _count(db, Invitation, Invitation.wave_id == wave.id) == 2
     assert _count(db, Invitation, Invitation.wave_id == wave.id, Invitation.next_send_at.is_not(None)) == 0
@@ -217,3 +220,64 @@ def test_the_programme_report_is_linked_from_the_panel_the_plan_and_the_question
         html = client.get(page).get_data(as_text=True)
         assert f'href="{report}"' in html and "Programme report" in html, page
     assert client.get(report).status_code == 200
+
+
+def test_a_duplicate_wave_name_is_a_422_on_the_form_and_nothing_is_written(db, make, client, auth):
+    programme = make.programme()
+    questionnaire = make.questionnaire(programme, items=TWO_PAGES)
+    _manager(make, auth, programme)
+    url = f"/manage/programmes/{programme.id}/waves"
+    assert client.post(url, data=_wave_form(client, url, questionnaire_id=questionnaire.id)).status_code == 302
+    second = _wave_form(client, url, questionnaire_id=questionnaire.id, name="post-session", offset_months=0)
+    assert client.post(url, data=second).status_code == 302
+    for name in ("3 months", "3 months ", " 3 MONTHS"):
+        page = client.post(url, data=_wave_form(client, url, questionnaire_id=questionnaire.id, name=name))
+        assert page.status_code == 422, name
+        assert "A wave with this name exists in this programme." in page.get_data(as_text=True)
+    assert _count(db, Wave) == 2
+    wave_id = db.session.scalar(select(Wave.id).where(Wave.name == "3 months"))
+    edit = f"/manage/waves/{wave_id}"
+    page = client.post(edit, data=_wave_form(client, edit, questionnaire_id=questionnaire.id, name="Post-session"))
+    assert page.status_code == 422 and "A wave with this name exists" in page.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Wave, wave_id).name == "3 months"
+    same = client.post(edit, data=_wave_form(client, edit, questionnaire_id=questionnaire.id, name=" 3 months "))
+    assert same.status_code == 302  # its own name again, trimmed
+    db.session.expire_all()
+    assert db.session.get(Wave, wave_id).name == "3 months"
+
+
+def test_more_reminders_than_reminder_days_are_refused(db, make, client, auth):
+    programme = make.programme()
+    questionnaire = make.questionnaire(programme, items=TWO_PAGES)
+    _manager(make, auth, programme)
+    url = f"/manage/programmes/{programme.id}/waves"
+    page = client.post(url, data=_wave_form(client, url, questionnaire_id=questionnaire.id, max_reminders=5))
+    assert page.status_code == 422
+    assert ("2 reminder days are listed, so at most 2 reminders can be sent: list more days or lower this number."
+            in page.get_data(as_text=True))
+    page = client.post(url, data=_wave_form(client, url, questionnaire_id=questionnaire.id, reminder_days="",
+                                            max_reminders=1))
+    assert page.status_code == 422 and "0 reminder days are listed" in page.get_data(as_text=True)
+    assert _count(db, Wave) == 0
+    done = client.post(url, data=_wave_form(client, url, questionnaire_id=questionnaire.id, max_reminders=1))
+    assert done.status_code == 302 and _count(db, Wave) == 1
+
+
+def test_a_cancelled_wave_can_no_longer_be_edited(db, make, client, auth):
+    programme, questionnaire, _, wave, *_ = setup_wave(db, make)
+    assert dispatch_due().sent == 2
+    service.cancel_wave(wave)
+    db.session.commit()
+    _manager(make, auth, programme)
+    edit = f"/manage/waves/{wave.id}"
+    page = client.get(edit).get_data(as_text=True)
+    assert "A cancelled wave can no longer be changed" in page and 'name="offset_months"' not in page
+    before = (wave.offset_months, wave.window_days)
+    refused = client.post(edit, data=_wave_form(client, edit, questionnaire_id=questionnaire.id, offset_months=6))
+    assert refused.status_code == 409
+    assert "was cancelled and can no longer be changed." in refused.get_data(as_text=True)
+    db.session.expire_all()
+    assert (db.session.get(Wave, wave.id).offset_months, db.session.get(Wave, wave.id).window_days) == before
+    with pytest.raises(WaveConflict):
+        service.save_wave(programme.id, {"name": "x", "questionnaire_id": questionnaire.id}, wave)
