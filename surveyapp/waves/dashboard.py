@@ -37,16 +37,19 @@ class Figures:
 
 @dataclass
 class Attrition:
-    """Of the panel members who answered the previous wave, how many did not answer this one."""
+    """Of the panel members who answered the previous wave and were invited to this one, how many did not
+    answer this one. Those not (yet) invited to this wave are not counted, only reported (`not_invited`)."""
 
     previous: Wave
-    answered_before: int
+    answered_before: int  # answered the previous wave and were invited to this one
     lost: int
-    final: bool  # this wave's window has closed for all of them (or the wave was cancelled); else "so far"
+    final: bool  # the window has closed for all of them and no one is still to be invited (or cancelled)
+    not_invited: int = 0  # answered the previous wave, not invited to this one (yet)
+    cancelled: bool = False
 
     @property
-    def share(self) -> float:
-        return self.lost / self.answered_before
+    def share(self) -> float | None:
+        return self.lost / self.answered_before if self.answered_before else None
 
 
 def figures(
@@ -85,41 +88,66 @@ def figures(
     return per_wave, by_session
 
 
-def _panel(programme_id: int) -> dict[int, dict[int, tuple[bool, datetime]]]:
-    """Per wave: participant -> (answered, closes_at)."""
+@dataclass(frozen=True)
+class Place:
+    """One participant's invitation to one wave, as attrition needs it."""
+
+    answered: bool
+    closes_at: datetime
+    invited: bool  # the invitation went out (a message was delivered)
+    pending: bool  # not invited yet, but the invitation is still to be sent
+
+
+def _panel(programme_id: int) -> dict[int, dict[int, Place]]:
+    """Per wave: participant -> Place."""
     rows = db.session.execute(
         select(
             Invitation.wave_id,
             Invitation.participant_id,
             Invitation.submitted_at.is_not(None),
             Invitation.closes_at,
+            (Invitation.sends > 0) | Invitation.first_sent_at.is_not(None),
+            Invitation.next_send_at.is_not(None),
         )
         .join(Participant, Participant.id == Invitation.participant_id)
         .where(Participant.programme_id == programme_id)
     ).all()
-    panel: dict[int, dict[int, tuple[bool, datetime]]] = {}
-    for wave_id, participant_id, answered, closes_at in rows:
-        panel.setdefault(wave_id, {})[participant_id] = (bool(answered), aware(closes_at))
+    panel: dict[int, dict[int, Place]] = {}
+    for wave_id, participant_id, answered, closes_at, invited, pending in rows:
+        panel.setdefault(wave_id, {})[participant_id] = Place(
+            bool(answered), aware(closes_at), bool(invited), bool(pending) and not invited)
     return panel
 
 
 def attrition(panel: dict, previous: Wave | None, wave: Wave, now: datetime) -> Attrition | None:
-    """None for the first wave or when no one answered the previous one; newcomers (invited to this
-    wave only) do not count; someone never invited to this wave (e.g. unsubscribed) counts as lost."""
+    """None for the first wave or when no one answered the previous one.
+
+    Counted: who answered the previous wave and was invited to this one. Newcomers (invited to this wave
+    only) do not count; neither does someone not invited to this wave (not yet, unsubscribed, or the wave was
+    cancelled first): they are reported as `not_invited`. Final once every counted window has closed and no
+    one is still to be invited; a cancelled wave is final for those it invited.
+    """
     if previous is None:
         return None
-    before = [person for person, (answered, _) in panel.get(previous.id, {}).items() if answered]
+    before = [person for person, place in panel.get(previous.id, {}).items() if place.answered]
     if not before:
         return None
     this_wave = panel.get(wave.id, {})
-    kept = sum(1 for person in before if person in this_wave and this_wave[person][0])
-    closes = [this_wave[person][1] for person in before if person in this_wave]
-    final = wave.cancelled_at is not None or all(moment <= now for moment in closes)
-    return Attrition(previous, len(before), len(before) - kept, final)
+    counted = [this_wave[person] for person in before if person in this_wave and this_wave[person].invited]
+    waiting = [this_wave[person] for person in before if person in this_wave and this_wave[person].pending]
+    kept = sum(1 for place in counted if place.answered)
+    cancelled = wave.cancelled_at is not None
+    final = cancelled or (not waiting and all(place.closes_at <= now for place in counted))
+    return Attrition(previous, len(counted), len(counted) - kept, final, len(before) - len(counted), cancelled)
 
 
-def status(invitation: dict) -> str:
-    for key in ("submitted", "bounced", "started", "opened"):
+def status(invitation: dict, cancelled: bool = False) -> str:
+    """As the participants screen says it: an unanswered invitation of a cancelled wave is "cancelled"."""
+    if invitation["submitted_at"] is not None:
+        return "submitted"
+    if cancelled:
+        return "cancelled"
+    for key in ("bounced", "started", "opened"):
         if invitation[f"{key}_at"] is not None:
             return key
     return "invited" if invitation["sends"] else "scheduled"
@@ -157,7 +185,9 @@ def panel_status_frame(programme_id: int) -> pd.DataFrame:
         .mappings()
         .all()
     )
-    found = {(row["participant_id"], row["wave_id"]): status(row) for row in invitations}
+    cancelled = {wave.id for wave in waves if wave.cancelled_at is not None}
+    found = {(row["participant_id"], row["wave_id"]): status(row, row["wave_id"] in cancelled)
+             for row in invitations}
     records = []
     for person in people:
         record = {

@@ -104,16 +104,86 @@ def test_attrition_is_panel_based_final_once_windows_close_and_blank_before_send
     _invitations(db, twelve, cohort[:2] + newcomers[:1], submitted_at=past)
     db.session.execute(
         delete(Invitation).where(Invitation.wave_id == twelve.id, Invitation.participant_id == cohort[4].id))
-    db.session.commit()  # someone who answered 3 months but was never invited again counts as lost
+    db.session.commit()  # someone who answered 3 months but was never invited again is not counted
     _, (_, _, second), (_, _, third) = figures(programme.id, now)[0]
     assert (second.lost, second.final) == (5, False)
-    assert (third.answered_before, third.lost, third.final) == (9, 6, False)
+    # answered 3 months: cohort 0-4, cohort 10, 3 newcomers = 9; invited to 12 months: 8 of them; 3 answered
+    assert (third.answered_before, third.lost, third.not_invited, third.final) == (8, 5, 1, False)
+    assert third.share == 5 / 8
 
     auth.login(make.user(Role.MANAGER, programme).email)
     page = client.get(f"/manage/programmes/{programme.id}/waves").get_data(as_text=True)
-    assert "50%" in page and "5 of the 10 who answered “post-session”" in page
-    assert "67%" in page and "6 of the 9 who answered “3 months”" in page and page.count("so far") == 2
+    assert "50%" in page and "5 of the 10 who answered “post-session” and were invited" in page
+    assert "5 of the 8 who answered “3 months” and were invited" in page and page.count("so far") == 2
+    assert "1 who answered “3 months” not invited yet" in page
 
     service.cancel_wave(db.session.get(Wave, twelve.id), now)  # a cancelled wave's figure is final
     db.session.commit()
     assert figures(programme.id, now)[0][2][2].final is True
+
+
+def test_attrition_counts_only_those_invited_to_the_wave(db, make, client, auth):
+    """The outside tester's cases: people not yet invited to wave k are not lost, and a cancelled wave that
+    invited none of those who answered the wave before shows no share, only how many were not invited."""
+    programme = make.programme()
+    questionnaire = make.questionnaire(programme, items=TWO_PAGES)
+    post, three, stray = (
+        panel.wave(db, programme, questionnaire, name, offset_days=days, offset_months=months, position=n)
+        for n, (name, days, months) in enumerate([("post-session", 1, 0), ("3 months", 0, 3), ("stray", 0, 4)])
+    )
+    early = panel.session(db, programme, date.today() - timedelta(days=120))
+    late = panel.session(db, programme, date.today() - timedelta(days=30), "Fahrschule Linz")
+    invited = [panel.participant(db, early, f"e{n}@example.org", "en") for n in range(8)]
+    waiting = [panel.participant(db, late, f"l{n}@example.org", "en") for n in range(4)]
+    service.ensure_invitations(programme.id)
+    now = utcnow()
+    past = now - timedelta(days=10)
+    sent = {"sends": 1, "first_sent_at": past, "closes_at": past, "next_send_at": None}
+    _invitations(db, post, invited + waiting, **sent)
+    _invitations(db, post, invited + waiting, submitted_at=past)  # all 12 answered post-session
+    _invitations(db, three, invited, **sent)  # 8 invited to 3 months, the late session's 4 still scheduled
+    _invitations(db, three, invited[:3], submitted_at=past)  # 3 of the 8 answered
+    _invitations(db, stray, invited[:1], sends=1, first_sent_at=past, closes_at=past, next_send_at=None)
+
+    per_wave, _ = figures(programme.id, now)
+    second = per_wave[1][2]
+    assert (second.answered_before, second.lost, second.not_invited, second.final) == (8, 5, 4, False)
+    assert second.share == 5 / 8  # not 9 of 12: the 4 not invited yet are no loss
+
+    service.cancel_wave(db.session.get(Wave, stray.id), now)
+    db.session.commit()
+    stray_figure = figures(programme.id, now)[0][2][2]
+    # of the 3 who answered 3 months only one was invited before the wave was cancelled; he did not answer
+    assert (stray_figure.answered_before, stray_figure.lost, stray_figure.not_invited) == (1, 1, 2)
+    assert stray_figure.final is True
+
+    auth.login(make.user(Role.MANAGER, programme).email)
+    page = client.get(f"/manage/programmes/{programme.id}/waves").get_data(as_text=True)
+    assert "62%" in page  # 5 of 8, rounded half to even
+    assert "5 of the 8 who answered “post-session” and were invited" in page
+    assert "4 who answered “post-session” not invited yet" in page
+    assert "2 who answered “3 months” not invited (wave cancelled)" in page
+
+    _invitations(db, three, waiting, **sent)  # the late session invited too, their windows closed
+    assert figures(programme.id, now)[0][1][2].final is True
+    _invitations(db, stray, invited[:1], sends=0, first_sent_at=None)  # the stray wave invited no one after all
+    figure = figures(programme.id, now)[0][2][2]
+    assert figure is None or (figure.share is None and figure.not_invited == 3)
+
+
+def test_panel_status_says_cancelled_for_what_a_cancelled_wave_left_unanswered(db, make, client, auth):
+    programme = make.programme()
+    questionnaire = make.questionnaire(programme, items=TWO_PAGES)
+    wave = panel.wave(db, programme, questionnaire, "3 months")
+    session = panel.session(db, programme, date.today() - timedelta(days=5))
+    people = [panel.participant(db, session, f"s{n}@example.org", "en") for n in range(3)]
+    service.ensure_invitations(programme.id)
+    past = utcnow() - timedelta(days=1)
+    _invitations(db, wave, people[:2], sends=1, first_sent_at=past)
+    _invitations(db, wave, people[:1], submitted_at=past)
+    service.cancel_wave(db.session.get(Wave, wave.id))
+    db.session.commit()
+    auth.login(make.user(Role.MANAGER, programme).email)
+    status = client.get(f"/manage/programmes/{programme.id}/panel-status.csv").get_data(as_text=True)
+    cells = sorted(line.rsplit(",", 1)[1].strip() for line in status.strip().splitlines()[1:])
+    assert cells == ["cancelled", "cancelled", "submitted"]
