@@ -3,8 +3,9 @@
 A share counts the answers in the item type's share codes (the top boxes of a Likert item, "yes"), with a
 95 % Wilson interval; a mean is of a numeric or 0–10 item, with a 95 % t interval. Periods are waves (in
 wave order) or calendar quarters or years of the submission date (UTC). A cell under ``min_n`` answers is
-suppressed; where exactly one cell of a period is, the next smallest is hidden too, since the total row
-would give it away. Call ``compute`` inside ``force_locale(lang)``: titles and labels are translated.
+suppressed; where cells of a period are, the next smallest are hidden too until the total row gives none
+away (``surveyapp.suppression``). Call ``compute`` inside ``force_locale(lang)``: titles
+and labels are translated.
 Services flush, never commit.
 """
 
@@ -14,6 +15,7 @@ import math
 from collections.abc import Mapping
 from dataclasses import replace
 
+import numpy as np
 import pandas as pd
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -38,6 +40,7 @@ from surveyapp.itemtypes import SHARES, Statistic
 from surveyapp.programmes.models import Programme
 from surveyapp.questionnaires.models import Item, Questionnaire
 from surveyapp.stats import mean_interval, wilson_interval
+from surveyapp.suppression import secondary_suppression
 
 DIMENSIONS = ("site", "session", "all")
 FIELDS = ("name", "item_code", "statistic", "top_boxes", "target", "direction", "dimension", "period")
@@ -164,7 +167,7 @@ def compute(indicator: Indicator, scope: Scope, frame: pd.DataFrame, lang: str, 
     grouped = data.dropna(subset=["group"])
     groups = sorted(grouped["group"].unique(), key=str)
     cells = {group: _cells(indicator, grouped[grouped["group"] == group], periods, min_n) for group in groups}
-    _hide_complement(cells, periods)
+    _hide_complement(cells, periods, grouped.dropna(subset=["value"]), min_n)
     rows = [IndicatorRow(str(group), _trended(indicator, cells[group])) for group in groups]
     total = None if indicator.dimension == "all" else IndicatorRow(
         _("All respondents"), _trended(indicator, _cells(indicator, data, periods, min_n)))
@@ -249,14 +252,18 @@ def _finite(value: float) -> float | None:
     return None if math.isnan(value) else value
 
 
-def _hide_complement(cells: dict[object, list[IndicatorCell]], periods: list) -> None:
-    """Where one group of a period is suppressed, hide the smallest group shown too (the total gives it away)."""
-    for index, (_key, label) in enumerate(periods):
-        column = [row[index] for row in cells.values()]
-        shown = [(cell.n, group) for group, row in cells.items() if (cell := row[index]).n]
-        if sum(cell.suppressed for cell in column) == 1 and shown:
-            smallest = min(shown, key=lambda pair: pair[0])[1]
-            cells[smallest][index] = _no_data(label, suppressed=True)
+def _hide_complement(cells: dict[object, list[IndicatorCell]], periods: list, answered: pd.DataFrame,
+                     min_n: int) -> None:
+    """Where groups of a period are suppressed, hide the smallest shown too until the total gives none away
+    (the reports' rule: ``secondary_suppression``)."""
+    groups = list(cells)
+    for index, (key, label) in enumerate(periods):
+        in_period = answered.loc[answered["period"] == key, "group"]
+        sizes = np.array([int((in_period == group).sum()) for group in groups], dtype="int64")
+        hidden = np.array([cells[group][index].suppressed for group in groups], dtype=bool)
+        for group, hide in zip(groups, secondary_suppression(sizes, hidden, min_n), strict=True):
+            if hide:
+                cells[group][index] = _no_data(label, suppressed=True)
 
 
 def _trended(indicator: Indicator, cells: list[IndicatorCell]) -> list[IndicatorCell]:

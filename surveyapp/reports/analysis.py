@@ -2,8 +2,9 @@
 
 Conventions: a missing answer is NA; shares are fractions; every figure based on fewer than ``min_n``
 respondents is suppressed (``suppressed=True``, numbers None/NA) so that no renderer can show it. Where one
-hidden cell could be worked out from the total and the cells shown, the next smallest is hidden too
-(``secondary=True``): see ``secondary_suppression``.
+hidden cell could be worked out from the total and the cells shown, the next smallest is hidden too, and
+the next, until the hidden cells hold at least ``min_n`` and cannot be told apart (``secondary=True``): see
+``secondary_suppression``.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import pandas as pd
 
 from surveyapp.reports.model import DEFAULT_MIN_N, FrequencyRow, NumericSummary, Share
 from surveyapp.stats import wilson_arrays, wilson_interval
+from surveyapp.suppression import secondary_suppression
 
 
 def _opt_float(value: float) -> float | None:
@@ -73,21 +75,6 @@ class FrequencyTable:
         return out
 
 
-def secondary_suppression(sizes: np.ndarray, hidden: np.ndarray) -> np.ndarray:
-    """Cells to hide as well so that no hidden cell can be worked out from the total and the cells shown.
-
-    Where exactly one cell is hidden, the total minus the others gives it away: the smallest cell shown that
-    holds anybody (the first of equals) is hidden too. Two or more hidden cells, or none, need nothing more.
-    """
-    sizes = np.asarray(sizes, dtype="int64")
-    hidden = np.asarray(hidden, dtype=bool)
-    extra = np.zeros(sizes.shape, dtype=bool)
-    candidates = np.flatnonzero(~hidden & (sizes > 0))
-    if hidden.sum() == 1 and candidates.size:
-        extra[candidates[np.argmin(sizes[candidates])]] = True
-    return extra
-
-
 def _frequency_frame(codes: Sequence, counts: np.ndarray, n: int, min_n: int,
                      suppress_cells: bool, complementary: bool = False) -> pd.DataFrame:
     counts = np.asarray(counts, dtype="int64")
@@ -105,7 +92,7 @@ def _frequency_frame(codes: Sequence, counts: np.ndarray, n: int, min_n: int,
         hidden |= (counts > 0) & (counts < min_n)
     secondary = np.zeros(counts.shape, dtype=bool)
     if complementary and n >= min_n:
-        secondary = secondary_suppression(counts, hidden)
+        secondary = secondary_suppression(counts, hidden, min_n)
     hidden |= secondary
     frame["suppressed"] = pd.array(hidden, dtype="boolean")
     frame["secondary"] = pd.array(secondary, dtype="boolean")
@@ -117,7 +104,7 @@ def frequencies(values: pd.Series, codes: Sequence, min_n: int = DEFAULT_MIN_N,
                 suppress_cells: bool = True) -> FrequencyTable:
     """Count a single-choice item over the ordered option ``codes``; answers outside them count as missing.
 
-    The cells add up to n, so a lone hidden cell takes the next smallest with it (secondary suppression).
+    The cells add up to n, so hidden cells take the next smallest with them (secondary suppression).
     """
     if pd.api.types.is_float_dtype(values.dtype) and (values.dropna() % 1 == 0).all():
         values = values.astype("Int64")  # 1.0 from a float column is option "1"
@@ -167,7 +154,7 @@ def breakdown(frame: pd.DataFrame, flag: str, by: str, min_n: int = DEFAULT_MIN_
 
     Returns columns group, k, n, share, ci_low, ci_high, suppressed, secondary; groups under ``min_n`` are
     suppressed and carry no numbers, not even their n. The key figure beside a breakdown shows the total k
-    and n, so a lone hidden group takes the next smallest with it (``secondary``). Missing group values form
+    and n, so hidden groups take the next smallest with them (``secondary``). Missing group values form
     no group.
     """
     data = frame[[by, flag]].dropna()
@@ -182,7 +169,7 @@ def breakdown(frame: pd.DataFrame, flag: str, by: str, min_n: int = DEFAULT_MIN_
     with np.errstate(divide="ignore", invalid="ignore"):
         share = np.where(n > 0, k / np.maximum(n, 1), np.nan)
     primary = n < min_n
-    secondary = secondary_suppression(n, primary & (n > 0))  # an empty group gives nobody away
+    secondary = secondary_suppression(n, primary, min_n, floor=0)  # an empty group is hidden too
     hidden = primary | secondary
     result = pd.DataFrame({
         "group": pd.Series([str(g) for g in counts.index], dtype="string"),

@@ -137,8 +137,9 @@ def computation(min_n: int, top_boxes: int, lang: str, filters: Filters | None =
         _("Waves are compared on the respondents matched by panel code who answered the item in both "
           "(McNemar's test, two-sided): exact (binomial) when fewer than %(exact)s of them changed their answer "
           "(discordant pairs), otherwise χ² with continuity correction.") % {"exact": exact_below},
-        _("Figures based on fewer than %(min_n)s respondents are not shown; they appear as “%(hidden)s”. Where a "
-          "single hidden figure could be worked out from the total and the others, the next smallest is hidden "
-          "too (secondary suppression) and appears as “%(withheld)s”.") % {
+        _("Figures based on fewer than %(min_n)s respondents are not shown; they appear as “%(hidden)s”. Where "
+          "hidden figures could be worked out from the total and the others, the next smallest are hidden too "
+          "(secondary suppression), until the hidden figures together hold at least %(min_n)s respondents and "
+          "none can be told; they appear as “%(withheld)s”.") % {
             "min_n": min_n, "hidden": hidden, "withheld": _("withheld")},
     ]

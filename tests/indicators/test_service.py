@@ -149,3 +149,22 @@ def test_per_session_n_never_exceeds_the_session(close_to_panel, db):
     assert result.dimension == "Session" and len(result.rows) == 40
     assert result.rows[0].group == "2025-03-01 Fahrschule 01"
     assert max(row.cells[0].n for row in result.rows) == 38 and result.total.cells[0].n == 1448
+
+
+
+def test_small_groups_adding_up_to_less_than_min_n_take_the_next_smallest_with_them(app):
+    """Sites of 12, 1, 1 and 15 and the total 29: 29 − 12 − 15 = 2 would tell both small ones; the 12 go too,
+    by the reports' rule (#13)."""
+    import pandas as pd
+
+    indicator = Indicator(**_values(target=0.5))
+    sizes = {"Graz": 12, "Linz": 1, "Steyr": 1, "Wien": 15}
+    answered = pd.DataFrame({"value": [True] * 29, "period": ["w1"] * 29,
+                             "group": [site for site, n in sizes.items() for _ in range(n)]})
+    periods = [("w1", "w1")]
+    with force_locale("en"):
+        cells = {site: service._cells(indicator, answered[answered["group"] == site], periods, 5)
+                 for site in sizes}
+        service._hide_complement(cells, periods, answered, 5)
+    assert [cells[site][0].n for site in sizes] == [None, None, None, 15]
+    assert all(cells[site][0].suppressed and cells[site][0].value is None for site in ("Graz", "Linz", "Steyr"))
