@@ -27,7 +27,7 @@ from surveyapp.extensions import db
 from surveyapp.participants.models import Contact, Participant, TrainingSession
 from surveyapp.waves import scheduling
 from surveyapp.waves.letters import Letter, LetterWriter, WaveFacts
-from surveyapp.waves.mail import Mailer, is_permanent
+from surveyapp.waves.mail import Mailer, error_text, is_permanent
 from surveyapp.waves.models import Invitation, SendAttempt, Wave
 
 log = logging.getLogger(__name__)
@@ -286,7 +286,7 @@ def _not_overdue(following: datetime | None, now: datetime) -> datetime | None:
 
 def _record_failed(failed: list, now: datetime, report: Report) -> None:
     for claim, error in failed:
-        message = f"{type(error).__name__}: {getattr(error, 'smtp_code', '')}"[:300]
+        message = error_text(error)  # the server's reply, addresses replaced by "<address>"
         permanent = is_permanent(error) or claim.attempt >= MAX_ATTEMPTS
         values = {"claimed_until": None, "last_error": message}
         if permanent:

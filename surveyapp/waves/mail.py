@@ -72,6 +72,29 @@ def is_permanent(error: Exception) -> bool:
     return isinstance(error, PERMANENT) and code is not None and 500 <= code < 600
 
 
+ADDRESS = re.compile(r"<?[^\s<>@()\[\]\"',;:]+@[^\s<>@()\[\]\"',;]+>?")
+
+
+def error_text(error: Exception, limit: int = 300) -> str:
+    """What went wrong, for the invitation and the send log: the error's kind and the server's reply code and
+    text ("SMTPRecipientsRefused: 550 5.1.1 <address>: User unknown"), every e-mail address in it replaced by
+    "<address>": the reason is shown to evaluators, who never see contact data."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        replies = list(error.recipients.values())
+    elif isinstance(error, smtplib.SMTPResponseException):
+        replies = [(error.smtp_code, error.smtp_error)]
+    else:
+        replies = [("", str(error))]
+    parts = []
+    for code, reply in replies:
+        text = reply.decode("utf-8", "replace") if isinstance(reply, bytes) else str(reply)
+        text = ADDRESS.sub("<address>", " ".join(text.split()))
+        part = f"{code} {text}".strip()
+        if part not in parts:
+            parts.append(part)
+    return f"{type(error).__name__}: {'; '.join(parts)}".strip()[:limit]
+
+
 def readable(message: bytes) -> str:
     """The headers and the plain-text part, decoded: what the console mode shows for the demo."""
     parsed = message_from_bytes(message, policy=policy.default)
