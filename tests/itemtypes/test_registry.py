@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pyreadstat
 import pytest
+from babel.numbers import format_percent
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
@@ -17,9 +18,10 @@ from surveyapp.questionnaires.models import ITEM_TYPES
 from tests.itemtypes.examples import EXAMPLES, answer, questionnaire_with, stored
 
 TEMPLATES = Path(surveyapp.__file__).parent / "templates" / "items"
-# what the PDF shows for each statistic
-SHOWN = {Statistic.DISTRIBUTION: "95 % CI", Statistic.AGREEMENT: "Agreement (top boxes)",
-         Statistic.YES_SHARE: "Key figures", Statistic.MEAN_MEDIAN: "Median"}
+# what the English PDF shows for each statistic: the interval column's heading writes 95 % as English does
+SHOWN = {Statistic.DISTRIBUTION: f"{format_percent(0.95, locale='en')} CI",  # "95% CI"
+         Statistic.AGREEMENT: "Agreement (top boxes)", Statistic.YES_SHARE: "Key figures",
+         Statistic.MEAN_MEDIAN: "Median"}
 
 
 def test_the_registry_is_the_database_s_list_and_each_type_its_own_module():
