@@ -187,17 +187,34 @@ def _plain_lines(name: str, text: str) -> list[str] | None:
 
 
 def _encoded_lines(name: str, text: str) -> list[str]:
-    """The text in UTF-8 encoded words, cut between characters, each line at most 78 characters."""
+    """The text in UTF-8 encoded words, each line at most 78 characters, cut only after a space.
+
+    Every word sits whole in one encoded word, with the space after it: a reader joins adjacent encoded words
+    without the white space between them (RFC 2047 6.2), so the text comes back exactly, and no reader can show a
+    space inside a word (Python's parser of address headers keeps that white space: a cut inside a word read
+    "للس ائق"). Only a word too long for a line of its own is cut between characters.
+    """
     chunks, chunk = [], ""
     room = _word_bytes(LINE - len(name) - 2)  # "Subject: " on the first line, one space on the others
-    for char in text:
-        if chunk and len((chunk + char).encode("utf-8")) > room:
+    for piece in re.findall(r"[^ ]+ ?| ", text):
+        if _fits(chunk + piece, room):
+            chunk += piece
+            continue
+        if chunk:
             chunks.append(chunk)
             chunk, room = "", _word_bytes(LINE - 1)
-        chunk += char
+        for char in piece:  # a fresh line holds the word whole, unless it is longer than a line
+            if chunk and not _fits(chunk + char, room):
+                chunks.append(chunk)
+                chunk, room = "", _word_bytes(LINE - 1)
+            chunk += char
     chunks.append(chunk)
     words = [WORD.format(base64.b64encode(part.encode("utf-8")).decode("ascii")) for part in chunks]
     return [f"{name}: {words[0]}", *(" " + word for word in words[1:])]
+
+
+def _fits(chunk: str, room: int) -> bool:
+    return len(chunk.encode("utf-8")) <= room
 
 
 def _word_bytes(width: int) -> int:

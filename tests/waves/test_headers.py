@@ -1,6 +1,7 @@
 """E-mail headers from stored data are one safe line; long subjects fold on short lines without losing a space
 in any language; unusable envelope addresses are refused before SMTP."""
 
+import base64
 import re
 import smtplib
 from datetime import UTC, date, datetime
@@ -116,3 +117,43 @@ def test_sender_name_keeps_its_spaces(app, name):
     assert text.strip() == f"{name} <survey@example.org>"
     parsed = message_from_bytes(line.encode("ascii") + b"\r\n", policy=policy.default)["From"]
     assert parsed.addresses[0].addr_spec == "survey@example.org"
+
+
+ENCODED = re.compile(r"=\?utf-8\?b\?([A-Za-z0-9+/=]*)\?=")
+WHOLE_WORDS = [*SENDERS, "للسائقين الجدد في مدرسة القيادة – فريق المتابعة والتقييم بعد الدورة التدريبية الأولى"]
+
+
+def encoded_words(line: str) -> list[str]:
+    return [base64.b64decode(word).decode("utf-8") for word in ENCODED.findall(line)]
+
+
+@pytest.mark.parametrize("name", WHOLE_WORDS)
+def test_sender_name_decodes_with_its_words_whole(app, name):
+    """Decoded with email.policy.default (which keeps the white space between encoded words in an address): no
+    space inside a word ("للسائق ين"): each encoded word ends at a space, with it, or at the name's end."""
+    app.config["MAIL_SENDER"] = f"{name} <survey@example.org>"
+    with app.test_request_context():
+        line = LetterWriter().sender_line
+    pieces = encoded_words(line)
+    assert "".join(pieces) == name
+    assert all(piece.endswith(" ") for piece in pieces[:-1])
+    parsed = message_from_bytes(line.encode("ascii") + b"\r\n", policy=policy.default)["From"]
+    assert parsed.addresses[0].display_name.split() == name.split()
+
+
+@pytest.mark.parametrize("lang", ["ar", "tr", "uk", "de"])
+def test_subject_encoded_words_hold_whole_words(lang):
+    subject = LONG_SUBJECTS[lang]
+    line = _header("Subject", subject)
+    pieces = encoded_words(line)
+    assert len(pieces) > 1 and "".join(pieces) == subject == decoded(line)
+    assert all(piece.endswith(" ") for piece in pieces[:-1])
+
+
+def test_only_a_word_longer_than_a_line_is_cut():
+    word = "ع" * 60  # 120 bytes of UTF-8: more than one encoded word holds
+    subject = f"قبل {word} بعد"
+    line = _header("Subject", subject)
+    assert decoded(line) == subject and all(len(physical) <= 78 for physical in line[:-2].split("\r\n"))
+    pieces = encoded_words(line)
+    assert pieces[0] == "قبل " and pieces[-1].endswith(" بعد")
