@@ -13,7 +13,7 @@ from werkzeug.exceptions import HTTPException
 
 from surveyapp.errors import DomainError
 from surveyapp.extensions import csrf, db, limiter, token_rate_limit
-from surveyapp.i18n import choose_language, interface_language_for, text_direction
+from surveyapp.i18n import INTERFACE_LANGUAGES, choose_language, interface_language_for, text_direction
 from surveyapp.participants.service import stop_contact
 from surveyapp.respond import flow, pages
 from surveyapp.respond import service as respond
@@ -50,6 +50,18 @@ def _language(questionnaire, invitation, kept: str | None = None) -> str:
                            kept if kept in questionnaire.languages else contact.lang if contact else None)
     g.ui_lang = interface_language_for(lang)
     return lang
+
+
+def _own_language(questionnaire, invitation) -> str:
+    """For the link's own pages (unsubscribe), not the questionnaire's: the contact's language when we ship it,
+    even if the questionnaire is not offered in it; else as the questionnaire pages choose (`_language`)."""
+    contact = invitation.participant.contact
+    own = contact.lang.split("_")[0] if contact and contact.lang else None
+    if own not in INTERFACE_LANGUAGES:
+        return _language(questionnaire, invitation)
+    g.ui_lang = own
+    refresh()  # a message may have asked for the locale already
+    return own
 
 
 def _entry(token: str) -> Invitation:
@@ -105,6 +117,7 @@ def _expired(_error):
         if request.endpoint != "invite.unsubscribe":
             return pages.expired(_entry(token), request.form)
         invitation, questionnaire = _open(token, for_answers=False)
+        _own_language(questionnaire, invitation)
         notice = _("This page had expired. Please send it again.")
         return _unsubscribe_page(invitation, questionnaire, UnsubscribeForm(formdata=None), notice=notice,
                                  done=invitation.participant.unsubscribed_at is not None), 400
@@ -145,6 +158,7 @@ def unsubscribe_one_click(token):
     if request.method == "GET":
         return redirect(url_for("invite.unsubscribe", token=token))
     if request.form.get("List-Unsubscribe") != "One-Click":
+        _own_language(questionnaire, invitation)
         return render_error(400, _("This address only accepts the one-click unsubscribe of an e-mail program."))
     _stop(invitation)
     return _unsubscribe_page(invitation, questionnaire, UnsubscribeForm(formdata=None), done=True)
@@ -158,7 +172,7 @@ def _stop(invitation) -> None:
 
 
 def _unsubscribe_page(invitation, questionnaire, form, *, done: bool = False, notice: str | None = None) -> str:
-    lang = _language(questionnaire, invitation)
+    lang = _own_language(questionnaire, invitation)
     return render_template(
         "waves/unsubscribe.html",
         form=form,

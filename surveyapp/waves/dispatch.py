@@ -216,7 +216,9 @@ def _wave_facts(wave_id: int, langs: set) -> WaveFacts:
         tuple(wave.reminder_days),
         wave.max_reminders,
         {code: wave.questionnaire.text("title", code) for code in langs},
-        {code: wave.text("message", code) for code in langs},
+        # The programme's own message only in the participant's language: none there, no paragraph (never
+        # another language's); gettext lines and dates are always in the participant's language (letters).
+        {row.lang: row.text for row in wave.texts if row.key == "message" and row.lang in langs},
     )
 
 

@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 from flask import current_app, render_template
 from flask_babel import force_locale, format_date
 from flask_babel import gettext as _
+from markupsafe import escape
 
 from surveyapp.i18n import interface_language_for
 from surveyapp.piping import pipe
@@ -126,8 +127,9 @@ class LetterWriter:
                 if sequence
                 else _("Your follow-up questionnaire: %(title)s", title=title)
             )
-            text = render_template("waves/email/invitation.txt", **context)
-            html = render_template("waves/email/invitation.html", lang=lang, **context)
+            dates = (context["date"], context["closes"])
+            text = _one_stop(render_template("waves/email/invitation.txt", **context), dates)
+            html = _one_stop(render_template("waves/email/invitation.html", lang=lang, **context), dates)
         headers = (
             self.sender_line
             + _header("Subject", subject)
@@ -135,6 +137,16 @@ class LetterWriter:
             + "MIME-Version: 1.0\r\n"
         )
         return Kind(headers, text, html)
+
+
+def _one_stop(body: str, dates: tuple[str, ...]) -> str:
+    """No doubled full stop where a sentence ends with a date whose own format ends with one (Ukrainian's
+    long date "25 листопада 2026 р." before the sentence's ".")."""
+    for value in dates:
+        if value.endswith("."):
+            for written in {value, str(escape(value))}:
+                body = body.replace(written + ".", written)
+    return body
 
 
 def _address_line(name: str, address: str) -> str:

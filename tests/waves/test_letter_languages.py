@@ -9,13 +9,15 @@ import html
 import re
 from datetime import UTC, date, datetime, timedelta
 from email import message_from_bytes, policy
+from urllib.parse import urlsplit
 
 import pytest
-from flask_babel import force_locale
+from flask_babel import force_locale, format_date
 from flask_babel import gettext as _
 
 from surveyapp.i18n import INTERFACE_LANGUAGES
 from surveyapp.questionnaires import service as builder
+from surveyapp.waves import service as waves
 from surveyapp.waves.dispatch import dispatch_due
 from surveyapp.waves.letters import ONE_CLICK, Letter, LetterWriter, WaveFacts
 from tests import panel_factories as panel
@@ -115,3 +117,74 @@ def test_letters_sent_over_smtp_decode_whole_in_each_language(app, db, make, smt
         with app.test_request_context(), force_locale(lang):
             assert message["Subject"] == _("Your follow-up questionnaire: %(title)s", title=title)
         assert message["Content-Language"] == lang and message["List-Unsubscribe-Post"] == ONE_CLICK
+
+
+DEMO_NOTES = {"de": "Deine Antworten helfen uns, die Schulung in {place} zu verbessern.",
+              "en": "Your answers help us improve the course in {place}."}
+DEMO_PEOPLE = ("de", "en", "ar", "tr", "uk", "fr", "it")
+
+
+@pytest.fixture
+def demo_letters(app, db, make, smtp):
+    """A demo-like programme (questionnaire in de/en/ar, wave message in de/en only), one participant per
+    language, letters sent through the dispatcher over SMTP: {lang: message}."""
+    programme = make.programme()
+    questionnaire = make.questionnaire(programme, languages=("de", "en", "ar"))
+    session = panel.session(db, programme, date.today() - timedelta(days=1), PLACE)
+    for lang in DEMO_PEOPLE:
+        panel.participant(db, session, f"{lang}@example.org", lang)
+    wave = panel.wave(db, programme, questionnaire)
+    for lang, note in DEMO_NOTES.items():
+        waves.set_wave_message(wave, lang, note)
+    db.session.commit()
+    assert dispatch_due().sent == len(DEMO_PEOPLE)
+    return {lang: smtp.to(f"{lang}@example.org")[0] for lang in DEMO_PEOPLE}
+
+
+def own_fragments(message, data: tuple[str, ...]) -> set[str]:
+    """The letter's own wording (gettext lines and wave message), its data (place, dates, links) cut out."""
+    fragments = set()
+    for line in lines_of(message.as_bytes()):
+        for piece in re.split("|".join(map(re.escape, data)) + r"|http://\S+", line):
+            if len(piece.strip(" .,:")) >= 8:
+                fragments.add(piece.strip(" .,:"))
+    return fragments
+
+
+def test_demo_letters_are_wholly_in_the_participants_language(app, demo_letters):
+    """The wave message only in the participant's language (none there: no paragraph, never German); every
+    gettext line and date in the participant's language, in the text and the HTML part."""
+    with app.test_request_context(), force_locale("de"):
+        dates = tuple(format_date(day, "long") for day in (date.today() - timedelta(days=1), date.today()))
+    german = own_fragments(demo_letters["de"], (PLACE, "Title de", *dates))
+    assert len(german) >= 8
+    for lang, message in demo_letters.items():
+        lines = lines_of(message.as_bytes())
+        note = DEMO_NOTES.get(lang, "").replace("{place}", PLACE)
+        assert (note in lines) == (lang in DEMO_NOTES), lang
+        assert not any("Deine Antworten" in line for line in lines) or lang == "de", lang
+        with app.test_request_context(), force_locale(lang):
+            assert _("Hello,") in lines and message["Content-Language"] == lang
+            assert any(_("Answer the questionnaire") == line for line in lines), lang
+        if lang != "de":
+            assert not [line for line in lines if any(fragment in line for fragment in german)], lang
+        assert ".." not in message.get_body(("plain",)).get_content(), lang
+
+
+def test_ukrainian_date_ends_one_sentence_with_one_full_stop(app, demo_letters):
+    text = demo_letters["uk"].get_body(("plain",)).get_content()
+    page = demo_letters["uk"].get_body(("html",)).get_content()
+    with app.test_request_context(), force_locale("uk"):
+        held = format_date(date.today() - timedelta(days=1), "long")
+    assert held.endswith("р.") and held in text and held in page
+    assert "р.." not in text and "р.." not in page
+
+
+@pytest.mark.parametrize("lang", ["tr", "uk", "fr", "it", "ar", "de"])
+def test_unsubscribe_page_is_in_the_participants_language(client, demo_letters, lang):
+    """Even where the questionnaire is not offered in it (tr, uk, fr, it): the page is the link's own."""
+    path = urlsplit(demo_letters[lang]["List-Unsubscribe"].strip("<>")).path
+    page = client.get(path.removesuffix("/one-click"), headers={"Accept-Language": "de"})
+    assert page.status_code == 200 and f'<html lang="{lang}"' in page.text
+    redirected = client.get(path, headers={"Accept-Language": "de"}, follow_redirects=True)
+    assert redirected.status_code == 200 and f'<html lang="{lang}"' in redirected.text
