@@ -37,7 +37,8 @@ WORD = re.compile(r"\w+(?:['’]\w+)*")
 
 
 class Recorder:
-    """A catalogue that notes each message asked for and what it gave, per language."""
+    """A catalogue that notes each message asked for and what it gave, per language; a message with a context
+    is noted as (context, msgid)."""
 
     def __init__(self, translations, lang: str, asked: dict):
         self._translations, self._lang, self._asked = translations, lang, asked
@@ -58,12 +59,12 @@ class Recorder:
         return self._note(singular, given)
 
     def upgettext(self, context, message):
-        return self._note(message, self._translations.upgettext(context, message))
+        return self._note((context, message), self._translations.upgettext(context, message))
 
     def unpgettext(self, context, singular, plural, num):
         given = self._translations.unpgettext(context, singular, plural, num)
-        self._note(plural, given)
-        return self._note(singular, given)
+        self._note((context, plural), given)
+        return self._note((context, singular), given)
 
 
 @pytest.fixture
@@ -88,9 +89,10 @@ def contains(haystack: list[str], needle: list[str]) -> bool:
     return any(haystack[i:i + size] == needle for i in range(len(haystack) - size + 1))
 
 
-def fragments(msgid: str) -> list[list[str]]:
+def fragments(message: str | tuple[str, str]) -> list[list[str]]:
     """The English runs of a message between its placeholders, as words; runs of three letters or fewer are
     left out (“n”, “p”, “SD” read the same in most languages)."""
+    msgid = message[1] if isinstance(message, tuple) else message
     runs = (words(run) for run in PLACEHOLDER.split(msgid.replace("%%", "%")))
     return [run for run in runs if sum(len(word) for word in run) > 3]
 
@@ -128,16 +130,17 @@ def english_left(text: str, given: dict[str, str], data: list[str], gaps: frozen
             if contains(shown, run) and not any(contains(t, run) for t in translated)}
 
 
-def catalogue_gaps(lang: str, msgids) -> list[str]:
+def catalogue_gaps(lang: str, msgids) -> list:
     """Asked messages missing from, untranslated in or fuzzy in the language's catalogue."""
     with (TRANSLATIONS / lang / "LC_MESSAGES" / "messages.po").open("rb") as handle:
         catalogue = read_po(handle, locale=lang)
     gaps = []
-    for msgid in msgids:
-        found = catalogue.get(msgid)
+    for message in msgids:
+        context, msgid = message if isinstance(message, tuple) else (None, message)
+        found = catalogue.get(msgid, context)
         if found is None or found.fuzzy or not found.string:
-            gaps.append(msgid)
-    return sorted(gaps)
+            gaps.append(message)
+    return sorted(gaps, key=str)
 
 
 def add_indicators(db, programme) -> None:
@@ -187,7 +190,7 @@ def language_problems(rendered: dict[str, str], asked: dict, data: list[str], vi
             found["untranslated or fuzzy"] = catalogue_gaps(lang, asked[lang])
             gaps = frozenset(found["untranslated or fuzzy"])
             found["English"] = sorted(english_left(text, asked[lang], data, gaps, visual and is_rtl(lang)))
-        problems.update({f"{lang}, {kind}": sorted(set(values)) for kind, values in found.items() if values})
+        problems.update({f"{lang}, {kind}": sorted(set(values), key=str) for kind, values in found.items() if values})
     return "\n".join(f"{where}: {values}" for where, values in problems.items())
 
 
