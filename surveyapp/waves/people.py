@@ -75,7 +75,9 @@ class Filters:
     wave_id: int | None = None
     session_id: int | None = None
     status: str | None = None
-    not_answered: bool = False
+    # "open": not answered, the window still open; "closed": did not answer, the window has closed;
+    # True: either
+    not_answered: str | bool | None = None
     page: int = 1
 
 
@@ -103,7 +105,7 @@ class Listing:
     total: int
 
 
-def listing(programme_id: int, filters: Filters) -> Listing:
+def listing(programme_id: int, filters: Filters, now: datetime | None = None) -> Listing:
     """One page of the programme's participants with their status in every wave, filtered."""
     query = select(Participant).where(Participant.programme_id == programme_id)
     if filters.session_id:
@@ -111,6 +113,11 @@ def listing(programme_id: int, filters: Filters) -> Listing:
     wanted = NOT_YET_ANSWERED if filters.not_answered else (filters.status,) if filters.status else ()
     if filters.wave_id and wanted:
         query = _with_invitations(query).where(Wave.id == filters.wave_id, status_of().in_(wanted))
+        now = now or utcnow()
+        if filters.not_answered == "open":
+            query = query.where(Invitation.closes_at > now)
+        elif filters.not_answered == "closed":
+            query = query.where(Invitation.closes_at <= now)
     total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
     pages = max(1, -(-total // PAGE_SIZE))
     page = min(max(filters.page, 1), pages)
@@ -190,6 +197,19 @@ def check_resendable(invitation: Invitation, now: datetime) -> None:
         raise ResendRefused(_l("This wave's invitation is not due yet: it goes out on its planned date."))
     if participant.contact is None or not participant.contact.email:
         raise ResendRefused(_l("There is no e-mail address for this participant."))
+
+
+def resendable(entries: list[History], now: datetime | None = None) -> set[int]:
+    """The invitations for which "Re-send now" is offered: those the service would accept now."""
+    now = now or utcnow()
+    ids = set()
+    for entry in entries:
+        try:
+            check_resendable(entry.invitation, now)
+        except ResendRefused:
+            continue
+        ids.add(entry.invitation.id)
+    return ids
 
 
 def resend(invitation: Invitation, now: datetime | None = None) -> None:

@@ -2,7 +2,7 @@
 
 from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, EmailField, IntegerField, SelectField
+from wtforms import EmailField, IntegerField, SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
 
@@ -19,10 +19,16 @@ class PeopleFilterForm(StaffForm):
         csrf = False
 
     wave = SelectField(_l("Wave"), coerce=_optional_id, validators=[Optional()])
-    not_answered = BooleanField(_l("Not yet answered (invited, no answer yet)"))
+    not_answered = SelectField(_l("Answer in this wave"), validators=[Optional()], choices=[
+        SelectChoice("", _l("Any")),
+        SelectChoice("open", _l("Not yet answered (can still answer)")),
+        SelectChoice("closed", _l("Did not answer (window closed)")),
+    ])
     status = SelectField(_l("Status in this wave"), validators=[Optional()])
     session = SelectField(_l("Session"), coerce=_optional_id, validators=[Optional()])
-    page = IntegerField(_l("Page"), default=1, validators=[Optional(), NumberRange(1, 1_000_000)])
+    # no upper bound: a page past the last one shows the last page
+    page = IntegerField(_l("Page"), default=1, validators=[
+        Optional(), NumberRange(min=1, message=_l("The page number must be a whole number from 1 on."))])
 
     def __init__(self, formdata, waves, sessions):
         super().__init__(formdata)
@@ -36,6 +42,14 @@ class PeopleFilterForm(StaffForm):
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
+        messages = {  # WTForms' own words ("Invalid Choice: could not coerce.") say nothing to a manager
+            self.wave: _l("Please choose a wave from the list."),
+            self.session: _l("Please choose a session from the list."),
+            self.page: _l("The page number must be a whole number from 1 on."),
+        }
+        for field, message in messages.items():
+            if field.process_errors:
+                field.errors = [message]
         if valid and (self.status.data or self.not_answered.data) and not self.wave.data:
             self.wave.errors.append(_l("Please choose the wave whose status you are looking for."))
             return False
@@ -46,7 +60,7 @@ class PeopleFilterForm(StaffForm):
             wave_id=self.wave.data,
             session_id=self.session.data,
             status=self.status.data or None,
-            not_answered=bool(self.not_answered.data),
+            not_answered=self.not_answered.data or None,
             page=self.page.data or 1,
         )
 
@@ -56,7 +70,7 @@ class PeopleFilterForm(StaffForm):
             "wave": self.wave.data,
             "session": self.session.data,
             "status": self.status.data,
-            "not_answered": "y" if self.not_answered.data else None,
+            "not_answered": self.not_answered.data,
         }
         return {name: value for name, value in args.items() if value} | changes
 

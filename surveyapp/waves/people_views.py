@@ -57,12 +57,13 @@ def detail(participant_id: int):
 
 
 def _detail_page(participant: Participant, form, status: int = 200):
+    entries = people.history(participant)
     return render_template(
         "waves/people/detail.html",
         participant=participant,
-        history=people.history(participant),
+        history=entries,
         labels=people.STATUS_LABELS,
-        open_statuses=people.OPEN_STATUSES,
+        resendable=people.resendable(entries),
         can_manage=current_user.can(participant.programme_id, *MANAGE),  # the address: managers only
         form=form,
     ), status

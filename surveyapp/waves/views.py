@@ -46,7 +46,9 @@ def programmes():
     visible = visible_programme_ids()
     if visible is not None:
         query = query.where(Programme.id.in_(visible))
-    return render_template("waves/programmes.html", programmes=db.session.scalars(query).all())
+    found = db.session.scalars(query).all()
+    manageable = {p.id for p in found if current_user.can(p.id, *MANAGE)}  # the outcome pathway: managers only
+    return render_template("waves/programmes.html", programmes=found, manageable=manageable)
 
 
 def _wave_form(programme: Programme, wave: Wave | None = None) -> WaveForm:

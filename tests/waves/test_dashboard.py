@@ -187,3 +187,19 @@ def test_panel_status_says_cancelled_for_what_a_cancelled_wave_left_unanswered(d
     status = client.get(f"/manage/programmes/{programme.id}/panel-status.csv").get_data(as_text=True)
     cells = sorted(line.rsplit(",", 1)[1].strip() for line in status.strip().splitlines()[1:])
     assert cells == ["cancelled", "cancelled", "submitted"]
+
+
+def test_panel_list_links_indicators_for_all_and_the_outcome_pathway_for_managers_only(db, make, client, auth):
+    programme = make.programme()
+    indicators = f'href="/manage/programmes/{programme.id}/indicators"'
+    pathway = f'href="/manage/programmes/{programme.id}/pathway"'
+    auth.login(make.user(Role.EVALUATOR, programme).email)
+    listed = client.get("/manage/panel").get_data(as_text=True)
+    assert indicators in listed and pathway not in listed
+    assert client.get(f"/manage/programmes/{programme.id}/pathway").status_code == 403
+    assert indicators in client.get(f"/manage/programmes/{programme.id}/waves").get_data(as_text=True)
+    assert client.get(f"/manage/programmes/{programme.id}/indicators").status_code == 200
+    auth.logout()
+    auth.login(make.user(Role.MANAGER, programme).email)
+    listed = client.get("/manage/panel").get_data(as_text=True)
+    assert indicators in listed and pathway in listed

@@ -80,7 +80,7 @@ def test_not_yet_answered_filter_and_status_filter(db, make, client, auth, smtp)
     programme, wave, later, by_state = panel_in_every_state(db, make)
     auth.login(make.user(Role.MANAGER, programme).email)
     url = f"/manage/programmes/{programme.id}/participants"
-    page = client.get(url, query_string={"wave": wave.id, "not_answered": "y"})
+    page = client.get(url, query_string={"wave": wave.id, "not_answered": "open"})
     html = page.get_data(as_text=True)
     assert page.status_code == 200
     for state, participant in by_state.items():
@@ -91,7 +91,7 @@ def test_not_yet_answered_filter_and_status_filter(db, make, client, auth, smtp)
     assert by_state["bounced"].panel_code in bounced and by_state["invited"].panel_code not in bounced
     scheduled = client.get(url, query_string={"wave": later.id, "status": "scheduled"}).get_data(as_text=True)
     assert by_state["invited"].panel_code in scheduled and by_state["erased"].panel_code not in scheduled
-    no_wave = client.get(url, query_string={"not_answered": "y"})
+    no_wave = client.get(url, query_string={"not_answered": "open"})
     assert no_wave.status_code == 422 and "Please choose the wave" in no_wave.get_data(as_text=True)
     assert client.get(url, query_string={"status": "nonsense", "wave": wave.id}).status_code == 422
 
@@ -273,10 +273,12 @@ def test_close_to_sized_panel_lists_the_follow_up_non_respondents(db, make, clie
     auth.login(make.user(Role.EVALUATOR, panel_.programme).email)
     page = client.get(
         f"/manage/programmes/{panel_.programme.id}/participants",
-        query_string={"wave": panel_.follow_wave.id, "not_answered": "y", "page": 23},
+        query_string={"wave": panel_.follow_wave.id, "not_answered": "closed", "page": 23},
     )
     html = page.get_data(as_text=True)
     assert page.status_code == 200 and "Page 23 of 23" in html and "1118 participants" in html
+    still_open = people.Filters(wave_id=panel_.follow_wave.id, not_answered="open")
+    assert people.listing(panel_.programme.id, still_open).total == 0  # every window of that wave has closed
     assert not re.search(r"\bp\d+@example\.org", html)  # no participant's address (the header names the user)
 
 
@@ -292,3 +294,50 @@ def test_resend_is_refused_while_a_dispatcher_holds_the_invitation(db, make, smt
         people.resend(invitation, now=now)
     db.session.rollback()
     assert (_invitation(db, anna, wave).next_send_at, _invitation(db, anna, wave).attempts) == before
+
+
+def test_answer_filters_split_those_who_can_still_answer_from_those_whose_window_closed(db, make, client, auth, smtp):
+    programme, wave, _later, by_state = panel_in_every_state(db, make)
+    closed = [by_state["invited"], by_state["started"]]
+    db.session.execute(update(Invitation).where(
+        Invitation.wave_id == wave.id, Invitation.participant_id.in_([p.id for p in closed])).values(
+        closes_at=utcnow() - timedelta(days=1)))
+    db.session.commit()
+    auth.login(make.user(Role.MANAGER, programme).email)
+    url = f"/manage/programmes/{programme.id}/participants"
+    for choice, expected in (("open", ("opened", "bounced")), ("closed", ("invited", "started"))):
+        page = client.get(url, query_string={"wave": wave.id, "not_answered": choice})
+        html = page.get_data(as_text=True)
+        assert page.status_code == 200, choice
+        assert {state for state, p in by_state.items() if p.panel_code in html} == set(expected), choice
+    form = client.get(url).get_data(as_text=True)
+    assert "Not yet answered (can still answer)" in form and "Did not answer (window closed)" in form
+
+
+def test_bad_page_and_filter_values_say_why_and_a_page_past_the_end_shows_the_last(db, make, client, auth):
+    programme, _q, session, wave, _anna, _ben = setup_wave(db, make)
+    panel.many_participants(db, session, 60)
+    auth.login(make.user(Role.MANAGER, programme).email)
+    url = f"/manage/programmes/{programme.id}/participants"
+    last = client.get(url, query_string={"page": 99999999})
+    assert last.status_code == 200 and "Page 2 of 2" in last.get_data(as_text=True)
+    for value in ("abc", "-1", "0"):
+        page = client.get(url, query_string={"page": value})
+        assert page.status_code == 422, value
+        assert "The page number must be a whole number from 1 on." in page.get_data(as_text=True), value
+    for name, message in (("wave", "Please choose a wave from the list."),
+                          ("session", "Please choose a session from the list.")):
+        page = client.get(url, query_string={name: "abc"})
+        html = page.get_data(as_text=True)
+        assert page.status_code == 422 and message in html and "could not coerce" not in html, name
+
+
+def test_resend_is_offered_only_where_it_would_be_accepted(db, make, client, auth, smtp):
+    programme, _q, _s, wave, anna, _ben = setup_wave(db, make, held_on=date.today() + timedelta(days=30))
+    auth.login(make.user(Role.MANAGER, programme).email)
+    detail = f"/manage/participants/{anna.id}/history"
+    assert "Re-send now" not in client.get(detail).get_data(as_text=True)  # scheduled, not due yet
+    db.session.execute(update(Invitation).where(Invitation.id == _invitation(db, anna, wave).id).values(
+        due_at=utcnow() - timedelta(days=1), next_send_at=utcnow() - timedelta(days=1)))
+    db.session.commit()
+    assert "Re-send now" in client.get(detail).get_data(as_text=True)  # due: the re-send would be accepted
