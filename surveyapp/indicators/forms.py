@@ -1,12 +1,40 @@
 """The indicator form: which item and figure, the target (a percentage for a share), grouping and period."""
 
+import re
+from decimal import Decimal, InvalidOperation
+
+from babel.numbers import NumberFormatError, parse_decimal
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from wtforms import DecimalField, IntegerField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
-from surveyapp.forms import StaffForm
+from surveyapp.forms import FiniteNumber, StaffForm
 from surveyapp.indicators.models import Indicator
+
+PLAIN_DECIMAL = re.compile(r"[+-]?\d+([.,]\d+)?")  # 70.5 or 70,5: no grouping
+
+
+class LocaleDecimalField(DecimalField):
+    """A decimal typed with a point or the UI locale's decimal comma: "70,5" is 70.5 in German as in English."""
+
+    def process_formdata(self, valuelist):
+        if not valuelist:
+            return
+        text = valuelist[0].strip()
+        self.data = None
+        if PLAIN_DECIMAL.fullmatch(text) and "," not in text:
+            self.data = Decimal(text)
+            return
+        try:
+            self.data = parse_decimal(text, locale=get_locale() or "en", strict=True)
+        except (InvalidOperation, NumberFormatError, ValueError):
+            if not PLAIN_DECIMAL.fullmatch(text):  # "70,5" where a comma groups thousands: still a decimal comma
+                raise ValueError(self.gettext("Not a valid decimal value.")) from None
+            self.data = Decimal(text.replace(",", "."))
+        if self.data.is_finite() and abs(self.data) < FiniteNumber.LIMIT:
+            self.raw_data = [format(self.data, "f")]  # what FiniteNumber checks: digits and a point
 
 
 class IndicatorForm(StaffForm):
@@ -17,7 +45,7 @@ class IndicatorForm(StaffForm):
         SelectChoice("mean", _l("Mean (number or 0–10 item)"))])
     top_boxes = IntegerField(_l("Top boxes counted as agreeing (for a share of a scale)"), default=2,
                              validators=[InputRequired(), NumberRange(1, 10)])
-    target = DecimalField(_l("Target: a percentage for a share, a value on the item's scale for a mean"),
+    target = LocaleDecimalField(_l("Target: a percentage for a share, a value on the item's scale for a mean"),
                           validators=[InputRequired()])
     direction = SelectField(_l("The target is met"), choices=[
         SelectChoice("at_least", _l("at or above it")),

@@ -7,6 +7,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from surveyapp.db import one_of, utcnow
 from surveyapp.extensions import db
+from surveyapp.indicators.results import target_digits
 from surveyapp.programmes.models import Programme
 
 STATISTICS = ("share", "mean")  # share of the top boxes / of "yes"; mean of a scale or number
@@ -31,3 +32,8 @@ class Indicator(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     programme: Mapped[Programme] = relationship()
+
+    @property
+    def target_digits(self) -> int:
+        """Decimals that show the target as entered (a share in percent)."""
+        return target_digits(self.statistic, self.target)

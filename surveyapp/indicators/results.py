@@ -23,8 +23,10 @@ class IndicatorCell:
     ci_high: float | None
     status: str  # MET, NOT_MET or NO_DATA (no answers, or suppressed)
     change: float | None = None
-    trend: str | None = None  # UP, DOWN, FLAT; None without two periods with a value
+    trend: str | None = None  # UP, DOWN, FLAT; None without two comparable periods with a value
     suppressed: bool = False
+    digits: int = 0  # decimals to show the value with (a share in percent): enough that the mark agrees with it
+    wording_changed: bool = False  # no trend: the previous period asked the item in other words
 
 
 @dataclass(frozen=True)
@@ -49,3 +51,25 @@ class IndicatorResult:
     wordings: list[tuple[str, str]] = field(default_factory=list)  # (period, wording) where wordings differ
     not_asked: list[str] = field(default_factory=list)  # periods whose questionnaires lack the item
     note: str | None = None  # why there is nothing to show (item not asked in this report)
+    public_period: str | None = None  # the period of the answers through the public link (no wave), if shown
+    target_digits: int = 0  # decimals to show the target with (a share in percent): as precise as entered
+
+
+def target_digits(statistic: str, target: float) -> int:
+    """Decimals that show a target as entered: none for 81 %, one for 80.9 %; a mean with two at least."""
+    scaled = target * 100 if statistic == "share" else target
+    least = 0 if statistic == "share" else 2
+    return next((digits for digits in range(least, 4) if abs(round(scaled, digits) - scaled) < 1e-9), 4)
+
+
+def value_digits(statistic: str, value: float, target: float, direction: str) -> int:
+    """Decimals for a value such that the printed value compared with the printed target gives the mark:
+    80.6 % against a target of 81 % shows as “80.6 %”, never “81 %” next to “target not met”."""
+    scale = 100 if statistic == "share" else 1
+    least = target_digits(statistic, target)
+    met = value >= target if direction == "at_least" else value <= target
+    for digits in range(least, least + 4):
+        shown, goal = round(value * scale, digits), round(target * scale, digits)
+        if (shown >= goal if direction == "at_least" else shown <= goal) == met:
+            return digits
+    return least + 4

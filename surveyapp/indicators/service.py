@@ -17,6 +17,7 @@ from dataclasses import replace
 
 import numpy as np
 import pandas as pd
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -35,6 +36,8 @@ from surveyapp.indicators.results import (
     IndicatorCell,
     IndicatorResult,
     IndicatorRow,
+    target_digits,
+    value_digits,
 )
 from surveyapp.itemtypes import SHARES, Statistic
 from surveyapp.programmes.models import Programme
@@ -46,6 +49,7 @@ DIMENSIONS = ("site", "session", "all")
 FIELDS = ("name", "item_code", "statistic", "top_boxes", "target", "direction", "dimension", "period")
 # A change that prints as zero (0 % at whole percent, 0.0 on a scale) is flat.
 FLAT_BELOW = {"share": 0.005, "mean": 0.05}
+UNGROUPED = object()  # the group of answers without a site or session (through the public link)
 
 
 def dimension_title(key: str) -> str:
@@ -79,6 +83,10 @@ def supports(item: Item, statistic: str) -> bool:
 def save_indicator(programme: Programme, values: Mapping, indicator: Indicator | None = None) -> Indicator:
     """Create or change an indicator after checking it against its item; raises DomainError, flushes."""
     _checked(programme.id, values)
+    name = " ".join(str(values["name"]).split()).casefold()
+    if any(" ".join(other.name.split()).casefold() == name and other is not indicator
+           for other in programme_indicators(programme.id)):
+        raise DomainError(_("This programme already has an indicator named “%(name)s”.") % {"name": values["name"]})
     if indicator is None:
         indicator = Indicator(programme_id=programme.id)
         db.session.add(indicator)
@@ -108,6 +116,14 @@ def _checked(programme_id: int, values: Mapping) -> Item:
     target = float(values["target"])
     if not math.isfinite(target) or (values["statistic"] == "share" and not 0 <= target <= 1):
         raise DomainError(_("A share's target is a percentage from 0 to 100."))
+    low, high = _mean_range(item) if values["statistic"] == "mean" else (None, None)
+    if (low is not None and target < low) or (high is not None and target > high):
+        bounds = {"low": format_decimal(low or 0), "high": format_decimal(high or 0)}
+        raise DomainError(_("The target must be a value the item can have: at least %(low)s.") % bounds
+                          if high is None else
+                          _("The target must be a value the item can have: at most %(high)s.") % bounds
+                          if low is None else
+                          _("The target must be a value the item can have: from %(low)s to %(high)s.") % bounds)
     if values["statistic"] == "share":
         try:
             item.kind.share_codes(item, values["top_boxes"])
@@ -115,6 +131,19 @@ def _checked(programme_id: int, values: Mapping) -> Item:
             raise DomainError(_("This item has too few answer options for %(count)s top boxes.")
                               % {"count": values["top_boxes"]}) from None
     return item
+
+
+def _mean_range(item: Item) -> tuple[float | None, float | None]:
+    """The lowest and highest value an answer can have: a number's minimum and maximum (each if set), the
+    scale's points (0 and 10)."""
+    if item.kind.code == "number":
+        low, high = item.settings.get("min"), item.settings.get("max")
+        return (None if low is None else float(low)), (None if high is None else float(high))
+    try:
+        points = [float(choice.code) for choice in item.kind.choices(item, "en")]
+    except (TypeError, ValueError, AttributeError, NotImplementedError):
+        return None, None
+    return (min(points), max(points)) if points else (None, None)
 
 
 def programme_results(programme: Programme, lang: str, min_n: int) -> list[IndicatorResult]:
@@ -156,7 +185,8 @@ def compute(indicator: Indicator, scope: Scope, frame: pd.DataFrame, lang: str, 
         name=indicator.name, item_code=indicator.item_code,
         question=(item.text("label", lang) or item.code) if item is not None else indicator.item_code,
         statistic=indicator.statistic, target=indicator.target, direction=indicator.direction,
-        dimension=dimension_title(indicator.dimension), period_kind=indicator.period)
+        dimension=dimension_title(indicator.dimension), period_kind=indicator.period,
+        target_digits=target_digits(indicator.statistic, indicator.target))
     if item is None or item.code not in frame or not supports(item, indicator.statistic):
         note = _("The item “%(code)s” is not asked in the questionnaires of this report.")
         return replace(result, note=note % {"code": indicator.item_code})
@@ -164,17 +194,27 @@ def compute(indicator: Indicator, scope: Scope, frame: pd.DataFrame, lang: str, 
                          "group": _groups(frame, indicator.dimension), "period": _periods(frame, indicator.period)})
     data = data.dropna(subset=["period"])
     periods = _ordered_periods(frame, indicator.period, data["period"])
-    grouped = data.dropna(subset=["group"])
-    groups = sorted(grouped["group"].unique(), key=str)
+    # Answers without a site or session (through the public link) get a row of their own: else a site's
+    # "no answers" would stand beside a total made of them.
+    grouped = data.assign(group=data["group"].astype("object").where(data["group"].notna(), UNGROUPED))
+    groups = sorted(grouped["group"].unique(), key=lambda group: (group is UNGROUPED, str(group)))
     cells = {group: _cells(indicator, grouped[grouped["group"] == group], periods, min_n) for group in groups}
     _hide_complement(cells, periods, grouped.dropna(subset=["value"]), min_n)
-    rows = [IndicatorRow(str(group), _trended(indicator, cells[group])) for group in groups]
-    total = None if indicator.dimension == "all" else IndicatorRow(
-        _("All respondents"), _trended(indicator, _cells(indicator, data, periods, min_n)))
+    wordings = _period_wordings(scope, item.code, frame, data, periods, lang)
     labels = [label for _key, label in periods]
-    return replace(result, periods=labels, rows=rows, total=total,
-                   wordings=_wordings(scope, item.code, frame, data, periods, lang),
+    public = _("without a wave") if indicator.period == "wave" and _("without a wave") in labels else None
+    rows = [IndicatorRow(_ungrouped_title(indicator.dimension) if group is UNGROUPED else str(group),
+                         _trended(indicator, cells[group], wordings, public)) for group in groups]
+    total = None if indicator.dimension == "all" else IndicatorRow(
+        _("All respondents"), _trended(indicator, _cells(indicator, data, periods, min_n), wordings, public))
+    differ = len(set(wordings.values())) > 1
+    return replace(result, periods=labels, rows=rows, total=total, public_period=public,
+                   wordings=list(wordings.items()) if differ else [],
                    not_asked=_not_asked(scope, item.code, frame, data, periods))
+
+
+def _ungrouped_title(dimension: str) -> str:
+    return _("No site (public link)") if dimension == "site" else _("No session (public link)")
 
 
 def _values(item: Item, indicator: Indicator, values: pd.Series) -> pd.Series:
@@ -241,7 +281,8 @@ def _cell(indicator: Indicator, period: str, values: pd.Series, min_n: int) -> I
         value = float(values.mean())
         low, high = mean_interval(value, float(values.std(ddof=1)), n)
     met = value >= indicator.target if indicator.direction == "at_least" else value <= indicator.target
-    return IndicatorCell(period, n, value, _finite(low), _finite(high), MET if met else NOT_MET)
+    digits = value_digits(indicator.statistic, value, indicator.target, indicator.direction)
+    return IndicatorCell(period, n, value, _finite(low), _finite(high), MET if met else NOT_MET, digits=digits)
 
 
 def _no_data(period: str, suppressed: bool) -> IndicatorCell:
@@ -266,11 +307,18 @@ def _hide_complement(cells: dict[object, list[IndicatorCell]], periods: list, an
                 cells[group][index] = _no_data(label, suppressed=True)
 
 
-def _trended(indicator: Indicator, cells: list[IndicatorCell]) -> list[IndicatorCell]:
-    """Each cell with its change from the previous period, where both have a value."""
+def _trended(indicator: Indicator, cells: list[IndicatorCell], wordings: Mapping[str, str],
+             public: str | None) -> list[IndicatorCell]:
+    """Each cell with its change from the previous period, where both have a value. None into or out of the
+    public link's period (not a time after the last wave), and none where the item's wording changed."""
     out, previous = [], None
     for cell in cells:
-        if cell.value is not None and previous is not None and previous.value is not None:
+        both = previous is not None and cell.value is not None and previous.value is not None
+        if both and public in (cell.period, previous.period):
+            pass
+        elif both and wordings.get(cell.period) != wordings.get(previous.period):
+            cell = replace(cell, wording_changed=True)
+        elif both:
             change = cell.value - previous.value
             trend = FLAT if abs(change) < FLAT_BELOW[indicator.statistic] else UP if change > 0 else DOWN
             cell = replace(cell, change=change, trend=trend)
@@ -288,16 +336,16 @@ def _not_asked(scope: Scope, code: str, frame: pd.DataFrame, data: pd.DataFrame,
     return [label for key, label in periods if not asked[data["period"] == key].any()]
 
 
-def _wordings(scope: Scope, code: str, frame: pd.DataFrame, data: pd.DataFrame, periods: list,
-              lang: str) -> list[tuple[str, str]]:
-    """(period, wording) when the item was worded differently across the periods, else nothing."""
+def _period_wordings(scope: Scope, code: str, frame: pd.DataFrame, data: pd.DataFrame, periods: list,
+                     lang: str) -> dict[str, str]:
+    """Each period's wording of the item (several joined by " / "); nothing if it was always worded alike."""
     texts = {q.id: item.text("label", lang) or code for q in scope.questionnaires for item in q.items
              if item.code == code}
     if len(set(texts.values())) < 2 or "questionnaire_id" not in frame:
-        return []
+        return {}
     asked = frame.loc[data.index, "questionnaire_id"]
-    out = []
+    out = {}
     for key, label in periods:
         wordings = dict.fromkeys(texts[q] for q in asked[data["period"] == key].unique() if q in texts)
-        out.append((label, " / ".join(wordings)))
+        out[label] = " / ".join(wordings)
     return out

@@ -35,8 +35,10 @@ def _indicator(writer, result: IndicatorResult, width: float) -> list:
     _ = writer._
     out: list = [CondPageBreak(50 * mm), writer.text(result.name, "h2"), writer.text(result.question),
                  writer.text(_("Target: %(target)s") % {"target": _target(writer, result)})]
-    out += [writer.text(_("Asked in %(period)s as: “%(wording)s”") % {"period": period, "wording": wording},
-                        "small") for period, wording in result.wordings]
+    for period, wording in result.wordings:
+        asked = (_("Public link: asked as “%(wording)s”") if period == result.public_period
+                 else _("Asked in %(period)s as: “%(wording)s”"))
+        out.append(writer.text(asked % {"period": period, "wording": wording}, "small"))
     if result.note or not result.periods:
         return [*out, writer.text(result.note or _("No answers yet."), "small")]
     rows = result.rows + ([result.total] if result.total else [])
@@ -50,12 +52,13 @@ def _indicator(writer, result: IndicatorResult, width: float) -> list:
     return out
 
 
-def _figure(writer, result: IndicatorResult, value: float) -> str:
-    return writer.pct(value) if result.statistic == "share" else writer.num.decimal(value, 2)
+def _figure(writer, result: IndicatorResult, value: float, digits: int) -> str:
+    return writer.pct(value, digits) if result.statistic == "share" else writer.num.decimal(value, digits)
 
 
 def _target(writer, result: IndicatorResult) -> str:
-    return f"{'≥' if result.direction == 'at_least' else '≤'} {_figure(writer, result, result.target)}"
+    sign = "≥" if result.direction == "at_least" else "≤"
+    return f"{sign} {_figure(writer, result, result.target, result.target_digits)}"
 
 
 def _interval(writer, result: IndicatorResult, cell: IndicatorCell) -> str:
@@ -73,9 +76,11 @@ def _cell(writer, result: IndicatorResult, cell: IndicatorCell) -> str:
     if cell.n is None or cell.value is None:
         return _("not asked") if cell.period in result.not_asked else _("no answers")
     mark = "✓ " + _("target met") if cell.status == MET else "✗ " + _("target not met")
-    parts = [f"{_figure(writer, result, cell.value)} ({_interval(writer, result, cell)})",
+    parts = [f"{_figure(writer, result, cell.value, cell.digits)} ({_interval(writer, result, cell)})",
              _("n = %(n)s") % {"n": writer.num.integer(cell.n)}, mark]
-    if cell.trend is not None and cell.change is not None:
+    if cell.wording_changed:
+        parts.append(_("wording changed"))
+    elif cell.trend is not None and cell.change is not None:
         change = (_("%(value)s pp") % {"value": writer._signed(cell.change * 100)} if result.statistic == "share"
                   else writer._signed(cell.change))
         parts.append(f"{ARROWS[cell.trend]} {change}")

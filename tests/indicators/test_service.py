@@ -8,7 +8,7 @@ from surveyapp.datasets.frames import programme_scope, questionnaire_scope, resp
 from surveyapp.errors import DomainError
 from surveyapp.indicators import service
 from surveyapp.indicators.models import Indicator
-from surveyapp.indicators.results import DOWN, FLAT, MET, NO_DATA, NOT_MET, UP
+from surveyapp.indicators.results import FLAT, MET, NO_DATA, NOT_MET, UP
 from surveyapp.stats import mean_interval, wilson_interval
 from tests.reports.panel_seed import AGREE_POST, CAREFUL_LATER, FOLLOW_WORDING, FOLLOWERS, POST_WORDING
 from tests.reports.seed import seed_responses
@@ -38,7 +38,8 @@ def test_share_per_site_and_wave_against_its_target(close_to_panel, db):
     assert (post.ci_low, post.ci_high) == pytest.approx(wilson_interval(AGREE_POST, 1448))
     assert post.status == MET and post.trend is None  # 89 % >= 85 %
     assert (follow.n, follow.value, follow.status) == (FOLLOWERS, pytest.approx(CAREFUL_LATER / FOLLOWERS), NOT_MET)
-    assert follow.trend == DOWN and follow.change == pytest.approx(CAREFUL_LATER / FOLLOWERS - AGREE_POST / 1448)
+    # The follow-up asked in other words: no trend across the change of wording (#13), it is said instead.
+    assert follow.trend is None and follow.change is None and follow.wording_changed
     # Each wave asked in its own words; never one wording for both.
     assert result.wordings == [("post-session", POST_WORDING["en"]), ("follow-up", FOLLOW_WORDING["en"])]
 
@@ -113,7 +114,8 @@ def test_rows_filtered_by_a_report_are_what_counts(close_to_panel, db):
 
 
 def test_a_questionnaire_report_shows_only_indicators_on_its_items(close_to_panel, db):
-    service.save_indicator(close_to_panel.programme, _values(item_code="age", statistic="mean", target=20.0))
+    service.save_indicator(close_to_panel.programme, _values(item_code="age", statistic="mean", target=20.0,
+                                                             name="Age"))
     service.save_indicator(close_to_panel.programme, _values())
     follow_up = questionnaire_scope(close_to_panel.follow_up)
     with force_locale("en"):
