@@ -36,6 +36,12 @@ class LocaleDecimalField(DecimalField):
         if self.data.is_finite() and abs(self.data) < FiniteNumber.LIMIT:
             self.raw_data = [format(self.data, "f")]  # what FiniteNumber checks: digits and a point
 
+    def _value(self):
+        """The stored target as entered, no places added or lost: 85, 80.9, 80.125 (a number input's point)."""
+        if self.raw_data or self.data is None:
+            return super()._value()
+        return format(Decimal(str(self.data)).normalize(), "f")
+
 
 class IndicatorForm(StaffForm):
     name = StringField(_l("Name (e.g. Drives more carefully)"), validators=[DataRequired(), Length(max=200)])

@@ -152,4 +152,18 @@ def test_the_target_column_has_its_own_msgid():
 
 def test_long_names_wrap_on_a_phone():
     css = (ROOT / "surveyapp/static/app.css").read_text(encoding="utf-8")
-    assert ".indicators h3,.indicators th,.indicators td,.indicator-list td{overflow-wrap:anywhere}" in css
+    rule = ".indicators h3,.indicators th,.indicators td,.indicator-list td,.indicator-title{overflow-wrap:anywhere}"
+    assert rule in css
+    form = (ROOT / "surveyapp/templates/indicators/form.html").read_text(encoding="utf-8")
+    screen = (ROOT / "surveyapp/templates/indicators/screen.html").read_text(encoding="utf-8")
+    assert '<h1 class="indicator-title">' in form and '<table class="indicator-list">' in screen
+
+
+def test_the_edit_form_shows_the_target_as_entered_and_keeps_it(close_to_panel, client, auth, make, db):
+    programme = close_to_panel.programme
+    auth.login(make.user(Role.MANAGER, programme).email)
+    assert _post(client, programme, target="80.125").status_code == 302
+    [indicator] = _indicators(db)
+    edit = f"/manage/indicators/{indicator.id}"
+    assert 'value="80.125"' in client.get(edit).get_data(as_text=True)  # not "80.13", saved back as 80.13 %
+    assert "≥ 80.125%" in _screen(client, programme)
