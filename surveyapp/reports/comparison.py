@@ -57,10 +57,13 @@ def _flags_by_code(frame: pd.DataFrame, flag: str, key: str) -> pd.Series:
 
 def matched_comparison(before: pd.DataFrame, after: pd.DataFrame, flag: str, *, key: str = "panel_code",
                        label: str = "", wave_before: str = "", wave_after: str = "",
-                       min_n: int = DEFAULT_MIN_N, exact_below: int = EXACT_BELOW) -> MatchedComparison:
+                       min_n: int = DEFAULT_MIN_N, exact_below: int = EXACT_BELOW,
+                       reworded: bool = False) -> MatchedComparison:
     """Compare a yes/no (or top-box) flag between two waves for respondents with the same panel code.
 
     Only codes with a valid answer in both waves count. b = yes before, no after; c = no before, yes after.
+    Where the waves asked the item in different words (``reworded``) the answers are to two questions: the
+    counts are shown, but there is no test and no p.
     """
     first = _flags_by_code(before, flag, key)
     second = _flags_by_code(after, flag, key)
@@ -71,12 +74,14 @@ def matched_comparison(before: pd.DataFrame, after: pd.DataFrame, flag: str, *, 
                                  None, suppressed=True, code=flag)
     b = int((pairs["before"] & ~pairs["after"]).sum())
     c = int((~pairs["before"] & pairs["after"]).sum())
-    test = mcnemar(b, c, exact_below)
+    test = None if reworded else mcnemar(b, c, exact_below)
     share_before = float(pairs["before"].mean())
     share_after = float(pairs["after"].mean())
     return MatchedComparison(label, wave_before, wave_after, matched_n=n, share_before=share_before,
                              share_after=share_after, change=share_after - share_before, b=b, c=c,
-                             p_value=test.p_value, method=test.method, code=flag)
+                             p_value=None if test is None else test.p_value,
+                             method=None if test is None else test.method, code=flag,
+                             reworded=reworded)
 
 
 def unmatched_comparison(before: pd.DataFrame, after: pd.DataFrame, flag: str, *, label: str = "",

@@ -124,29 +124,46 @@ def wave_frames(frame: pd.DataFrame, flags: pd.DataFrame, waves: list[str]) -> d
     return out
 
 
+def wave_pairs(waves: list[str]) -> list[tuple[str, str]]:
+    """The waves compared: each later wave with the first, and with the wave before it where that is another."""
+    pairs = []
+    for index, later in enumerate(waves[1:], start=1):
+        pairs.append((waves[0], later))
+        if index > 1:
+            pairs.append((waves[index - 1], later))
+    return pairs
+
+
 def _asked_in_both(
     frame: pd.DataFrame, flags: pd.DataFrame, labels: Mapping[str, str], waves: list[str]
-) -> Iterator[tuple[str, str, str, tuple, tuple]]:
-    """(later wave, flag, label, first wave's frames, later wave's frames) for each later wave and each flag
-    both waves asked: an item one of them never asked is not compared (it is not "fewer than 5")."""
+) -> Iterator[tuple[str, str, str, str, tuple, tuple]]:
+    """(earlier wave, later wave, flag, label, earlier wave's frames, later wave's frames) for each pair of
+    ``wave_pairs`` and each flag both waves asked: an item one of them never asked is not compared (it is not
+    "fewer than 5")."""
     if len(waves) < 2:
         return
     per_wave = wave_frames(frame, flags, waves)
-    first = per_wave[waves[0]]
-    for later in waves[1:]:
+    for first, later in wave_pairs(waves):
         for flag, label in labels.items():
-            if first[0][flag].notna().any() and per_wave[later][0][flag].notna().any():
-                yield later, flag, label, first, per_wave[later]
+            if per_wave[first][0][flag].notna().any() and per_wave[later][0][flag].notna().any():
+                yield first, later, flag, label, per_wave[first], per_wave[later]
 
 
 def comparisons(
-    frame: pd.DataFrame, flags: pd.DataFrame, labels: Mapping[str, str], waves: list[str], min_n: int
+    frame: pd.DataFrame, flags: pd.DataFrame, labels: Mapping[str, str], waves: list[str], min_n: int,
+    wordings: Mapping[str, Mapping[str, str]] | None = None,
 ) -> tuple[list[MatchedComparison], list[UnmatchedComparison]]:
-    """Later waves against the first: matched by panel code (McNemar) and all respondents (descriptively)."""
+    """Each later wave against the first and against the wave before it: matched by panel code (McNemar) and
+    all respondents (descriptively). ``wordings`` (item code -> wave -> its words in the questionnaire's own
+    language): where the two waves' words differ, the matched counts are shown without a test."""
+    wordings = wordings or {}
     matched, unmatched = [], []
-    for later, flag, label, (before_all, before), (after_all, after) in _asked_in_both(frame, flags, labels, waves):
-        names = {"label": label, "wave_before": waves[0], "wave_after": later, "min_n": min_n}
-        matched.append(matched_comparison(before, after, flag, **names))
+    for first, later, flag, label, (before_all, before), (after_all, after) in _asked_in_both(
+            frame, flags, labels, waves):
+        names = {"label": label, "wave_before": first, "wave_after": later, "min_n": min_n}
+        asked = wordings.get(flag, {})
+        reworded = first in asked and later in asked and asked[first] != asked[later]
+        matched.append(matched_comparison(before, after, flag, **names, reworded=reworded))
         unmatched.append(unmatched_comparison(before_all, after_all, flag, **names))
     return matched, unmatched
 
@@ -154,12 +171,12 @@ def comparisons(
 def nonresponse(
     frame: pd.DataFrame, flags: pd.DataFrame, labels: Mapping[str, str], waves: list[str], min_n: int
 ) -> list[NonResponseNote]:
-    """Per later wave and compared item: the first wave's share among those who answered the later wave,
+    """Per compared pair of waves and item: the earlier wave's share among those who answered the later wave,
     beside its share among all its respondents."""
     return [
-        nonresponse_note(before_all, after[1]["panel_code"], flag, label=label, wave_before=waves[0],
+        nonresponse_note(before_all, after[1]["panel_code"], flag, label=label, wave_before=first,
                          wave_after=later, min_n=min_n)
-        for later, flag, label, (before_all, _coded), after in _asked_in_both(frame, flags, labels, waves)
+        for first, later, flag, label, (before_all, _coded), after in _asked_in_both(frame, flags, labels, waves)
     ]
 
 

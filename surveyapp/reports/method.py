@@ -115,6 +115,19 @@ def item_wordings(scope: Scope, frame: pd.DataFrame, codes: Iterable[str], lang:
     return out
 
 
+def source_wordings(scope: Scope, frame: pd.DataFrame, codes: Iterable[str]) -> dict[str, dict[str, str]]:
+    """Item code -> wave name -> the item's words in its questionnaire's own (default) language, for the waves
+    that asked it: what decides whether two waves asked the same question."""
+    wanted = set(codes)
+    out: dict[str, dict[str, str]] = {}
+    for wave in scope_waves(scope, frame):
+        questionnaire = wave.questionnaire
+        for item in questionnaire.items:
+            if item.code in wanted:
+                out.setdefault(item.code, {})[wave.name] = item.text("label", questionnaire.default_lang) or item.code
+    return out
+
+
 def _dates_counted(filters: Filters | None, lang: str) -> list[str]:
     if filters is None or (filters.date_from is None and filters.date_to is None):
         return []
@@ -134,9 +147,12 @@ def computation(min_n: int, top_boxes: int, lang: str, filters: Filters | None =
         _("Shares are of the respondents who answered the item; agreement counts the top %(top)s answers of the "
           "scale. Intervals are %(level)s Wilson score intervals.") % {
             "top": top_boxes, "level": format_percent(0.95, locale=lang)},
-        _("Waves are compared on the respondents matched by panel code who answered the item in both "
-          "(McNemar's test, two-sided): exact (binomial) when fewer than %(exact)s of them changed their answer "
-          "(discordant pairs), otherwise χ² with continuity correction.") % {"exact": exact_below},
+        _("Each later wave is compared with the first and with the wave before it, on the respondents matched "
+          "by panel code who answered the item in both (McNemar's test, two-sided): exact (binomial) when fewer "
+          "than %(exact)s of them changed their answer (discordant pairs), otherwise χ² with continuity "
+          "correction.") % {"exact": exact_below},
+        _("Where the two waves asked an item in different words, their answers are to two questions: the "
+          "matched respondents, shares and discordant pairs are shown, but not tested."),
         _("Figures based on fewer than %(min_n)s respondents are not shown; they appear as “%(hidden)s”. Where "
           "hidden figures could be worked out from the total and the others, the next smallest are hidden too "
           "(secondary suppression), until the hidden figures together hold at least %(min_n)s respondents and "

@@ -127,6 +127,7 @@ class MatchedComparison:
     method: str | None  # "exact" (binomial, b + c < EXACT_BELOW) or "chi2-cc" (continuity-corrected chi-square)
     suppressed: bool = False
     code: str = ""  # the item's code: its wording per wave is in ReportData.wordings
+    reworded: bool = False  # the waves asked it in different words: counts shown, no test (p_value, method None)
 
 
 @dataclass(frozen=True)

@@ -327,8 +327,14 @@ class _Writer:
         change = DASH if c.change is None else self._("%(value)s pp") % {
             "value": self._signed(c.change * 100)}
         counts = [DASH if v is None else self.num.integer(v) for v in (c.b, c.c)]
+        if c.reworded:  # two questions: the counts, but no change, no test, no p
+            return [self.compared_item(c), self.num.integer(c.matched_n), self.pct(c.share_before),
+                    self.pct(c.share_after), DASH, *counts, self.not_tested(), DASH]
         return [self.compared_item(c), self.num.integer(c.matched_n), self.pct(c.share_before),
                 self.pct(c.share_after), change, *counts, self.test_name(c.method), self.p_value(c.p_value)]
+
+    def not_tested(self) -> str:
+        return self._("not tested: the waves asked this in different words")
 
     def _signed(self, value: float) -> str:
         return self.num.signed(value)

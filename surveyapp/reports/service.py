@@ -56,7 +56,8 @@ def build_report(scope: Scope, options: ReportOptions, today: date | None = None
     history = History.of_frame(scope, frame)  # a changed item's answers never pool across its versions
     flags, labels = key_flags(*versions.comparable(frame, scope.items, history), lang, options.top_boxes)
     waves = _waves(frame)
-    matched, unmatched = groups.comparisons(frame, flags, labels, waves, options.min_n)
+    matched, unmatched = groups.comparisons(frame, flags, labels, waves, options.min_n,
+                                            method.source_wordings(scope, frame, labels))
     return ReportData(
         title=_("Evaluation report"),
         programme=_subtitle(scope, lang),

@@ -217,3 +217,32 @@ def test_waves_compare_only_items_both_asked():
     assert matched[0].matched_n == 6 and (matched[0].b, matched[0].c) == (0, 0)
     assert [n.label for n in nonresponse(frame, flags, labels, ["T1", "T2"], 5)] == ["Asked twice"]
     assert comparisons(frame, flags, labels, ["T1"], 5) == ([], [])
+
+
+def test_each_later_wave_is_compared_with_the_first_and_the_one_before():
+    """post → 3 months asked in other words: counts, no test; 3 months → 12 months asked alike: tested (#13)."""
+    from surveyapp.reports.groups import comparisons, nonresponse, wave_pairs
+
+    assert wave_pairs(["a"]) == []
+    assert wave_pairs(["a", "b"]) == [("a", "b")]
+    assert wave_pairs(["a", "b", "c", "d"]) == [("a", "b"), ("a", "c"), ("b", "c"), ("a", "d"), ("c", "d")]
+    codes = [f"p{n}" for n in range(30)]
+    frame = pd.DataFrame({"wave": ["post"] * 30 + ["3m"] * 30 + ["12m"] * 30, "panel_code": codes * 3})
+    careful = [True] * 20 + [False] * 10 + [True] * 18 + [False] * 12 + [True] * 10 + [False] * 20
+    flags = pd.DataFrame({"careful": careful}, dtype="boolean")
+    wordings = {"careful": {"post": "I will drive more carefully.",
+                            "3m": "I drive more carefully than before the session.",
+                            "12m": "I drive more carefully than before the session."}}
+    matched, unmatched = comparisons(frame, flags, {"careful": "Careful"}, ["post", "3m", "12m"], 5, wordings)
+    assert [(c.wave_before, c.wave_after) for c in matched] == [("post", "3m"), ("post", "12m"), ("3m", "12m")]
+    assert [(u.wave_before, u.wave_after) for u in unmatched] == [(c.wave_before, c.wave_after) for c in matched]
+    post_3m, post_12m, later = matched
+    assert post_3m.reworded and post_3m.p_value is None and post_3m.method is None
+    assert (post_3m.matched_n, post_3m.b, post_3m.c) == (30, 2, 0)
+    assert post_12m.reworded and post_12m.p_value is None
+    assert not later.reworded and later.method == "exact" and (later.b, later.c) == (8, 0)
+    assert later.p_value == pytest.approx(2 / 2**8)
+    notes = nonresponse(frame, flags, {"careful": "Careful"}, ["post", "3m", "12m"], 5)
+    assert [(n.wave_before, n.wave_after) for n in notes] == [("post", "3m"), ("post", "12m"), ("3m", "12m")]
+    # Without wordings (or alike) every pair is tested.
+    assert all(c.method for c in comparisons(frame, flags, {"careful": "Careful"}, ["post", "3m", "12m"], 5)[0])

@@ -220,7 +220,7 @@ def test_report_page_in_every_language(client, make, auth, close_to_panel, asked
         response = client.get(f"/manage/programmes/{programme.id}/report?ui={lang}")
         assert response.status_code == 200
         rendered[lang] = page_text(response.get_data(as_text=True))
-    # The waves asked careful_driving in two wordings: no test, so no p to format.
+    # The waves asked careful_driving in two wordings: no test, so no p to format (#13).
     assert "Zeitraum:" in rendered["de"] and "0,000" not in rendered["de"]
     assert language_problems(rendered, asked, data_texts(db, programme), visual=False) == ""
 

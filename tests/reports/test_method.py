@@ -61,7 +61,9 @@ def test_wordings_per_wave(close_to_panel):
 def test_matched_comparison_and_nonresponse_note(close_to_panel):
     data = report(close_to_panel)
     careful = next(c for c in data.comparisons if c.label == "I will drive more carefully.")
-    assert careful.matched_n == 330 and careful.b + careful.c >= 25 and careful.method == "chi2-cc"
+    # Two questions (“I will …” after the session, “I drive … than before” later): counted, never tested.
+    assert careful.matched_n == 330 and (careful.b, careful.c) == (36, 0) and careful.reworded
+    assert careful.p_value is None and careful.method is None
     note = next(n for n in data.nonresponse if n.label == "I will drive more carefully.")
     assert (note.respondents.k, note.respondents.n) == (300, 330)
     assert (note.everyone.k, note.everyone.n) == (1289, 1448)
@@ -90,9 +92,10 @@ def test_pdf_comparison_names_pairs_test_and_self_selection(english_pdf, close_t
     text = english_pdf
     assert (careful.b, careful.c) == (36, 0)  # 300 agreed after the session, 264 later: none came round
     row = ("I will drive more carefully. In follow-up: “I drive more carefully than before the session.” "
-           "330 91% 80% −10.9 pp 36 0 "
-           "McNemar χ² with continuity correction < 0.001")
+           "330 91% 80% – 36 0 not tested: the waves asked this in different words –")
     assert row in text
+    assert "McNemar χ²" not in text and "−10.9 pp" not in text
+    assert "Where the two waves asked an item in different words" in text
     assert ("“I will drive more carefully.”: of those who answered follow-up (n = 330), 91% agreed in "
             "post-session, against 89% of all post-session respondents (n = 1,448).") in text
     # Items only one wave asked are not compared (and never shown as "n < 5" there).
@@ -107,7 +110,7 @@ def test_german_pdf_numbers_and_wordings(close_to_panel):
     assert "1.448 330 22,8 % 330" in text
     assert "“Ich werde vorsichtiger fahren.”" in text
     assert "“Ich fahre vorsichtiger als vor der Session.”" in text
-    assert "< 0,001" in text and "0,000" not in text
+    assert "0,000" not in text and "< 0,001" not in text  # the waves' two questions are not tested
     assert re.search(r"91 %.*89 %", text)
 
 
@@ -120,7 +123,8 @@ def test_web_page_shows_method_pairs_and_self_selection(client, make, auth, clos
     assert re.search(r"<td>follow-up</td><td>Nov 18, 2025 – Dec 9, 2025</td><td>1,448</td><td>330</td>"
                      r"<td>22.8%</td>", html)
     assert "<td>“I drive more carefully than before the session.”</td>" in html
-    assert "<td>36</td><td>0</td><td>McNemar χ² with continuity correction</td><td>&lt; 0.001</td>" in html
+    assert "<td>36</td><td>0</td><td>not tested: the waves asked this in different words</td><td>–</td>" in html
+    assert "McNemar χ²" not in html.split("Wave comparison", 1)[1].split("Who answered", 1)[0]
     assert "In follow-up: “I drive more carefully than before the session.”</span></td><td>post-session" in html
     assert ("“I will drive more carefully.”: of those who answered follow-up (n = 330), 91% agreed in "
             "post-session, against 89% of all post-session respondents (n = 1,448).") in html
