@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import MAXYEAR, date, datetime, time, timedelta
 from functools import cached_property
 from operator import itemgetter
 from zoneinfo import ZoneInfo
@@ -45,14 +45,24 @@ class Filters:
     timezone: str = "UTC"
 
     def bounds(self) -> tuple[datetime | None, datetime | None]:
-        """The dates as UTC instants: from the start of ``date_from`` to the end of ``date_to`` locally."""
-        zone = ZoneInfo(self.timezone)
+        """The dates as UTC instants: from the start of ``date_from`` to the end of ``date_to`` locally.
+
+        A date at the edge of the calendar (9999-12-31, 0001-01-01) whose instant lies outside it bounds
+        nothing on its open side (no end after the last day, no start before the first) and excludes
+        everything on the other (a start after the last day).
+        """
+        zone, utc = ZoneInfo(self.timezone), ZoneInfo("UTC")
 
         def instant(day: date | None, shift: int) -> datetime | None:
             if day is None:
                 return None
-            local = datetime.combine(day + timedelta(days=shift), time.min, tzinfo=zone)
-            return local.astimezone(ZoneInfo("UTC"))
+            try:
+                local = datetime.combine(day + timedelta(days=shift), time.min, tzinfo=zone)
+                return local.astimezone(utc)
+            except OverflowError:
+                if day.year < MAXYEAR // 2:
+                    return None if not shift else datetime.min.replace(tzinfo=utc)
+                return None if shift else datetime.max.replace(tzinfo=utc)
 
         return instant(self.date_from, 0), instant(self.date_to, 1)
 

@@ -105,8 +105,12 @@ def _figure(item: Item, asked: Item, rows: pd.DataFrame, flags: pd.DataFrame, op
 
 def _answered(item: Item, rows: pd.DataFrame) -> pd.Series:
     """Which rows answered the item (any of its columns; a blank text is no answer)."""
-    block = rows[[column.name for column in item.kind.columns(item)]]
-    return block.apply(lambda column: column.notna() & (column.astype("string").str.strip() != "")).any(axis=1)
+    answered = pd.Series(False, index=rows.index, dtype="bool")
+    for column in item.kind.columns(item):  # column by column: a frame of categoricals has no row-wise any()
+        values = rows[column.name]
+        given = values.notna() & (values.astype("string").str.strip() != "")
+        answered |= given.fillna(False).astype("bool")
+    return answered
 
 
 def _warnings(pathway: str | None, waves: list[_Wave]) -> list[str]:

@@ -182,9 +182,10 @@ class _Writer:
     def part(self, part: WavePart) -> list:
         """One wave's (or the public link's, or the pooled) key figures, items and breakdowns, then a new page."""
         _ = self._
-        out = [self.text(part.title, "part"),
-               self.text(_("Questionnaire “%(questionnaire)s”, respondents: %(n)s") % {
-                   "questionnaire": part.questionnaire, "n": self.num.integer(part.n)}, "small")]
+        out = [self.text(part.title, "part")]
+        if part.questionnaire:  # none for a programme without questionnaires: its note says there is nothing
+            out.append(self.text(_("Questionnaire “%(questionnaire)s”, respondents: %(n)s") % {
+                "questionnaire": part.questionnaire, "n": self.num.integer(part.n)}, "small"))
         if part.note:
             out.append(self.text(part.note))
         out += self.key_figures(part)

@@ -6,6 +6,7 @@ language, whatever language the questionnaire was answered in. Flushes nothing, 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date
 
@@ -63,7 +64,7 @@ def build_report(scope: Scope, options: ReportOptions, today: date | None = None
         programme=_subtitle(scope, lang),
         period=_period(frame["submitted_at"], lang),
         waves=waves or [_("all respondents")],
-        population=_population(scope, lang),
+        population=_population(scope, frame, options.filters.wave, lang),
         method=method.method_rows(scope, frame, lang, options.filters.wave),
         wordings=method.item_wordings(scope, frame, labels, lang, options.filters.wave),
         computation=method.computation(options.min_n, options.top_boxes, lang, options.filters),
@@ -156,7 +157,7 @@ def _part(piece: _Slice, slices: list[_Slice], scope: Scope, options: ReportOpti
     grouping, order = groups.group_columns(rows, {item.code: item for item in piece.items}, lang,
                                            options.attribute_items)
     others = [other for other in slices if other is not piece and not other.pooled]
-    sections = versions.sections(piece.items, rows, history, lang, options, item_section)
+    sections = versions.sections(piece.items, rows, history, lang, options, _asked_section(piece.questionnaires))
     return WavePart(
         title=piece.title,
         questionnaire=", ".join(q.text("title", lang) for q in piece.questionnaires),
@@ -166,9 +167,33 @@ def _part(piece: _Slice, slices: list[_Slice], scope: Scope, options: ReportOpti
                for section in sections],
         breakdowns=groups.breakdown_tables(flags, labels, grouping, order, min_n),
         not_asked=[] if piece.pooled else _not_asked(piece, others),
-        note=_("All waves together, as asked for: a respondent who answered several waves counts once in each, "
-               "and an item's answers count together whatever its wording.") if piece.pooled else None,
+        note=_part_note(piece),
     )
+
+
+def _part_note(piece: _Slice) -> str | None:
+    if piece.rows.empty:
+        return _("No responses: nobody submitted an answer that matches this report's wave and dates.")
+    if piece.pooled:
+        return _("All waves together, as asked for: a respondent who answered several waves counts once in each, "
+                 "and an item's answers count together whatever its wording.")
+    return None
+
+
+def _asked_section(questionnaires: list[Questionnaire]) -> Callable:
+    """``item_section`` over the responses to the questionnaires that have the item: in a part over several
+    questionnaires (all waves pooled), a respondent who was never asked an item is not missing its answer."""
+    asking: dict[str, set[int]] = {}
+    for questionnaire in questionnaires:
+        for item in questionnaire.items:
+            asking.setdefault(item.code, set()).add(questionnaire.id)
+
+    def section(item: Item, frame: pd.DataFrame, lang: str, options: ReportOptions) -> ItemSection:
+        if len(asking.get(item.code, ())) < len(questionnaires):
+            frame = frame[frame["questionnaire_id"].isin(sorted(asking.get(item.code, ())))]
+        return item_section(item, frame, lang, options)
+
+    return section
 
 
 def _other_wordings(code: str, piece: _Slice, others: list[_Slice]) -> list[Wording]:
@@ -295,8 +320,17 @@ def _subtitle(scope: Scope, lang: str) -> str:
     return scope.programme.name
 
 
-def _population(scope: Scope, lang: str) -> str:
-    titles = ", ".join(f"“{q.text('title', lang)}”" for q in scope.questionnaires)
+def _population(scope: Scope, frame: pd.DataFrame, wave: str | None, lang: str) -> str:
+    """Who the report counts: everyone who submitted its questionnaires (a wave filter's only); said plainly
+    when nobody did."""
+    if not scope.questionnaires:
+        return _("Nobody: the programme has no questionnaire yet, so there are no responses.")
+    asked = {w.questionnaire_id for w in method.scope_waves(scope, frame, wave)} if wave else set()
+    questionnaires = [q for q in scope.questionnaires if q.id in asked] or scope.questionnaires
+    titles = ", ".join(f"“{q.text('title', lang)}”" for q in questionnaires)
+    if frame.empty:
+        return _("Nobody: no responses to %(questionnaires)s match this report's wave and dates.") % {
+            "questionnaires": titles}
     return _("Everyone who submitted %(questionnaires)s; incomplete answers are not counted.") % {
         "questionnaires": titles
     }
