@@ -1,5 +1,7 @@
 """Locale selection and language facts shared by the staff and respondent sides."""
+import re
 from contextlib import nullcontext
+from datetime import date, datetime
 from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
@@ -9,6 +11,8 @@ from flask_babel import force_locale, get_locale
 INTERFACE_LANGUAGES = ("de", "en", "fr", "it", "tr", "uk", "ar")
 RTL_LANGUAGES = frozenset({"ar", "fa", "he", "ur", "ps", "ckb", "yi", "dv"})
 FALLBACK_LANGUAGE = "en"
+LRI, FSI, PDI = "\u2066", "\u2068", "\u2069"
+_BIDI_MARKS = re.compile("[\u061c\u200e\u200f]")
 
 
 def is_rtl(lang: str) -> bool:
@@ -103,3 +107,33 @@ def in_language(lang: str):
     staff member's. A context manager; nothing to switch when the request's locale is that language already."""
     wanted = interface_language_for(lang)
     return nullcontext() if str(get_locale()) == wanted else force_locale(wanted)
+
+
+def isolate(text: str, ltr: bool = False) -> str:
+    """``text`` as a bidi isolate: left to right (LRI) or in its own first letter's direction (FSI), so a date
+    range or a Latin title inside Arabic text keeps its order (the PDF's fonts.visual and browsers honour it)."""
+    return f"{LRI if ltr else FSI}{text}{PDI}"
+
+
+def quoted(text: str, _=None, isolated: bool | None = None) -> str:
+    """``text`` in the language's quotation marks (“…”, „…“, « … »), from the catalogue (``_``: the report's
+    gettext, Flask-Babel's by default); isolated in a right-to-left language (by default: the current locale)."""
+    if _ is None:
+        from flask_babel import gettext as _
+    if isolated is None:
+        isolated = has_request_context() and is_rtl(str(get_locale()))
+    # Translators: quotation marks around a quoted title, question or answer, in your language's style: German
+    # „%(text)s“, French « %(text)s », Arabic ”%(text)s“ or «%(text)s».
+    return _("“%(text)s”") % {"text": isolate(text) if isolated else text}
+
+
+def date_range(first: date | datetime, last: date | datetime, lang: str) -> str:
+    """“27/09/2025 – 10/12/2026”: both dates in one pattern (the locale's medium date, its bidi marks dropped),
+    in a right-to-left language as one left-to-right run, so every row of a table reads the same way."""
+    from babel.dates import format_date
+
+    def one(day: date | datetime) -> str:
+        return _BIDI_MARKS.sub("", format_date(day, "medium", locale=lang))
+
+    text = f"{one(first)} – {one(last)}"
+    return isolate(text, ltr=True) if is_rtl(lang) else text

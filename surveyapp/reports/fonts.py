@@ -3,7 +3,10 @@
 A word never breaks without a hyphen: reportlab splits a word wider than its line anywhere (``splitLongWords``),
 so text holding such a word is broken into lines here, the word hyphenated at a line's end.
 RTL lines are reordered by python-bidi's pure-Python algorithm: its default (Rust) ``get_display`` does not
-mirror brackets, so “(ذو الحدين)” came out as “)…(”.
+mirror brackets, so “(ذو الحدين)” came out as “)…(”. That algorithm predates isolates (LRI, RLI, FSI … PDI),
+so ``visual`` does their work: each isolated run, and in RTL text each number, percentage and number range
+(“20.8–40.8”), is reordered on its own and stands in the line as one neutral character, so no “%47”, no
+“40.8–20.8” and no Latin title turned inside out; bidi controls and marks are dropped after reordering.
 """
 
 from __future__ import annotations
@@ -31,6 +34,16 @@ SYSTEM_DIR = Path("/usr/share/fonts/truetype/dejavu")
 _RTL = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]")
 # Control characters other than tab and line breaks: no glyph, and a stored label or answer may hold them.
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+# Bidi controls and marks: they steer the reordering and are then dropped (DejaVu draws isolates as boxes).
+_BIDI_CONTROLS = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_BIDI_ISOLATES = re.compile("[\u2066-\u2069]")
+_ISOLATED = re.compile("([\u2066\u2067\u2068])([^\u2066-\u2069]*)\u2069")
+_NUMBER_PART = r"[+\u2212]?\d[\d.,]*(?:[\u00a0\u202f]?%)?"
+_NUMBER = re.compile(rf"{_NUMBER_PART}(?:–{_NUMBER_PART})*")
+# Stand-ins for isolated runs while a line is reordered: Control Pictures are neutral (ON) and never mirrored.
+_HOLD = 0x2400
+_HOLDS = 0x27
+_HELD = re.compile(f"[{chr(_HOLD)}-{chr(_HOLD + _HOLDS - 1)}]")
 HYPHEN = "-"
 # A word may break after a hyphen it already has (no second hyphen is added there).
 _HYPHENS = frozenset("-\u2010")
@@ -93,7 +106,39 @@ def right_aligned(text: str) -> bool:
     return is_rtl(text) and get_base_level(text) == 1
 
 
-def markup(text: str, font: str, size: float, width: float) -> str:
+def visual(line: str, base: str | None = None) -> str:
+    """One line of shaped RTL text in display order; ``base`` "R" or "L" sets the paragraph direction (else its
+    first strong letter does).
+
+    An isolate (LRI, RLI or FSI … PDI) and every number run is ordered on its own and counts as one neutral
+    character in the line, as the Unicode algorithm's isolates do: “95 %: 20.8–40.8” keeps its numbers whole."""
+    if _HELD.search(line):
+        return _BIDI_CONTROLS.sub("", get_display(line, base_dir=base))
+    runs: list[str] = []
+
+    def hold(run: str) -> str:
+        if len(runs) == _HOLDS:
+            return run
+        runs.append(run)
+        return chr(_HOLD + len(runs) - 1)
+
+    def isolated(match: re.Match) -> str:
+        opener, inner = match.groups()
+        if not is_rtl(inner):
+            return hold(_BIDI_CONTROLS.sub("", inner))
+        rtl = opener == "\u2067" or (opener == "\u2068" and right_aligned(inner))
+        return hold(visual(inner, "R" if rtl else "L"))
+
+    # An isolate that a line break cut in two is closed at the line's end and opened at the next one's start.
+    line = re.sub("^([^\u2066-\u2068]*\u2069)", "\u2068\\1", line)
+    line = re.sub("([\u2066-\u2068][^\u2069]*)$", "\\1\u2069", line)
+    line = _BIDI_ISOLATES.sub("", _ISOLATED.sub(isolated, line))
+    line = _NUMBER.sub(lambda match: hold(match.group(0)), line)
+    display = _BIDI_CONTROLS.sub("", get_display(line, base_dir=base))
+    return _HELD.sub(lambda match: runs[ord(match.group(0)) - _HOLD], display)
+
+
+def markup(text: str, font: str, size: float, width: float, base: str | None = None) -> str:
     """Return Paragraph markup for user text: escaped; RTL text shaped; broken into lines here when needed.
 
     Lines are made here for RTL text (broken in logical order, each line reordered on its own: reordering a
@@ -104,10 +149,12 @@ def markup(text: str, font: str, size: float, width: float) -> str:
     rtl = is_rtl(text)
     if rtl:
         text = "\n".join(arabic_reshaper.reshape(part) for part in text.splitlines())
-    elif widest_word(text, font) * size <= width - _SLACK:
+    else:
+        text = _BIDI_CONTROLS.sub("", text)
+    if not rtl and widest_word(text, font) * size <= width - _SLACK:
         return escape(text)
     lines = wrap(text, font, size, width - _SLACK)
-    return "<br/>".join(escape(get_display(line) if rtl else line) for line in lines)
+    return "<br/>".join(escape(visual(line, base) if rtl else line) for line in lines)
 
 
 class Text(Flowable):
@@ -118,16 +165,17 @@ class Text(Flowable):
     that puts its first word on a line of its own. So the markup is made in ``wrap``, for the width offered.
     """
 
-    def __init__(self, value: str, style: ParagraphStyle, width: float, bullet: str | None = None):
+    def __init__(self, value: str, style: ParagraphStyle, width: float, bullet: str | None = None,
+                 base: str | None = None):
         super().__init__()
-        self.value, self.style, self.width_limit, self.bullet = value, style, width, bullet
+        self.value, self.style, self.width_limit, self.bullet, self.base = value, style, width, bullet, base
         self._paragraph: Paragraph | None = None
 
     def paragraph(self, width: float) -> Paragraph:
         """The text as a reportlab Paragraph broken for ``width`` points (less the style's indents)."""
         st = self.style
         lines = min(width, self.width_limit) - st.leftIndent - st.rightIndent
-        return Paragraph(markup(self.value, st.fontName, st.fontSize, lines), st, bulletText=self.bullet)
+        return Paragraph(markup(self.value, st.fontName, st.fontSize, lines, self.base), st, bulletText=self.bullet)
 
     def wrap(self, availWidth, availHeight):
         self._paragraph = self.paragraph(availWidth)
@@ -149,7 +197,7 @@ class Text(Flowable):
 
 def widest_word(text: str, font: str) -> float:
     """Width of the text's widest word at a font size of 1 point (widths grow with the size)."""
-    return max((pdfmetrics.stringWidth(word, font, 1) for word in text.split()), default=0.0)
+    return max((_width(word, font, 1) for word in text.split()), default=0.0)
 
 
 def word_fit_size(text: str, font: str, size: float, width: float, smallest: float) -> float:
@@ -168,7 +216,7 @@ def wrap(text: str, font: str, size: float, width: float) -> list[str]:
         line = ""
         for word in paragraph.split():
             candidate = f"{line} {word}" if line else word
-            if pdfmetrics.stringWidth(candidate, font, size) <= width:
+            if _width(candidate, font, size) <= width:
                 line = candidate
                 continue
             if line:
@@ -179,6 +227,11 @@ def wrap(text: str, font: str, size: float, width: float) -> list[str]:
     return lines
 
 
+def _width(text: str, font: str, size: float) -> float:
+    """The drawn width: bidi controls are dropped before drawing (the font would draw an isolate as a box)."""
+    return pdfmetrics.stringWidth(_BIDI_CONTROLS.sub("", text), font, size)
+
+
 def hyphenate(word: str, font: str, size: float, width: float) -> list[str]:
     """Split a word into pieces no wider than ``width``, each but the last ending in a hyphen.
 
@@ -186,7 +239,7 @@ def hyphenate(word: str, font: str, size: float, width: float) -> list[str]:
     after as many letters as fit; two letters at least on each side, so no piece is a lone letter.
     """
     pieces = []
-    while pdfmetrics.stringWidth(word, font, size) > width and len(word) > 3:
+    while _width(word, font, size) > width and len(word) > 3:
         cut = _cut(word, font, size, width)
         head = word[:cut]
         pieces.append(head if head[-1] in _HYPHENS else head + HYPHEN)
@@ -198,7 +251,7 @@ def _cut(word: str, font: str, size: float, width: float) -> int:
     """Where to break ``word``: the longest head (with its hyphen) that fits, at the best kind of break."""
     def fits(cut: int) -> bool:
         head = word[:cut]
-        return pdfmetrics.stringWidth(head if head[-1] in _HYPHENS else head + HYPHEN, font, size) <= width
+        return _width(head if head[-1] in _HYPHENS else head + HYPHEN, font, size) <= width
 
     cuts = [cut for cut in range(len(word) - 2, 1, -1) if fits(cut)]
     own = [cut for cut in cuts if word[cut - 1] in _HYPHENS]
@@ -211,18 +264,20 @@ def _starts_syllable(word: str, cut: int) -> bool:
     return before.isalpha() and letter.isalpha() and letter not in _VOWELS and after in _VOWELS
 
 
-def fit(text: str, width: float, font: str, size: float, suffix: str = "") -> str:
+def fit(text: str, width: float, font: str, size: float, suffix: str = "", base: str | None = None) -> str:
     """Return one line of plain text, shortened with an ellipsis to ``width`` points, in visual order.
 
     ``suffix`` (e.g. “: 35 %”) is never shortened; it follows the text in reading order, so in an RTL line it
-    ends up on the left of it."""
+    ends up on the left of it. ``base`` sets the line's direction (see ``visual``)."""
     text = " ".join(printable(text).split())
     rtl = is_rtl(text + suffix)
     if rtl:
         text = arabic_reshaper.reshape(text)
-    room = width - pdfmetrics.stringWidth(suffix, font, size)
-    if pdfmetrics.stringWidth(text, font, size) > room:
-        while text and pdfmetrics.stringWidth(text + "…", font, size) > room:
+    else:
+        text, suffix = _BIDI_CONTROLS.sub("", text), _BIDI_CONTROLS.sub("", suffix)
+    room = width - _width(suffix, font, size)
+    if _width(text, font, size) > room:
+        while text and _width(text + "…", font, size) > room:
             text = text[:-1]
         text += "…"
-    return get_display(text + suffix) if rtl else text + suffix
+    return visual(text + suffix, base) if rtl else text + suffix

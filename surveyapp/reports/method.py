@@ -19,6 +19,7 @@ from sqlalchemy import case, func, select
 from surveyapp.datasets import respondents
 from surveyapp.datasets.frames import Filters, Scope
 from surveyapp.extensions import db
+from surveyapp.i18n import date_range
 from surveyapp.reports import groups
 from surveyapp.reports.model import EXACT_BELOW, ItemWordings, MethodRow, Wording
 from surveyapp.waves.models import Invitation, Wave
@@ -56,7 +57,7 @@ def fielding(waves: Iterable[Wave]) -> dict[int, Fielding]:
 
 
 def _dates(first: date | datetime, last: date | datetime, lang: str) -> str:
-    return f"{format_date(first, 'medium', locale=lang)} – {format_date(last, 'medium', locale=lang)}"
+    return date_range(first, last, lang)
 
 
 def _submitted(part: pd.DataFrame, lang: str) -> str | None:

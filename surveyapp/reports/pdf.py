@@ -26,6 +26,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from surveyapp.i18n import quoted
 from surveyapp.reports import charts, pdf_indicators, pdf_pathway
 from surveyapp.reports.fonts import (
     BOLD,
@@ -90,14 +91,20 @@ class _Writer:
 
     # -- text helpers -------------------------------------------------------------------------------
     def text(self, value: str, style: str = "body", width: float = WIDTH, bullet: str | None = None) -> Text:
-        """Paragraph for user-supplied or translated text: escaped, RTL shaped and right-aligned, its lines at
-        most ``width`` points long (less where the layout gives less)."""
+        """Paragraph for user-supplied or translated text: escaped, RTL shaped, its lines at most ``width`` points
+        long (less where the layout gives less). In a right-to-left report every paragraph is right-aligned and
+        reads from the right, whatever its first letter (a heading may start with a Latin title); elsewhere a
+        paragraph of RTL text is right-aligned."""
         st = self.styles[style]
-        if right_aligned(value) or (self.rtl and style.startswith(("cell", "head"))):
+        if self.rtl or right_aligned(value):
             st = ParagraphStyle(f"{style}-rtl", parent=st, alignment=TA_RIGHT)
         if bullet is not None:
             st = ParagraphStyle(f"{st.name}-bullet", parent=st, leftIndent=10, bulletIndent=0)
-        return Text(value, st, width, bullet)
+        return Text(value, st, width, bullet, base="R" if self.rtl else None)
+
+    def quoted(self, value: str) -> str:
+        """``value`` in the report language's quotation marks, isolated in a right-to-left report."""
+        return quoted(value, self._, self.rtl)
 
     def pct(self, value: float | None, digits: int = 0) -> str:
         return DASH if value is None else self.num.percent(value, digits)
@@ -111,10 +118,11 @@ class _Writer:
         return self.hidden if suppressed or n is None else self._("n = %(n)s") % {"n": self.num.integer(n)}
 
     def heading_cell(self, value: str, width: float) -> Text:
-        """A column heading in bold, its font shrunk a little (to 7.5 pt) where that keeps every word whole;
-        a word that does not fit even then is hyphenated (``fonts.markup``), as smaller type reads worse."""
+        """A column heading in bold, its font shrunk (down to 6.5 pt) where that keeps every word whole: with
+        no hyphenation dictionary a break inside a word (“Matc-hed”) would be a guess; only a word too long
+        even then is hyphenated (``fonts.markup``)."""
         head = self.styles["head"]
-        size = word_fit_size(value, head.fontName, head.fontSize, width, smallest=7.5)
+        size = word_fit_size(value, head.fontName, head.fontSize, width, smallest=6.5)
         if size < head.fontSize:
             self.styles[f"head-{size}"] = ParagraphStyle(f"head-{size}", parent=head, fontSize=size,
                                                          leading=size * 1.25)
@@ -172,7 +180,8 @@ class _Writer:
 
     def wordings_table(self) -> Table:
         _ = self._
-        rows = [[w.code, wording.wave, f"“{wording.text}”"] for w in self.report.wordings for wording in w.wordings]
+        rows = [[w.code, wording.wave, self.quoted(wording.text)] for w in self.report.wordings
+                for wording in w.wordings]
         return self.table([_("Code"), _("Wave"), _("Question")], rows, [WIDTH * f for f in (.2, .2, .6)])
 
     def concealed(self, secondary: bool) -> str:
@@ -182,12 +191,13 @@ class _Writer:
     def part(self, part: WavePart) -> list:
         """One wave's (or the public link's, or the pooled) key figures, items and breakdowns, then a new page."""
         _ = self._
-        out = [self.text(part.title, "part")]
+        heading = [self.text(part.title, "part")]
         if part.questionnaire:  # none for a programme without questionnaires: its note says there is nothing
-            out.append(self.text(_("Questionnaire “%(questionnaire)s”, respondents: %(n)s") % {
+            heading.append(self.text(_("Questionnaire “%(questionnaire)s”, respondents: %(n)s") % {
                 "questionnaire": part.questionnaire, "n": self.num.integer(part.n)}, "small"))
         if part.note:
-            out.append(self.text(part.note))
+            heading.append(self.text(part.note))
+        out: list = [CondPageBreak(70 * mm), KeepTogether(heading)]
         out += self.key_figures(part)
         if part.items:
             out.append(self.text(_("Results by item"), "h1"))
@@ -195,7 +205,7 @@ class _Writer:
                 out += self.item(item)
         if part.not_asked:
             out.append(self.text(_("Not asked in this wave: %(items)s") % {
-                "items": "; ".join(f"“{text}”" for text in part.not_asked)}, "small"))
+                "items": "; ".join(self.quoted(text) for text in part.not_asked)}, "small"))
         if part.breakdowns:
             out.append(self.text(_("Breakdowns"), "h1"))
             for table in part.breakdowns:
@@ -220,8 +230,8 @@ class _Writer:
     def item(self, item: ItemSection) -> list:
         _ = self._
         head = [CondPageBreak(60 * mm), self.text(item.question, "h2")]
-        head += [self.text(_("In %(wave)s: “%(text)s”") % {"wave": other.wave, "text": other.text}, "small")
-                 for other in item.other_wordings]
+        head += [self.text(_("In %(wave)s: %(text)s") % {"wave": other.wave, "text": self.quoted(other.text)},
+                           "small") for other in item.other_wordings]
         if item.excluded:
             head.append(self.text(self.excluded_note(item.excluded), "small"))
         if item.suppressed or item.n is None:
@@ -276,7 +286,7 @@ class _Writer:
             out += [self.text(f"{before} → {after}", "h2"), self.table(
                 [_("Item"), _("Matched n"), _("Before"), _("After"), _("Change"), "b", "c", _("Test"), "p"],
                 [self._matched_row(c) for c in r.comparisons if (c.wave_before, c.wave_after) == (before, after)],
-                [WIDTH * f for f in (.2, .08, .09, .09, .1, .06, .06, .2, .12)])]
+                [WIDTH * f for f in (.19, .1, .09, .09, .1, .05, .05, .2, .13)])]
             out += self.nonresponse(before, after)
         if r.unmatched:
             out += [self.text(_("Unmatched comparison"), "h2"),
@@ -320,7 +330,7 @@ class _Writer:
         later = self.report.reworded(c.code, c.wave_before, c.wave_after)
         if later is None:
             return c.label
-        return f"{c.label} " + self._("In %(wave)s: “%(text)s”") % {"wave": c.wave_after, "text": later}
+        return f"{c.label} " + self._("In %(wave)s: %(text)s") % {"wave": c.wave_after, "text": self.quoted(later)}
 
     def _matched_row(self, c: MatchedComparison) -> list[str]:
         if c.suppressed or c.matched_n is None:
@@ -384,8 +394,13 @@ def render_pdf(report: ReportData, *, gettext: Callable[[str], str] = _identity,
         canvas.saveState()
         canvas.setFont(REGULAR, 7)
         canvas.setFillColor(charts.MUTED)
-        canvas.drawString(MARGIN, 10 * mm, fit(footer, WIDTH - 60, REGULAR, 7))
-        canvas.drawRightString(A4[0] - MARGIN, 10 * mm, fit(page_label % {"page": doc.page}, 55, REGULAR, 7))
+        base = "R" if writer.rtl else None
+        footer_line = fit(footer, WIDTH - 60, REGULAR, 7, base=base)
+        page_line = fit(page_label % {"page": doc.page}, 55, REGULAR, 7, base=base)
+        if writer.rtl:  # a right-to-left report's footer starts on the right, its page number on the left
+            footer_line, page_line = page_line, footer_line
+        canvas.drawString(MARGIN, 10 * mm, footer_line)
+        canvas.drawRightString(A4[0] - MARGIN, 10 * mm, page_line)
         canvas.restoreState()
 
     buffer = io.BytesIO()

@@ -7,7 +7,7 @@ not ask any item of a stage says so, distinct from a figure hidden under the min
 from __future__ import annotations
 
 from reportlab.lib.units import mm
-from reportlab.platypus import CondPageBreak
+from reportlab.platypus import CondPageBreak, KeepTogether
 
 from surveyapp.reports.model import ItemSection
 
@@ -27,11 +27,15 @@ def section(writer, width: float) -> list:
     out += [writer.text(warning) for warning in pathway.warnings]
     shown = None
     for stage, wave, items in pathway.stages:
+        block: list = []
         if stage != shown:
-            out += [CondPageBreak(40 * mm), writer.text(stage, "h2")]
+            out.append(CondPageBreak(40 * mm))
+            block.append(writer.text(stage, "h2"))
             shown = stage
-        out.append(writer.text(_("Wave: %(wave)s") % {"wave": wave}, "small"))
-        out.append(_table(writer, items, width) if items else writer.text(_("Not asked in this wave.")))
+        # A stage's and a wave's heading stay with their table: never alone at the foot of a page.
+        block += [writer.text(_("Wave: %(wave)s") % {"wave": wave}, "small"),
+                  _table(writer, items, width) if items else writer.text(_("Not asked in this wave."))]
+        out.append(KeepTogether(block))
     return out
 
 

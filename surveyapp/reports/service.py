@@ -17,6 +17,7 @@ from flask_babel import gettext as _
 from surveyapp.datasets.frames import Filters, Scope, response_frame
 from surveyapp.datasets.pivot import EXCLUDED
 from surveyapp.datasets.versions import History
+from surveyapp.i18n import date_range, is_rtl, quoted
 from surveyapp.indicators import service as indicator_service
 from surveyapp.itemtypes import SHARES, Statistic
 from surveyapp.questionnaires.models import Item, Questionnaire
@@ -311,7 +312,7 @@ def _period(submitted: pd.Series, lang: str) -> str:
     if submitted.empty:
         return "–"
     first, last = submitted.min().date(), submitted.max().date()
-    return f"{format_date(first, 'medium', locale=lang)} – {format_date(last, 'medium', locale=lang)}"
+    return date_range(first, last, lang)
 
 
 def _subtitle(scope: Scope, lang: str) -> str:
@@ -327,7 +328,7 @@ def _population(scope: Scope, frame: pd.DataFrame, wave: str | None, lang: str) 
         return _("Nobody: the programme has no questionnaire yet, so there are no responses.")
     asked = {w.questionnaire_id for w in method.scope_waves(scope, frame, wave)} if wave else set()
     questionnaires = [q for q in scope.questionnaires if q.id in asked] or scope.questionnaires
-    titles = ", ".join(f"“{q.text('title', lang)}”" for q in questionnaires)
+    titles = ", ".join(quoted(q.text("title", lang), isolated=is_rtl(lang)) for q in questionnaires)
     if frame.empty:
         return _("Nobody: no responses to %(questionnaires)s match this report's wave and dates.") % {
             "questionnaires": titles}

@@ -108,8 +108,8 @@ def test_german_pdf_numbers_and_wordings(close_to_panel):
         text = flat(pdf_text(report_pdf(programme_scope(close_to_panel.programme), ReportOptions(lang="de"))))
     assert re.search(r"post-session \d\d?\.\d\d\.\d{4} – \d\d?\.\d\d\.\d{4} 1\.448 1\.448 100,0 %", text)
     assert "1.448 330 22,8 % 330" in text
-    assert "“Ich werde vorsichtiger fahren.”" in text
-    assert "“Ich fahre vorsichtiger als vor der Session.”" in text
+    assert "„Ich werde vorsichtiger fahren.“" in text  # German quotation marks, from the catalogue
+    assert "„Ich fahre vorsichtiger als vor der Session.“" in text and "“Ich" not in text
     assert "0,000" not in text and "< 0,001" not in text  # the waves' two questions are not tested
     assert re.search(r"91 %.*89 %", text)
 

@@ -1,6 +1,7 @@
 import io
 import re
 from dataclasses import replace
+from datetime import date
 from gettext import GNUTranslations
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from pypdf import PdfReader
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
+from surveyapp.i18n import date_range, quoted
 from surveyapp.i18n_cli import TRANSLATIONS
 from surveyapp.reports.analysis import make_share
 from surveyapp.reports.fonts import (
@@ -30,6 +32,7 @@ from surveyapp.reports.model import (
     BreakdownTable,
     FrequencyRow,
     ItemSection,
+    ItemWordings,
     KeyFigure,
     MatchedComparison,
     MethodRow,
@@ -39,6 +42,7 @@ from surveyapp.reports.model import (
     Share,
     UnmatchedComparison,
     WavePart,
+    Wording,
 )
 from surveyapp.reports.pdf import render_pdf
 
@@ -249,7 +253,48 @@ def test_a_legend_entry_keeps_its_value_and_reads_from_the_right():
     register_fonts()
     assert fit("strongly disagree with everything said here", 100, REGULAR, 8, suffix=": 10 %").endswith("…: 10 %")
     shown = fit("لا أوافق", 100, REGULAR, 8, suffix=": 0%")
-    assert shown.startswith("%0 :")
+    assert shown.startswith("0% :")  # the locale's “0%”, drawn left of the label; never “%0”
+
+
+def _arabic(message: str) -> str:
+    """A stand-in Arabic catalogue: every message with an Arabic word in front, so each line is RTL text."""
+    return "نص " + message
+
+
+def test_arabic_numbers_keep_one_percent_pattern_and_low_high_intervals():
+    report = replace(_report(), language="ar",
+                     method=[MethodRow("T1", date_range(date(2025, 9, 27), date(2026, 12, 10), "ar"), 1600, 1448, 0.9),
+                             MethodRow("T2", date_range(date(2026, 9, 26), date(2026, 11, 30), "ar") + " (ألغيت)",
+                                       1448, 610, 0.42)])
+    text = _text(render_pdf(report, gettext=_arabic, numbers=NumberFormat.babel("ar")))
+    assert re.findall(r"\d%", text) and not re.findall(r"%\d", text), "one percent pattern: “47%”, never “%47”"
+    ranges = [(float(low), float(high)) for low, high in re.findall(r"(\d+\.\d)–(\d+\.\d)", text)]
+    assert ranges and all(low <= high for low, high in ranges), ranges
+    assert "27/09/2025 – 10/12/2026" in text and "26/09/2026 – 30/11/2026" in text
+    assert "2026/11/30" not in text and "\u2066" not in text and "\u200f" not in text
+
+
+def test_a_latin_title_in_arabic_text_stays_whole():
+    title = quoted("Close To – wie geht es dir heute?", lambda m: "”%(text)s“" if m == "“%(text)s”" else m, True)
+    shown = markup("السؤال " + title, REGULAR, 9.5, 400)
+    assert "”Close To – wie geht es dir heute?“" in shown or "“Close To – wie geht es dir heute?”" in shown
+    footer = markup("”n < 5“: أقل من 5 مستجيبين.", REGULAR, 9.5, 400, base="R")
+    assert footer.startswith("."), "the full stop ends the line on its left"
+
+
+def test_comparison_header_is_not_broken_inside_a_word(english, german):
+    assert "Matched n" in " ".join(english.split()) and "Matc-" not in english
+    assert "Matc-" not in _text(render_pdf(_report(), gettext=lambda s: {"Matched n": "Matched n"}.get(s, s)))
+
+
+def test_german_report_quotes_the_german_way():
+    report = replace(_report(), wordings=[ItemWordings("careful", [Wording("T1", "Ich fahre vorsichtig"),
+                                                                   Wording("T2", "Ich bin vorsichtig gefahren")])],
+                     parts=[replace(_report().parts[0], not_asked=["Wie alt bist du?"])])
+    german = {"“%(text)s”": "„%(text)s“", "In %(wave)s: %(text)s": "In %(wave)s: %(text)s", **GERMAN}
+    text = _text(render_pdf(report, gettext=lambda s: german.get(s, s), numbers=NumberFormat.de()))
+    assert "„Ich fahre vorsichtig“" in text and "„Wie alt bist du?“" in text
+    assert "“Ich" not in text and "“Wie" not in text
 
 
 def test_p_is_never_zero(english):
