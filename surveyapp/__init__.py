@@ -11,7 +11,10 @@ TRANSLATIONS = Path(__file__).resolve().parent.parent / "translations"
 
 
 def create_app(test_config: dict | None = None) -> Flask:
+    from surveyapp.web import RowId
+
     app = Flask(__name__, instance_relative_config=True)
+    app.url_map.converters["int"] = RowId  # before any route is added
     load_config(app, test_config)
     _register_extensions(app)
     _register_blueprints(app)

@@ -17,6 +17,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException, default_exceptions
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter
 
 from surveyapp.i18n import language_name, text_direction, ui_language_name
 
@@ -51,6 +52,16 @@ ERROR_TEXTS = {
     503: (_l("Temporarily unavailable"), _l("The service is briefly unavailable and nothing was saved. "
                                             "Please wait a moment and send your answers again.")),
 }
+
+
+class RowId(IntegerConverter):
+    """`<int:...>` in routes: ids fit a 64-bit signed column, so a longer number is a 404, not an overflow in the
+    database driver (a 500)."""
+
+    def __init__(self, url_map, *args, **kwargs):
+        kwargs.setdefault("max", 2**63 - 1)
+        super().__init__(url_map, *args, **kwargs)
+
 
 
 def init_app(app: Flask) -> None:

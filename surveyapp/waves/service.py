@@ -92,6 +92,8 @@ def set_wave_message(wave: Wave, lang: str, text: str) -> None:
     """
     if lang not in wave.questionnaire.languages:
         raise NotFound(_l("This questionnaire is not offered in that language."))
+    if wave.cancelled_at is not None:
+        raise WaveConflict(_l("The wave “%(name)s” was cancelled and can no longer be changed.", name=wave.name))
     unknown = sorted({name for name in PLACEHOLDER.findall(text or "") if name not in PLACEHOLDERS})
     if unknown:
         raise WaveError(

@@ -281,3 +281,18 @@ def test_a_cancelled_wave_can_no_longer_be_edited(db, make, client, auth):
     assert (db.session.get(Wave, wave.id).offset_months, db.session.get(Wave, wave.id).window_days) == before
     with pytest.raises(WaveConflict):
         service.save_wave(programme.id, {"name": "x", "questionnaire_id": questionnaire.id}, wave)
+
+
+def test_a_cancelled_waves_e_mail_texts_can_no_longer_be_changed(db, make, client, auth):
+    programme, _, _, wave, *_ = setup_wave(db, make)
+    assert dispatch_due().sent == 2
+    service.cancel_wave(wave)
+    db.session.commit()
+    _manager(make, auth, programme)
+    texts = f"/manage/waves/{wave.id}/texts"
+    token = csrf_token(client, texts)
+    refused = client.post(f"{texts}/de", data={"de-csrf_token": token, "de-message": "Edited after cancel"})
+    assert refused.status_code == 409
+    assert "was cancelled and can no longer be changed." in refused.get_data(as_text=True)
+    db.session.expire_all()
+    assert "Edited after cancel" not in [row.text for row in db.session.get(Wave, wave.id).texts]
