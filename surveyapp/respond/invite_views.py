@@ -35,8 +35,8 @@ def _open(token: str, *, for_answers: bool = True):
         if for_answers and invitation.submitted_at is None:
             service.check_open(invitation)
         questionnaire = respond.load_questionnaire(invitation.wave.questionnaire.slug)
-    except DomainError as error:  # closed: said in the respondent's language of the survey
-        _language(invitation.wave.questionnaire, invitation)
+    except DomainError as error:  # closed: said in the participant's own language (shipped), as the link's pages
+        _own_language(invitation.wave.questionnaire, invitation)
         refresh()  # the error's message asked for the locale already: ask again
         raise http_error(error) from None
     return invitation, questionnaire

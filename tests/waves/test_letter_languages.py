@@ -188,3 +188,15 @@ def test_unsubscribe_page_is_in_the_participants_language(client, demo_letters, 
     assert page.status_code == 200 and f'<html lang="{lang}"' in page.text
     redirected = client.get(path, headers={"Accept-Language": "de"}, follow_redirects=True)
     assert redirected.status_code == 200 and f'<html lang="{lang}"' in redirected.text
+
+
+def test_personal_link_closed_after_one_click_unsubscribe_is_in_the_participants_language(app, client,
+                                                                                          demo_letters):
+    """An Italian participant (questionnaire not offered in Italian), no Accept-Language: the 410 in Italian."""
+    path = urlsplit(demo_letters["it"]["List-Unsubscribe"].strip("<>")).path
+    assert client.post(path, data={"List-Unsubscribe": "One-Click"}).status_code == 200
+    page = client.get(path.removesuffix("/unsubscribe/one-click"))
+    assert page.status_code == 410
+    assert "geschlossen" not in page.text
+    with app.test_request_context(), force_locale("it"):
+        assert html.escape(_("This questionnaire is closed now. Thank you all the same!")) in page.text
