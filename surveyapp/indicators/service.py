@@ -12,6 +12,7 @@ Services flush, never commit.
 from __future__ import annotations
 
 import math
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import replace
 
@@ -83,8 +84,9 @@ def supports(item: Item, statistic: str) -> bool:
 def save_indicator(programme: Programme, values: Mapping, indicator: Indicator | None = None) -> Indicator:
     """Create or change an indicator after checking it against its item; raises DomainError, flushes."""
     _checked(programme.id, values)
-    name = " ".join(str(values["name"]).split()).casefold()
-    if any(" ".join(other.name.split()).casefold() == name and other is not indicator
+    values = {**values, "name": _normal_name(values["name"])}
+    name = values["name"].casefold()
+    if any(_normal_name(other.name).casefold() == name and other is not indicator
            for other in programme_indicators(programme.id)):
         raise DomainError(_("This programme already has an indicator named “%(name)s”.") % {"name": values["name"]})
     if indicator is None:
@@ -94,6 +96,11 @@ def save_indicator(programme: Programme, values: Mapping, indicator: Indicator |
         setattr(indicator, key, values[key])
     db.session.flush()
     return indicator
+
+
+def _normal_name(name) -> str:
+    """A name as stored and compared: NFKC (a no-break space is a space), whitespace runs one space, stripped."""
+    return " ".join(unicodedata.normalize("NFKC", str(name)).split())
 
 
 def delete_indicator(indicator: Indicator) -> None:

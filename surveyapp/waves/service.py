@@ -3,11 +3,12 @@
 Editing a wave recomputes only what is still to come: `sends` never goes back, so nothing is re-sent.
 """
 
+import unicodedata
 from datetime import datetime
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, delete, exists, func, insert, or_, select, update
+from sqlalchemy import and_, delete, exists, insert, or_, select, update
 
 from surveyapp.db import utcnow
 from surveyapp.errors import DomainError, Gone, NotFound
@@ -62,7 +63,7 @@ def save_wave(programme_id: int, values: dict, wave: Wave | None = None, now: da
     questionnaire = db.session.get(Questionnaire, values["questionnaire_id"])
     if questionnaire is None or questionnaire.programme_id != programme_id:
         raise WaveError(_l("Please choose a questionnaire of this programme."))
-    values = {**values, "name": values["name"].strip()}
+    values = {**values, "name": normal_name(values["name"])}
     if name_taken(programme_id, values["name"], wave):
         raise WaveNameTaken(_l("A wave with this name exists in this programme."))
     wave = wave or Wave(programme_id=programme_id)
@@ -76,13 +77,18 @@ def save_wave(programme_id: int, values: dict, wave: Wave | None = None, now: da
     return wave
 
 
+def normal_name(name: str) -> str:
+    """A name as stored and compared: NFKC (a no-break space is a space), whitespace runs one space, stripped."""
+    return " ".join(unicodedata.normalize("NFKC", str(name)).split())
+
+
 def name_taken(programme_id: int, name: str, wave: Wave | None = None) -> bool:
-    """Whether another wave of the programme has this name, ignoring case and surrounding spaces."""
-    query = select(Wave.id).where(Wave.programme_id == programme_id,
-                                  func.lower(func.trim(Wave.name)) == name.strip().lower())
+    """Whether another wave of the programme has this name, ignoring case and whitespace differences."""
+    query = select(Wave.id, Wave.name).where(Wave.programme_id == programme_id)
     if wave is not None and wave.id is not None:
         query = query.where(Wave.id != wave.id)
-    return db.session.scalar(query.limit(1)) is not None
+    wanted = normal_name(name).casefold()
+    return any(normal_name(other).casefold() == wanted for _id, other in db.session.execute(query))
 
 
 def set_wave_message(wave: Wave, lang: str, text: str) -> None:

@@ -146,6 +146,16 @@ def test_edit_and_delete(close_to_panel, db):
     assert service.programme_indicators(close_to_panel.programme.id) == []
 
 
+def test_names_differing_only_in_whitespace_are_one_name_stored_normalised(close_to_panel, db):
+    programme = close_to_panel.programme
+    indicator = service.save_indicator(programme, _values(name="  3\u00a0months \t careful "))
+    assert indicator.name == "3 months careful"
+    for name in ("3 months careful", "3\u00a0months\u2003careful", "3  MONTHS careful"):
+        with pytest.raises(DomainError):
+            service.save_indicator(programme, _values(name=name))
+    assert [i.name for i in service.programme_indicators(programme.id)] == ["3 months careful"]
+
+
 def test_per_session_n_never_exceeds_the_session(close_to_panel, db):
     [result] = _results(close_to_panel.programme, db, dimension="session")
     assert result.dimension == "Session" and len(result.rows) == 40

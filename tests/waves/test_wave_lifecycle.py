@@ -230,7 +230,7 @@ def test_a_duplicate_wave_name_is_a_422_on_the_form_and_nothing_is_written(db, m
     assert client.post(url, data=_wave_form(client, url, questionnaire_id=questionnaire.id)).status_code == 302
     second = _wave_form(client, url, questionnaire_id=questionnaire.id, name="post-session", offset_months=0)
     assert client.post(url, data=second).status_code == 302
-    for name in ("3 months", "3 months ", " 3 MONTHS"):
+    for name in ("3 months", "3 months ", " 3 MONTHS", "3\u00a0months", "3  months", "3 \uff4donths"):
         page = client.post(url, data=_wave_form(client, url, questionnaire_id=questionnaire.id, name=name))
         assert page.status_code == 422, name
         assert "A wave with this name exists in this programme." in page.get_data(as_text=True)
@@ -245,6 +245,11 @@ def test_a_duplicate_wave_name_is_a_422_on_the_form_and_nothing_is_written(db, m
     assert same.status_code == 302  # its own name again, trimmed
     db.session.expire_all()
     assert db.session.get(Wave, wave_id).name == "3 months"
+    renamed = client.post(edit, data=_wave_form(client, edit, questionnaire_id=questionnaire.id,
+                                                name=" 3\u00a0 months  later "))
+    assert renamed.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Wave, wave_id).name == "3 months later"  # stored normalised
 
 
 def test_more_reminders_than_reminder_days_are_refused(db, make, client, auth):
