@@ -135,23 +135,27 @@ def wave_pairs(waves: list[str]) -> list[tuple[str, str]]:
 
 
 def _asked_in_both(
-    frame: pd.DataFrame, flags: pd.DataFrame, labels: Mapping[str, str], waves: list[str]
+    frame: pd.DataFrame, flags: pd.DataFrame, labels: Mapping[str, str], waves: list[str],
+    wave_labels: Mapping[str, Mapping[str, str]] | None = None,
 ) -> Iterator[tuple[str, str, str, str, tuple, tuple]]:
     """(earlier wave, later wave, flag, label, earlier wave's frames, later wave's frames) for each pair of
     ``wave_pairs`` and each flag both waves asked: an item one of them never asked is not compared (it is not
-    "fewer than 5")."""
+    "fewer than 5"). The label is the earlier wave's wording (``wave_labels``: item code -> wave -> words)."""
+    wave_labels = wave_labels or {}
     if len(waves) < 2:
         return
     per_wave = wave_frames(frame, flags, waves)
     for first, later in wave_pairs(waves):
         for flag, label in labels.items():
             if per_wave[first][0][flag].notna().any() and per_wave[later][0][flag].notna().any():
-                yield first, later, flag, label, per_wave[first], per_wave[later]
+                words = wave_labels.get(flag, {}).get(first, label)
+                yield first, later, flag, words, per_wave[first], per_wave[later]
 
 
 def comparisons(
     frame: pd.DataFrame, flags: pd.DataFrame, labels: Mapping[str, str], waves: list[str], min_n: int,
     wordings: Mapping[str, Mapping[str, str]] | None = None,
+    wave_labels: Mapping[str, Mapping[str, str]] | None = None,
 ) -> tuple[list[MatchedComparison], list[UnmatchedComparison]]:
     """Each later wave against the first and against the wave before it: matched by panel code (McNemar) and
     all respondents (descriptively). ``wordings`` (item code -> wave -> its words in the questionnaire's own
@@ -159,7 +163,7 @@ def comparisons(
     wordings = wordings or {}
     matched, unmatched = [], []
     for first, later, flag, label, (before_all, before), (after_all, after) in _asked_in_both(
-            frame, flags, labels, waves):
+            frame, flags, labels, waves, wave_labels):
         names = {"label": label, "wave_before": first, "wave_after": later, "min_n": min_n}
         asked = wordings.get(flag, {})
         reworded = first in asked and later in asked and asked[first] != asked[later]
@@ -169,14 +173,16 @@ def comparisons(
 
 
 def nonresponse(
-    frame: pd.DataFrame, flags: pd.DataFrame, labels: Mapping[str, str], waves: list[str], min_n: int
+    frame: pd.DataFrame, flags: pd.DataFrame, labels: Mapping[str, str], waves: list[str], min_n: int,
+    wave_labels: Mapping[str, Mapping[str, str]] | None = None,
 ) -> list[NonResponseNote]:
     """Per compared pair of waves and item: the earlier wave's share among those who answered the later wave,
     beside its share among all its respondents."""
     return [
         nonresponse_note(before_all, after[1]["panel_code"], flag, label=label, wave_before=first,
                          wave_after=later, min_n=min_n)
-        for first, later, flag, label, (before_all, _coded), after in _asked_in_both(frame, flags, labels, waves)
+        for first, later, flag, label, (before_all, _coded), after in _asked_in_both(frame, flags, labels, waves,
+                                                                                         wave_labels)
     ]
 
 

@@ -116,16 +116,19 @@ def item_wordings(scope: Scope, frame: pd.DataFrame, codes: Iterable[str], lang:
     return out
 
 
-def source_wordings(scope: Scope, frame: pd.DataFrame, codes: Iterable[str]) -> dict[str, dict[str, str]]:
+def source_wordings(scope: Scope, frame: pd.DataFrame, codes: Iterable[str],
+                    lang: str | None = None) -> dict[str, dict[str, str]]:
     """Item code -> wave name -> the item's words in its questionnaire's own (default) language, for the waves
-    that asked it: what decides whether two waves asked the same question."""
+    that asked it: what decides whether two waves asked the same question. With ``lang``: in that language
+    (the comparison rows' labels)."""
     wanted = set(codes)
     out: dict[str, dict[str, str]] = {}
     for wave in scope_waves(scope, frame):
         questionnaire = wave.questionnaire
         for item in questionnaire.items:
             if item.code in wanted:
-                out.setdefault(item.code, {})[wave.name] = item.text("label", questionnaire.default_lang) or item.code
+                words = item.text("label", lang or questionnaire.default_lang)
+                out.setdefault(item.code, {})[wave.name] = words or item.code
     return out
 
 

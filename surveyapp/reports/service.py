@@ -58,8 +58,9 @@ def build_report(scope: Scope, options: ReportOptions, today: date | None = None
     history = History.of_frame(scope, frame)  # a changed item's answers never pool across its versions
     flags, labels = key_flags(*versions.comparable(frame, scope.items, history), lang, options.top_boxes)
     waves = _waves(frame)
+    asked = method.source_wordings(scope, frame, labels, lang)  # each pair's rows: the earlier wave's words
     matched, unmatched = groups.comparisons(frame, flags, labels, waves, options.min_n,
-                                            method.source_wordings(scope, frame, labels))
+                                            method.source_wordings(scope, frame, labels), asked)
     return ReportData(
         title=_("Evaluation report"),
         programme=_subtitle(scope, lang),
@@ -73,7 +74,7 @@ def build_report(scope: Scope, options: ReportOptions, today: date | None = None
         parts=wave_parts(scope, frame, waves, options),
         comparisons=matched,
         unmatched=unmatched,
-        nonresponse=groups.nonresponse(frame, flags, labels, waves, options.min_n),
+        nonresponse=groups.nonresponse(frame, flags, labels, waves, options.min_n, asked),
         indicators=indicator_service.report_results(scope, frame, lang, options.min_n),
         include_open_answers=options.include_open_answers,
         min_n=options.min_n,

@@ -246,3 +246,23 @@ def test_each_later_wave_is_compared_with_the_first_and_the_one_before():
     assert [(n.wave_before, n.wave_after) for n in notes] == [("post", "3m"), ("post", "12m"), ("3m", "12m")]
     # Without wordings (or alike) every pair is tested.
     assert all(c.method for c in comparisons(frame, flags, {"careful": "Careful"}, ["post", "3m", "12m"], 5)[0])
+
+
+def test_each_pair_is_labelled_with_its_earlier_waves_words():
+    """3 months → 12 months is labelled as 3 months asked it, not with the post-session words (#13)."""
+    from surveyapp.reports.groups import comparisons, nonresponse
+
+    codes = [f"p{n}" for n in range(30)]
+    frame = pd.DataFrame({"wave": ["post"] * 30 + ["3m"] * 30 + ["12m"] * 30, "panel_code": codes * 3})
+    flags = pd.DataFrame({"careful": [True, False] * 45}, dtype="boolean")
+    words = {"careful": {"post": "I will drive more carefully.",
+                         "3m": "I drive more carefully than before the session.",
+                         "12m": "I drive more carefully than before the session."}}
+    waves = ["post", "3m", "12m"]
+    matched, unmatched = comparisons(frame, flags, {"careful": "I will drive more carefully."}, waves, 5, words,
+                                     words)
+    expected = ["I will drive more carefully.", "I will drive more carefully.",
+                "I drive more carefully than before the session."]
+    assert [c.label for c in matched] == expected and [u.label for u in unmatched] == expected
+    notes = nonresponse(frame, flags, {"careful": "I will drive more carefully."}, waves, 5, words)
+    assert [n.label for n in notes] == expected
