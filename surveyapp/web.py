@@ -19,7 +19,7 @@ from werkzeug.exceptions import HTTPException, default_exceptions
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
-from surveyapp.i18n import language_name, text_direction, ui_language_name
+from surveyapp.i18n import language_name, quoted, text_direction, ui_language_name
 
 COMPRESSIBLE = frozenset({"text/html", "text/css", "text/javascript", "application/javascript", "text/csv",
                           "application/json", "image/svg+xml", "text/plain"})
@@ -76,6 +76,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(static_url=static_url, language_name=language_name, page_dir=page_dir,
                                 ui_language_name=ui_language_name,
                                 get_locale=get_locale, text_dir=text_direction)
+    app.jinja_env.filters["quoted"] = quoted  # the language's quotation marks, as in the PDF
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
     app.session_interface = _SessionInterface()

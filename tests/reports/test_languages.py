@@ -242,3 +242,12 @@ def test_no_message_inside_an_f_string():
     found = {str(path.relative_to(root)): calls for path in sorted(root.rglob("*.py"))
              if (calls := gettext_in_f_strings(path.read_text(encoding="utf-8")))}
     assert found == {}, "use one message with placeholders, e.g. _(\"Period: %(period)s\"): " + str(found)
+
+
+def test_german_report_page_quotes_wordings_the_german_way(client, make, auth, close_to_panel):
+    """The web report's wording table uses „…“ like the PDF, not “…” (#13)."""
+    programme = close_to_panel.programme
+    auth.login(make.user(Role.EVALUATOR, programme=programme).email)
+    html = client.get(f"/manage/programmes/{programme.id}/report?ui=de").get_data(as_text=True)
+    assert "„Ich werde vorsichtiger fahren.“" in html
+    assert "“Ich werde vorsichtiger fahren.”" not in html
