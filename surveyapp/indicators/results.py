@@ -56,17 +56,16 @@ class IndicatorResult:
 
 
 def target_digits(statistic: str, target: float) -> int:
-    """Decimals that show a target as entered: none for 81 %, one for 80.9 %; a mean with two at least."""
+    """Decimals that show a target as entered: none for 81 % or a mean of 20, one for 80.9 %."""
     scaled = target * 100 if statistic == "share" else target
-    least = 0 if statistic == "share" else 2
-    return next((digits for digits in range(least, 4) if abs(round(scaled, digits) - scaled) < 1e-9), 4)
+    return next((digits for digits in range(4) if abs(round(scaled, digits) - scaled) < 1e-9), 4)
 
 
 def value_digits(statistic: str, value: float, target: float, direction: str) -> int:
     """Decimals for a value such that the printed value compared with the printed target gives the mark:
     80.6 % against a target of 81 % shows as “80.6 %”, never “81 %” next to “target not met”."""
     scale = 100 if statistic == "share" else 1
-    least = target_digits(statistic, target)
+    least = max(target_digits(statistic, target), 0 if statistic == "share" else 2)  # a mean's value: two
     met = value >= target if direction == "at_least" else value <= target
     for digits in range(least, least + 4):
         shown, goal = round(value * scale, digits), round(target * scale, digits)

@@ -84,7 +84,9 @@ def supports(item: Item, statistic: str) -> bool:
 def save_indicator(programme: Programme, values: Mapping, indicator: Indicator | None = None) -> Indicator:
     """Create or change an indicator after checking it against its item; raises DomainError, flushes."""
     _checked(programme.id, values)
-    values = {**values, "name": _normal_name(values["name"])}
+    target = float(values["target"])  # as precise as shown (4 decimals of a percent / of a mean): re-saving keeps it
+    target = round(target, 6) if values["statistic"] == "share" else round(target, 4)
+    values = {**values, "name": _normal_name(values["name"]), "target": target}
     name = values["name"].casefold()
     if any(_normal_name(other.name).casefold() == name and other is not indicator
            for other in programme_indicators(programme.id)):

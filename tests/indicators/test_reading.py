@@ -35,7 +35,7 @@ def _screen(client, programme) -> str:
 
 def test_digits_make_the_printed_numbers_agree_with_the_mark():
     assert [target_digits("share", t) for t in (0.85, 0.809, 0.8125)] == [0, 1, 2]
-    assert [target_digits("mean", t) for t in (20.0, 20.5, 20.125)] == [2, 2, 3]
+    assert [target_digits("mean", t) for t in (20.0, 20.5, 20.125)] == [0, 1, 3]  # as entered: "20", not "20.00"
     assert value_digits("share", 0.806, 0.81, "at_least") == 1  # not "81 %" next to "target not met"
     assert value_digits("share", 0.8086, 0.809, "at_least") == 2  # not "80.9 %" against "≥ 80.9 %"
     assert value_digits("share", 0.7, 0.81, "at_least") == 0
@@ -167,3 +167,16 @@ def test_the_edit_form_shows_the_target_as_entered_and_keeps_it(close_to_panel, 
     edit = f"/manage/indicators/{indicator.id}"
     assert 'value="80.125"' in client.get(edit).get_data(as_text=True)  # not "80.13", saved back as 80.13 %
     assert "≥ 80.125%" in _screen(client, programme)
+
+
+def test_targets_show_as_entered_per_locale_and_are_stored_as_shown(close_to_panel, client, auth, make, db):
+    """A mean of 20 shows as "20" (not "20.00"); 80.9000000001 % is stored
+    as the 80.9 % shown, so re-saving the form changes nothing."""
+    programme = close_to_panel.programme
+    auth.login(make.user(Role.MANAGER, programme).email)
+    assert _post(client, programme, target="80.9000000001").status_code == 302
+    assert _post(client, programme, target="20", name="Alter", item_code="age", statistic="mean").status_code == 302
+    share, mean = sorted(_indicators(db), key=lambda i: i.statistic, reverse=True)
+    assert share.target == 0.809 and mean.target == 20
+    screen = _screen(client, programme)
+    assert "mean 20<" in screen and "20.00" not in screen
