@@ -7,8 +7,9 @@ staff texts lose them (`clean_text`), and single-line texts (titles, labels, pla
 since they end up in e-mail subjects and spreadsheet cells.
 """
 import re
+import unicodedata
 
-__all__ = ["clean_text", "forbidden_character", "normalise_newlines"]
+__all__ = ["clean_text", "forbidden_character", "normal_name", "normalise_newlines"]
 
 _LINE_BREAKS = re.compile(r"\r\n?")
 # in a single-line text these separate words: a space, not nothing
@@ -32,6 +33,11 @@ def _search(value: str) -> re.Match | None:
     if found is None and len(value.encode("utf-16-le")) > 2 * len(value):  # no surrogates left to fail on
         found = next(filter(_astral_noncharacter, _ASTRAL.finditer(value)), None)
     return found
+
+
+def normal_name(name: str) -> str:
+    """A name as stored and compared: NFKC (a no-break space is a space), whitespace runs one space, stripped."""
+    return " ".join(unicodedata.normalize("NFKC", str(name)).split())
 
 
 def normalise_newlines(value: str) -> str:

@@ -12,7 +12,6 @@ Services flush, never commit.
 from __future__ import annotations
 
 import math
-import unicodedata
 from collections.abc import Mapping
 from dataclasses import replace
 
@@ -45,6 +44,7 @@ from surveyapp.programmes.models import Programme
 from surveyapp.questionnaires.models import Item, Questionnaire
 from surveyapp.stats import mean_interval, wilson_interval
 from surveyapp.suppression import secondary_suppression
+from surveyapp.textclean import normal_name
 
 DIMENSIONS = ("site", "session", "all")
 FIELDS = ("name", "item_code", "statistic", "top_boxes", "target", "direction", "dimension", "period")
@@ -86,9 +86,9 @@ def save_indicator(programme: Programme, values: Mapping, indicator: Indicator |
     _checked(programme.id, values)
     target = float(values["target"])  # as precise as shown (4 decimals of a percent / of a mean): re-saving keeps it
     target = round(target, 6) if values["statistic"] == "share" else round(target, 4)
-    values = {**values, "name": _normal_name(values["name"]), "target": target}
+    values = {**values, "name": normal_name(values["name"]), "target": target}
     name = values["name"].casefold()
-    if any(_normal_name(other.name).casefold() == name and other is not indicator
+    if any(normal_name(other.name).casefold() == name and other is not indicator
            for other in programme_indicators(programme.id)):
         raise DomainError(_("This programme already has an indicator named “%(name)s”.") % {"name": values["name"]})
     if indicator is None:
@@ -98,11 +98,6 @@ def save_indicator(programme: Programme, values: Mapping, indicator: Indicator |
         setattr(indicator, key, values[key])
     db.session.flush()
     return indicator
-
-
-def _normal_name(name) -> str:
-    """A name as stored and compared: NFKC (a no-break space is a space), whitespace runs one space, stripped."""
-    return " ".join(unicodedata.normalize("NFKC", str(name)).split())
 
 
 def delete_indicator(indicator: Indicator) -> None:

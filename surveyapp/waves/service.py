@@ -3,7 +3,6 @@
 Editing a wave recomputes only what is still to come: `sends` never goes back, so nothing is re-sent.
 """
 
-import unicodedata
 from datetime import datetime
 
 from flask import current_app
@@ -18,6 +17,7 @@ from surveyapp.participants.models import Consent, Contact, Participant, Trainin
 from surveyapp.piping import PLACEHOLDER
 from surveyapp.questionnaires.models import Questionnaire, set_text
 from surveyapp.responses.models import Response
+from surveyapp.textclean import normal_name
 from surveyapp.waves import scheduling, tokens
 from surveyapp.waves.letters import PLACEHOLDERS
 from surveyapp.waves.models import Invitation, Wave, WaveText
@@ -75,11 +75,6 @@ def save_wave(programme_id: int, values: dict, wave: Wave | None = None, now: da
     reschedule(wave, now)
     ensure_invitations(programme_id, now)
     return wave
-
-
-def normal_name(name: str) -> str:
-    """A name as stored and compared: NFKC (a no-break space is a space), whitespace runs one space, stripped."""
-    return " ".join(unicodedata.normalize("NFKC", str(name)).split())
 
 
 def name_taken(programme_id: int, name: str, wave: Wave | None = None) -> bool:
