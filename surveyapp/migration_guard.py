@@ -92,7 +92,8 @@ class DataLossRefused(CommandError):
 def refuse_data_loss(step_name: str, held: dict[str, str]) -> None:
     """Downgrade guard: stop before dropping a table or column that holds data, unless the operator allowed it.
 
-    `held` maps "table" (any row) or "table.column" (any non-NULL value) to what would be lost. Going down past a
+    `held` maps "table" (any row), "table.column" (any non-NULL value) or "table WHERE <condition>" (rows
+    matching a condition written in the migration itself, never user input) to what would be lost. Going down past a
     revision cannot keep what only that revision can store (the audit trail, erasure tombstones, the panel), so
     the operator must say so: `flask db downgrade -x allow_data_loss=yes REV` or SURVEYAPP_ALLOW_DATA_LOSS=1.
     """
@@ -117,8 +118,11 @@ def _allowed(x_arguments: dict) -> bool:
 
 
 def _rows_holding(connection: Connection, where: str) -> int:
-    from sqlalchemy import column, func, select, table
+    from sqlalchemy import column, func, select, table, text
 
+    name, _, condition = where.partition(" WHERE ")
+    if condition:
+        return connection.execute(select(func.count()).select_from(table(name)).where(text(condition))).scalar_one()
     name, _, column_name = where.partition(".")
     query = select(func.count()).select_from(table(name))
     if column_name:

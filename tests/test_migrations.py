@@ -16,7 +16,7 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from alembic.util import CommandError
 from flask import current_app
-from sqlalchemy import JSON, create_engine, insert, inspect, make_url, select, table, text
+from sqlalchemy import JSON, create_engine, func, insert, inspect, make_url, select, table, text
 from sqlalchemy import column as sql_column
 
 from surveyapp import create_app
@@ -86,6 +86,7 @@ def fill_every_table(app) -> None:
     _erase_one_and_set_a_retention_rule()
     _make_a_version()
     _tag_evaluation()
+    _add_logic()
     invitation = db.session.scalars(select(Invitation).where(Invitation.sends > 0).order_by(Invitation.id)).first()
     db.session.add(SendAttempt(invitation_id=invitation.id, sequence=0, attempt=1, worker="migration-test",
                                claimed_at=utcnow(), sent_at=utcnow() + timedelta(seconds=1)))
@@ -133,6 +134,26 @@ def _tag_evaluation() -> None:
     db.session.add(Indicator(programme_id=item.questionnaire.programme_id, name="Drives more carefully",
                              item_code=item.code, statistic="share", target=0.7))
     db.session.scalars(select(Wave).order_by(Wave.id.desc())).first().cancelled_at = utcnow()
+
+
+def _add_logic() -> None:
+    """Data in the columns and table of 0011_logic: a condition, a page with a skip rule, an "other" text part,
+    scheduled and archived questionnaires, an archived programme. (Items of the new types cannot go down: the
+    guard names them, see test_downgrade_refuses_to_drop_data_unless_allowed.)"""
+    from surveyapp.programmes.models import Programme
+    from surveyapp.questionnaires.models import Item, Page, Questionnaire
+
+    item = db.session.scalars(select(Item).where(Item.type == "likert").order_by(Item.id)).first()
+    questionnaire = item.questionnaire
+    item.condition = "answered(" + questionnaire.items[0].code + ")"
+    db.session.add(Page(questionnaire_id=questionnaire.id, number=item.page, condition=None,
+                        skips=[{"when": "not answered(" + item.code + ")", "to": "end"}]))
+    db.session.add(Item(questionnaire=questionnaire, parent=item, code=f"{item.code}_other", type="text",
+                        page=item.page, position=item.position))
+    questionnaire.opens_at = questionnaire.closes_at = utcnow()
+    last = db.session.scalars(select(Questionnaire).order_by(Questionnaire.id.desc())).first()
+    last.archived_at = utcnow()
+    db.session.scalars(select(Programme).order_by(Programme.id.desc())).first().archived_at = utcnow()
 
 
 def snapshot(engine) -> dict[str, dict]:
@@ -347,7 +368,8 @@ def test_migrations_leave_foreign_keys_on_for_the_app(fresh_app, database_url):
 
 
 @pytest.mark.parametrize(("start", "down_to", "lost"), [
-    ("head", "0009_versions", "indicators and their targets"),
+    ("head", "0010_evaluation", "page conditions and skip rules"),
+    ("0010_evaluation", "0009_versions", "indicators and their targets"),
     ("0009_versions", "0008_edit_version", "earlier questionnaire versions"),
     ("0008_edit_version", "0006_audit", "erasure records of participants"),
     ("0006_audit", "0005_sessions", "the audit trail"),
@@ -373,3 +395,30 @@ def test_downgrade_of_an_empty_database_needs_no_permission(fresh_app):
     migrate("upgrade", "head")
     migrate("downgrade", "base", allow_data_loss=False)
     assert current_revision() is None
+
+
+def test_allowed_downgrade_of_0011_drops_new_type_items_with_their_parts_and_answers(fresh_app):
+    """A matrix cannot exist under 0010: with allow_data_loss the matrix, its rows, their texts and answers go;
+    every other item, and its answers, stays (and no row points nowhere: the guard checks foreign keys)."""
+    from surveyapp.questionnaires.models import Item, ItemText
+    from surveyapp.responses.models import Answer, Response
+
+    migrate("upgrade", "head")
+    fill_every_table(fresh_app)
+    response = db.session.scalars(select(Response).order_by(Response.id)).first()
+    questionnaire = db.session.get(Item, 1).questionnaire
+    matrix = Item(questionnaire=questionnaire, code="mx", type="matrix", page=1, position=900)
+    row = Item(questionnaire=questionnaire, parent=matrix, code="mx_a", type="likert", page=1, position=901)
+    row.texts.append(ItemText(key="label", lang="en", text="The library"))
+    db.session.add_all([matrix, row])
+    db.session.flush()
+    db.session.add(Answer(response_id=response.id, item_id=row.id, value="4"))
+    db.session.commit()
+    items_before = db.session.scalar(select(func.count()).select_from(Item)) - 2
+    answers_before = db.session.scalar(select(func.count()).select_from(Answer)) - 1
+    db.session.remove()
+    migrate("downgrade", "0010_evaluation", allow_data_loss=True)
+    with db.engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM items")).scalar_one() == items_before
+        assert conn.execute(text("SELECT count(*) FROM answers")).scalar_one() == answers_before
+        assert conn.execute(text("SELECT count(*) FROM items WHERE code LIKE 'mx%'")).scalar_one() == 0

@@ -20,7 +20,8 @@ from surveyapp.itemtypes.base import (
 )
 
 # The builder lists the types in this order; questionnaires.models.ITEM_TYPES (the CHECK constraint) equals it.
-CODES = ("single", "multiple", "likert", "scale10", "yesno", "number", "text", "longtext", "date")
+CODES = ("single", "multiple", "likert", "scale10", "yesno", "number", "text", "longtext", "date",
+         "display", "matrix", "ranking", "rank")
 for _code in CODES:
     import_module(f"{__name__}.{_code}")  # registers the type
 

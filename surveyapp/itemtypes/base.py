@@ -105,6 +105,8 @@ class ItemType:
     widget = "input"  # its macro template: templates/items/<widget>.html
     first_input = ""  # the id suffix of its first input, for the error summary's link ("-0": first option)
     has_options = False  # options are edited by the manager
+    answered = True  # takes an answer; False: shown only (a text block, a matrix's or ranking's heading)
+    composite = False  # its answers are those of its parts (Item.parts: matrix rows, ranked options)
     numeric = False  # exported as a number
     multi = False  # several stored values, one export column per option
     coded = False  # stores option codes that have labels
@@ -172,7 +174,7 @@ class ItemType:
 
     def columns(self, item, codes: list[str] | None = None) -> list[Column]:
         """Its export columns; `codes`: the option codes to give columns (every version's), else its own."""
-        return [Column(item.code)]
+        return [Column(item.code)] if self.answered else []
 
     def value_labels(self, item, lang: str) -> dict[str, str]:
         """Stored code -> its label in `lang` (an export's or report's language); empty when not coded."""

@@ -1,5 +1,7 @@
 """A programme is the unit of ownership: questionnaires, staff memberships and (later) sessions belong to one."""
-from sqlalchemy import Integer, String
+from datetime import datetime
+
+from sqlalchemy import DateTime, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from surveyapp.extensions import db
@@ -16,6 +18,8 @@ class Programme(db.Model):
     contact_retention_months: Mapped[int | None] = mapped_column(Integer)
     # The outcome-pathway model its items' stages follow (programmes.pathways.PATHWAYS); None: the default.
     pathway: Mapped[str | None] = mapped_column(String(20))
+    # Archived programmes leave the lists; their questionnaires, panel and data stay.
+    archived_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     def __repr__(self) -> str:
         return f"<Programme {self.code}>"

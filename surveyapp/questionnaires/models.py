@@ -34,7 +34,8 @@ class Status(enum.StrEnum):
 
 # The codes of the item-type registry (itemtypes.CODES; a test keeps both equal). The database refuses any
 # other type: a new type needs a migration that replaces ck_items_type.
-ITEM_TYPES = ("single", "multiple", "likert", "scale10", "yesno", "number", "text", "longtext", "date")
+ITEM_TYPES = ("single", "multiple", "likert", "scale10", "yesno", "number", "text", "longtext", "date",
+              "display", "matrix", "ranking", "rank")
 
 
 def new_structure_stamp() -> str:
@@ -66,22 +67,57 @@ class Questionnaire(db.Model):
     # What stored answers mean: counted up when a change alters an item's meaning once responses exist
     # (questionnaires.versions); the version it replaces is kept in QuestionnaireVersion.
     version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    # Scheduled fielding: respondents are turned away before `opens_at` and after `closes_at` (None: no bound).
+    opens_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    closes_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Archived questionnaires leave the builder's list; their responses stay in reports and exports.
+    archived_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     programme: Mapped[Programme] = relationship()
     items: Mapped[list["Item"]] = relationship(
         back_populates="questionnaire", order_by="Item.position", cascade="all, delete-orphan"
     )
     texts: Mapped[list["QuestionnaireText"]] = relationship(cascade="all, delete-orphan")
+    pages: Mapped[list["Page"]] = relationship(
+        back_populates="questionnaire", order_by="Page.number", cascade="all, delete-orphan"
+    )
 
     def text(self, key: str, lang: str) -> str:
         return pick_text(self.texts, key, lang, self.default_lang)
 
     @property
     def page_numbers(self) -> list[int]:
-        return sorted({item.page for item in self.items}) or [1]
+        """Every page that holds an item or has a Page row (an empty page added in the builder)."""
+        return sorted({item.page for item in self.items} | {page.number for page in self.pages}) or [1]
+
+    def page(self, number: int) -> "Page | None":
+        """The settings row of page `number` (its display condition and skip rules); None: defaults."""
+        return next((page for page in self.pages if page.number == number), None)
 
     def items_on(self, page: int) -> list["Item"]:
         return [item for item in self.items if item.page == page]
+
+
+class Page(db.Model):
+    """A page's own settings: when it is shown and where to go after it. Items keep their page number;
+    a page without a row has none of these (shown always, followed by the next page).
+
+    Page titles stay per language in QuestionnaireText ("page.<number>"); renumbering pages renumbers
+    items, rows, titles and skip targets together (questionnaires.service).
+    """
+
+    __tablename__ = "pages"
+    __table_args__ = (UniqueConstraint("questionnaire_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    questionnaire_id: Mapped[int] = mapped_column(ForeignKey("questionnaires.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    # A display condition in the logic language (surveyapp.logic) on earlier items; None: always shown.
+    condition: Mapped[str | None] = mapped_column(Text)
+    # After this page: [{"when": <expression>, "to": <page number> | "end"}], the first that holds applies.
+    skips: Mapped[list] = mapped_column(JSON, default=list)
+
+    questionnaire: Mapped["Questionnaire"] = relationship(back_populates="pages")
 
 
 class QuestionnaireVersion(db.Model):
@@ -127,8 +163,16 @@ class Item(db.Model):
     settings: Mapped[dict] = mapped_column(JSON, default=dict)
     # Where the item sits on the programme's outcome pathway (programmes.pathways); None: not tagged.
     stage: Mapped[str | None] = mapped_column(String(32))
+    # The composite item this one is a part of: a matrix row, a ranked option, an "other" text. Parts sit on
+    # their parent's page right after it and are answered, exported and reported as items of their own.
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"), index=True)
+    # A display condition in the logic language (surveyapp.logic) on earlier items; None: always shown.
+    condition: Mapped[str | None] = mapped_column(Text)
 
     questionnaire: Mapped[Questionnaire] = relationship(back_populates="items")
+    parent: Mapped["Item | None"] = relationship(remote_side="Item.id", back_populates="parts")
+    parts: Mapped[list["Item"]] = relationship(back_populates="parent", order_by="Item.position",
+                                               cascade="all, delete-orphan")
     options: Mapped[list["Option"]] = relationship(
         back_populates="item", order_by="Option.position", cascade="all, delete-orphan"
     )
@@ -227,6 +271,8 @@ def _owner(session, obj) -> "Questionnaire | None":
     a new row is appended to its parent's collection, which makes the parent itself dirty)."""
     if isinstance(obj, Questionnaire):
         return obj
+    if isinstance(obj, Page):
+        return obj.questionnaire
     if isinstance(obj, QuestionnaireText):
         return session.get(Questionnaire, obj.questionnaire_id) if obj.questionnaire_id else None
     if isinstance(obj, ItemText):

@@ -91,9 +91,12 @@ def _put(questionnaire: Questionnaire) -> _Entry:
 
 
 def with_structure(query):
-    """`query` for Questionnaire rows, loading their texts, items, options and option texts too."""
+    """`query` for Questionnaire rows, loading their texts, pages, items (with their parts), options and option
+    texts too."""
     return query.options(
         selectinload(Questionnaire.texts),
+        selectinload(Questionnaire.pages),
+        selectinload(Questionnaire.items).selectinload(Item.parts),
         selectinload(Questionnaire.items).selectinload(Item.texts),
         selectinload(Questionnaire.items).selectinload(Item.options).selectinload(Option.texts),
     )
@@ -105,12 +108,13 @@ def _load(questionnaire_id: int) -> Questionnaire:
         with_structure(select(Questionnaire).where(Questionnaire.id == questionnaire_id))
         .execution_options(populate_existing=True)
     )
-    objects = [questionnaire, *questionnaire.texts]
+    objects = [questionnaire, *questionnaire.texts, *questionnaire.pages]
     for item in questionnaire.items:
-        objects += [item, item.questionnaire, *item.texts]  # back references: identity-map lookups, no query
+        # back references (questionnaire, parent): identity-map lookups, no query
+        objects += [item, item.questionnaire, item.parent, *item.texts]
         for option in item.options:
             objects += [option, option.item, *option.texts]
-    for obj in dict.fromkeys(objects):
+    for obj in dict.fromkeys(obj for obj in objects if obj is not None):
         if obj in db.session:
             db.session.expunge(obj)
     return questionnaire

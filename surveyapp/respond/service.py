@@ -108,7 +108,8 @@ def _page_form_class(questionnaire: Questionnaire, page: int, lang: str) -> type
         page = HiddenField()
 
     for item in questionnaire.items_on(page):
-        setattr(PageForm, field_name(item), item.kind.field(item, lang))
+        if item.kind.answered:
+            setattr(PageForm, field_name(item), item.kind.field(item, lang))
     return PageForm
 
 
