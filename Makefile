@@ -28,15 +28,18 @@ db: setup
 run: db
 	$(BIN)/flask run --host 127.0.0.1 --port 5000
 
-test: setup lint test-sqlite test-postgres
+# The SQLite and PostgreSQL runs go side by side (two cores; each run's output is printed whole when it ends).
+test: setup lint
+	@$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgres
 
 test-sqlite:
-	$(BIN)/python -m pytest -q
+	@echo "== SQLite run"; $(BIN)/python -m pytest -q
 
-# PostgreSQL: required in CI; on a laptop without it the run says so and skips.
+# PostgreSQL: required in CI; on a laptop without it the run says so and skips. The real-browser tests run in
+# the SQLite run only: they test pages, not the database, and two runs must not both install chromium.
 test-postgres:
 	@if $(BIN)/python -c "import psycopg,sys; psycopg.connect('$(PG_TEST_URL)'.replace('+psycopg',''), connect_timeout=3).close()" 2>/dev/null; then \
-		echo "== PostgreSQL run"; TEST_DATABASE_URL='$(PG_TEST_URL)' $(BIN)/python -m pytest -q; \
+		echo "== PostgreSQL run"; TEST_DATABASE_URL='$(PG_TEST_URL)' $(BIN)/python -m pytest -q -m "not browser"; \
 	elif [ "$$CI" = "true" ]; then echo "PostgreSQL at $(PG_TEST_URL) is not reachable" >&2; exit 1; \
 	else echo "== PostgreSQL not reachable at $(PG_TEST_URL): PostgreSQL run skipped"; fi
 
