@@ -111,7 +111,7 @@ def in_language(lang: str):
 
 def isolate(text: str, ltr: bool = False) -> str:
     """``text`` as a bidi isolate: left to right (LRI) or in its own first letter's direction (FSI), so a date
-    range or a Latin title inside Arabic text keeps its order (the PDF's fonts.visual and browsers honour it)."""
+    range or a Latin title inside Arabic text keeps its order (the PDF's pdftext.visual and browsers honour it)."""
     return f"{LRI if ltr else FSI}{text}{PDI}"
 
 

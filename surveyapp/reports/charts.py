@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from reportlab.graphics.shapes import Drawing, Line, Rect, String
 from reportlab.lib import colors
 
-from surveyapp.reports.fonts import REGULAR, fit
+from surveyapp.pdftext import REGULAR, fit
 from surveyapp.reports.model import NumberFormat
 
 BAR = colors.HexColor("#2f6f9f")

@@ -10,7 +10,7 @@ from flask_babel import force_locale
 from surveyapp.datasets.frames import Filters, resolve_scope
 from surveyapp.errors import DomainError
 from surveyapp.i18n import INTERFACE_LANGUAGES
-from surveyapp.reports.fonts import FontMissingError
+from surveyapp.pdftext import FontMissingError
 from surveyapp.reports.service import ReportOptions, report_pdf
 
 DATE = click.DateTime(formats=["%Y-%m-%d"])

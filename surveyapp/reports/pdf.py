@@ -27,8 +27,7 @@ from reportlab.platypus import (
 )
 
 from surveyapp.i18n import quoted
-from surveyapp.reports import charts, pdf_indicators, pdf_pathway
-from surveyapp.reports.fonts import (
+from surveyapp.pdftext import (
     BOLD,
     REGULAR,
     Text,
@@ -39,6 +38,7 @@ from surveyapp.reports.fonts import (
     rtl_language,
     word_fit_size,
 )
+from surveyapp.reports import charts, pdf_indicators, pdf_pathway
 from surveyapp.reports.model import (
     BreakdownTable,
     ItemSection,
@@ -120,7 +120,7 @@ class _Writer:
     def heading_cell(self, value: str, width: float) -> Text:
         """A column heading in bold, its font shrunk (down to 6.5 pt) where that keeps every word whole: with
         no hyphenation dictionary a break inside a word (“Matc-hed”) would be a guess; only a word too long
-        even then is hyphenated (``fonts.markup``)."""
+        even then is hyphenated (``pdftext.markup``)."""
         head = self.styles["head"]
         size = word_fit_size(value, head.fontName, head.fontSize, width, smallest=6.5)
         if size < head.fontSize:

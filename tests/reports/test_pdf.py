@@ -14,8 +14,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from surveyapp.i18n import date_range, quoted
 from surveyapp.i18n_cli import TRANSLATIONS
-from surveyapp.reports.analysis import make_share
-from surveyapp.reports.fonts import (
+from surveyapp.pdftext import (
     BOLD,
     REGULAR,
     FontMissingError,
@@ -27,6 +26,7 @@ from surveyapp.reports.fonts import (
     word_fit_size,
     wrap,
 )
+from surveyapp.reports.analysis import make_share
 from surveyapp.reports.model import (
     BreakdownRow,
     BreakdownTable,

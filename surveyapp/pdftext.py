@@ -1,4 +1,6 @@
-"""Fonts, line breaking and right-to-left text for the PDF: DejaVu Sans covers Latin, Turkish, Cyrillic and Arabic.
+"""Fonts, line breaking and right-to-left text for PDFs: DejaVu Sans covers Latin, Turkish, Cyrillic and Arabic.
+
+A leaf module: the reports and the questionnaire's sharing poster both use it.
 
 A word never breaks without a hyphen: reportlab splits a word wider than its line anywhere (``splitLongWords``),
 so text holding such a word is broken into lines here, the word hyphenated at a line's end.
@@ -27,7 +29,7 @@ from reportlab.platypus import Flowable, Paragraph
 REGULAR = "DejaVuSans"
 BOLD = "DejaVuSans-Bold"
 FONT_FILES = {REGULAR: "DejaVuSans.ttf", BOLD: "DejaVuSans-Bold.ttf"}
-BUNDLED_DIR = Path(__file__).resolve().parent.parent / "fonts"
+BUNDLED_DIR = Path(__file__).resolve().parent / "fonts"
 # Debian/Ubuntu: package fonts-dejavu-core.
 SYSTEM_DIR = Path("/usr/share/fonts/truetype/dejavu")
 
