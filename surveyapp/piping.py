@@ -1,16 +1,47 @@
-"""Piping: put facts known about the respondent (their session's place and date) into questionnaire texts.
+"""Piping: put facts known about the respondent into questionnaire texts.
 
 "... since the session at {place} on {date}?" -> "... since the session at Fahrschule Graz on 3 March 2026?"
-Unknown placeholders and texts without values stay as written, so the anonymous /s/ flow is unchanged.
+An item's code names its earlier answer: "How often do you drive your {vehicle}?" -> "... your motorbike?"
+(`answer_texts`: an option's label in the page's language, several answers joined with ", ", nothing yet
+answered: an empty text). Unknown placeholders and texts without values stay as written, so a text with no
+placeholder is unchanged. The result is plain text: templates escape it, values and wording alike.
+
+A leaf module: items are read by what they offer (`code`, `kind`), never imported.
 """
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
+
+from surveyapp.i18n import in_language
 
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
+SEPARATOR = ", "  # between the answers of a multiple choice
 
 
 def pipe(text: str, values: Mapping[str, str] | None) -> str:
     if not text or not values:
         return text
     return PLACEHOLDER.sub(lambda m: str(values[m.group(1)]) if m.group(1) in values else m.group(0), text)
+
+
+def placeholders(text: str | None) -> set[str]:
+    """The names in a text's placeholders."""
+    return set(PLACEHOLDER.findall(text or ""))
+
+
+def answer_texts(items: Iterable, answers: Mapping[str, Sequence[str]], lang: str) -> dict[str, str]:
+    """Each answered-type item's code -> its answer as put into a text in `lang` ("" when not answered).
+
+    Coded answers become their option's label (interface words such as "Yes" in `lang` too); other values
+    are put in as stored."""
+    texts = {}
+    with in_language(lang):
+        for item in items:
+            kind = item.kind
+            if not kind.answered:
+                continue
+            values = answers.get(item.code) or ()
+            labels = {choice.code: str(choice.label) for choice in kind.choices(item, lang)} \
+                if kind.coded and values else {}
+            texts[item.code] = SEPARATOR.join(labels.get(value, value) for value in values)
+    return texts

@@ -78,7 +78,8 @@ def show(slug):
     if outcome.kind is Kind.ALREADY_SUBMITTED:  # e.g. the browser's Back after the thank-you page
         return redirect(url_for("respond.thanks", slug=slug))
     if outcome.kind is Kind.NEW:
-        return blank.page(questionnaire, 1, entry.lang, entry.form_key(), lambda: pages.reply(entry, outcome))
+        return blank.page(questionnaire, outcome.page, entry.lang, entry.form_key(),
+                          lambda: pages.reply(entry, outcome))
     return pages.reply(entry, outcome)
 
 
