@@ -15,6 +15,7 @@ This package sits low: it imports no feature package (questionnaires' `Item.kind
 from dataclasses import dataclass
 from enum import StrEnum
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import RadioField, StringField
 from wtforms.fields.choices import SelectChoice
@@ -49,6 +50,12 @@ class Statistic(StrEnum):
 
 
 SHARES = (Statistic.AGREEMENT, Statistic.YES_SHARE)  # statistics that are a share of chosen codes
+
+# A coded "don't know / prefer not to say" (types with `declinable`, setting "dont_know") is stored as this
+# reserved code; reports count it apart and leave it out of shares and means, exports carry it as the number
+# DONT_KNOW_EXPORTED (SPSS: a user-missing value), which no scale or option code can be.
+DONT_KNOW = "dk"
+DONT_KNOW_EXPORTED = -9
 
 
 class Measure(StrEnum):
@@ -131,8 +138,12 @@ class ItemType:
         return tuple(name for name in self.settings_fields if name not in self.text_keys)
 
     def check_settings(self, settings: dict) -> dict:
-        """Drop empty settings; raise DomainError for contradictory ones. Keys of other features stay."""
-        return {key: value for key, value in settings.items() if value is not None}
+        """Drop empty settings (an unticked box too: it means what no setting means); raise DomainError for
+        contradictory ones. Keys of other features stay."""
+        return {key: value for key, value in settings.items() if value is not None and value is not False}
+
+    def check_item(self, item) -> None:
+        """Check the settings against the item itself (an option code a setting names); DomainError if wrong."""
 
     def settings_data(self, settings: dict) -> dict:
         """Stored settings -> the settings form's data."""
@@ -150,8 +161,35 @@ class ItemType:
         """What the answer must be, shown before anyone errs (in the current interface language)."""
         return None
 
+    def check_group(self, item, values) -> list[tuple[str, str]]:
+        """Check a composite's parts together (ranks given once each): [(item code, message)], empty if fine.
+
+        `values` maps the code of each shown item of the page (its parts among them) to its values as they would
+        be stored; a part alone cannot see these problems, so the page calls this after every field passed its
+        own checks, and shows each message on the field of the item it names."""
+        return []
+
     def choices(self, item, lang: str) -> list[Choice]:
         return [Choice(option.code, option.label(lang)) for option in item.options]
+
+    # --- a coded "don't know" (see DONT_KNOW) ---
+    declinable = False  # may offer it (the builder's "don't know" settings part)
+
+    def dont_know(self, item) -> bool:
+        """Whether `item` offers a coded "don't know / prefer not to say" as its last choice."""
+        return self.declinable and bool(item.settings.get("dont_know"))
+
+    def dont_know_label(self, item, lang: str) -> str:
+        """Its wording in `lang`: the item's own (text "dk"), else the interface's default in `lang`."""
+        with in_language(lang):
+            return item.text("dk", lang) or _("Don't know / prefer not to say")
+
+    def offered(self, item, lang: str) -> list[Choice]:
+        """What a respondent chooses from: its choices, then the coded "don't know" when it offers one."""
+        choices = self.choices(item, lang)
+        if self.dont_know(item):
+            choices = [*choices, Choice(DONT_KNOW, self.dont_know_label(item, lang))]
+        return choices
 
     def option_codes(self, item) -> list[str]:
         return [choice.code for choice in self.choices(item, item.questionnaire.default_lang)]
@@ -198,7 +236,7 @@ class ChoiceType(ItemType):
     chart = "bar"
 
     def field(self, item, lang):
-        choices = [SelectChoice(c.code, c.label) for c in self.choices(item, lang)]
+        choices = [SelectChoice(c.code, c.label) for c in self.offered(item, lang)]
         return RadioField(item.text("label", lang), choices=choices, validators=self.validators(item))
 
 

@@ -5,6 +5,7 @@ from wtforms.fields.choices import SelectChoice
 
 from surveyapp.errors import DomainError
 from surveyapp.itemtypes.base import SCALE_ENDS, Choice, ScaleType, SettingsPart, Statistic, register
+from surveyapp.itemtypes.extras import DONT_KNOW_PART
 
 POINTS = (5, 7)
 
@@ -13,13 +14,15 @@ POINTS = (5, 7)
 class Likert(ScaleType):
     code = "likert"
     label = _l("Likert scale")
+    description = _l("Agreement on a 5- or 7-point scale with labelled ends.")
     statistics = (Statistic.DISTRIBUTION, Statistic.AGREEMENT)
     chart = "stacked"
+    declinable = True
     defaults = {"points": POINTS[0]}
     settings_parts = (SettingsPart(_l("Likert scale settings"), {
         "points": SelectField(_l("Likert: number of points"), coerce=int, default=POINTS[0],
                               choices=[SelectChoice(n, str(n)) for n in POINTS]),
-    }), SCALE_ENDS)
+    }), SCALE_ENDS, DONT_KNOW_PART)
 
     def check_settings(self, settings):
         settings = super().check_settings(settings)

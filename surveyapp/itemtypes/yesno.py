@@ -3,6 +3,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from surveyapp.itemtypes.base import Choice, ChoiceType, Statistic, in_language, register
+from surveyapp.itemtypes.extras import DONT_KNOW_PART
 
 YES, NO = "yes", "no"
 
@@ -11,7 +12,10 @@ YES, NO = "yes", "no"
 class YesNo(ChoiceType):
     code = "yesno"
     label = _l("Yes / no")
+    description = _l("Yes or no.")
     statistics = (Statistic.DISTRIBUTION, Statistic.YES_SHARE)
+    declinable = True
+    settings_parts = (DONT_KNOW_PART,)
 
     def choices(self, item, lang):
         """In `lang`, whoever asks: a German export says "Ja" even when a French-speaking manager downloads it."""

@@ -120,7 +120,7 @@ def _wtforms_translations(locale: str) -> Translations:
 
 
 def page_items(form: FlaskForm, questionnaire: Questionnaire, page: int) -> list[tuple[Item, object]]:
-    return [(item, form[field_name(item)]) for item in questionnaire.items_on(page)]
+    return [(item, form[field_name(item)] if item.kind.answered else None) for item in questionnaire.items_on(page)]
 
 
 def find_response(key: str | None, questionnaire: Questionnaire) -> Response | None:
@@ -170,7 +170,8 @@ def form_data(questionnaire: Questionnaire, values: dict[int, list[str]]) -> dic
 
 
 def collect_answers(form: FlaskForm, questionnaire: Questionnaire, page: int) -> dict[int, list[str]]:
-    return {item.id: item.kind.to_values(form[field_name(item)].data) for item in questionnaire.items_on(page)}
+    return {item.id: item.kind.to_values(form[field_name(item)].data) for item in questionnaire.items_on(page)
+            if item.kind.answered}
 
 
 def save_page(questionnaire: Questionnaire, key: str, page: int, lang: str, answers: dict[int, list[str]],

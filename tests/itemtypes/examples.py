@@ -39,6 +39,8 @@ EXAMPLES = {
     "date": Example("2024-02-29", ["2024-02-29"], "2031-01-01", "Please enter a date from Jan 1, 2020 to Dec 31, 2030.",
                     'type="date"', {"earliest": "2020-01-01", "latest": "2030-12-31"},
                     "A date from Jan 1, 2020 to Dec 31, 2030."),
+    # shown only: whatever is posted for it is ignored, nothing stored, no column
+    "display": Example("ignored", [], "", "", '<div class="q block" id="item-x">'),
 }
 
 

@@ -62,6 +62,9 @@ def test_each_type_renders_validates_stores_exports_and_reports(app, client, db,
 
     page = respondent.get(f"/s/{questionnaire.slug}?lang=en").get_data(as_text=True)
     assert "x (en)" in page and example.marker in page
+    if not kind.answered:
+        _check_shown_only(app, client, db, questionnaire, kind, example, tmp_path)
+        return
     if example.hint:
         assert example.hint in page and 'id="q_x-hint"' in page
 
@@ -80,6 +83,18 @@ def test_each_type_renders_validates_stores_exports_and_reports(app, client, db,
     _check_codebook(client, questionnaire, kind, columns)
     _check_sav(client, questionnaire, kind, columns, tmp_path)
     _check_report(client, questionnaire, kind)
+
+
+def _check_shown_only(app, client, db, questionnaire, kind, example, tmp_path):
+    """A type that takes no answer: a posted value is ignored, and it has no column and no report section."""
+    assert answer(app.test_client(), questionnaire, example.valid).status_code == 302
+    assert stored(db, questionnaire) == [] and kind.columns(questionnaire.items[0]) == []
+    _check_csv(client, questionnaire, [])
+    _check_codebook(client, questionnaire, kind, [])
+    _check_sav(client, questionnaire, kind, [], tmp_path)
+    response = client.get(f"/manage/questionnaires/{questionnaire.id}/report.pdf?lang=en")
+    assert response.status_code == 200
+    assert client.get(f"/manage/questionnaires/{questionnaire.id}/report?lang=en").status_code == 200
 
 
 def _check_csv(client, questionnaire, columns):
@@ -111,6 +126,9 @@ def _check_sav(client, questionnaire, kind, columns, tmp_path):
     _, meta = pyreadstat.read_sav(str(path))
     for column in columns:
         assert meta.variable_measure[column] == ("nominal" if kind.multi else kind.measure)
+    if not columns:
+        assert not [name for name in meta.column_names if name.startswith("x")]
+        return
     labels = meta.variable_value_labels.get(columns[0], {})
     if kind.multi:
         assert labels == {1.0: "red-en"}

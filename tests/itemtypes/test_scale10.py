@@ -14,7 +14,8 @@ def _signed_in_scale(client, make, auth):
 
 
 def test_every_scale_shares_the_end_labels_part():
-    assert item_type("scale10").text_keys == item_type("likert").text_keys == ("low", "high")
+    assert item_type("scale10").ends == item_type("likert").ends == ("low", "high")
+    assert item_type("scale10").text_keys == item_type("likert").text_keys == ("low", "high", "dk")
     assert set(item_type("scale10").settings_parts) <= set(item_type("likert").settings_parts)
 
 
