@@ -9,6 +9,7 @@ from surveyapp.errors import DomainError
 from surveyapp.extensions import db
 from surveyapp.itemtypes import REGISTRY, ItemType
 from surveyapp.programmes.pathways import stage as pathway_stage
+from surveyapp.questionnaires.conditions import check_deletable, follow_rename
 from surveyapp.questionnaires.models import (
     Item,
     ItemText,
@@ -154,6 +155,7 @@ def update_item(item: Item, *, code: str, required: bool, page: int, settings: d
         _check_code(code)
         if any(other.code == code for other in item.questionnaire.items if other is not item):
             raise DomainError(_l("An item with this code already exists."))
+        follow_rename(item.questionnaire, item.code, code)
         item.code = code
     # Merge, so settings kept by other features (not on the item form) survive; None clears a setting.
     item.required, item.page = required, max(1, page)
@@ -176,6 +178,7 @@ def set_item_stage(item: Item, code: str | None) -> None:
 
 def delete_item(item: Item) -> None:
     _ensure_unlocked(item.questionnaire)
+    check_deletable(item)
     item.questionnaire.items.remove(item)
     db.session.flush()
 
