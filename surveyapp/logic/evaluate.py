@@ -58,7 +58,8 @@ def _values(node, answers: Mapping) -> list[str]:
 
 
 def answered_values(answers: Mapping, code: str) -> list[str]:
-    """The item's answers as non-empty strings; a lone string counts as one answer, not as its letters."""
+    """The item's answers as strings, blank ones left out (no answer); a lone string is one answer, not its
+    letters."""
     values = answers.get(code) if isinstance(answers, Mapping) else None
     if values is None:
         return []
@@ -68,7 +69,7 @@ def answered_values(answers: Mapping, code: str) -> list[str]:
         values = list(values)
     except TypeError:
         return []
-    return [str(value) for value in values if value is not None and str(value) != ""]
+    return [str(value) for value in values if value is not None and str(value).strip()]
 
 
 def _compare(op: str, left: list[str], right: list[str]) -> bool:

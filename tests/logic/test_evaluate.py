@@ -10,7 +10,7 @@ ANSWERS = {
     "yes": ["yes"],
     "services": ["library", "parks"],
     "none": [],
-    "blank": [""],
+    "blank": ["", " \n"],
     "code": ["010"],
 }
 
