@@ -1,9 +1,6 @@
 """Staff pages for sessions and participants (contacts: managers only; evaluators see codes); enrolment."""
 
-import base64
-
-import qrcode
-import qrcode.image.svg
+import segno
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
@@ -55,8 +52,7 @@ def enrol_url(session: TrainingSession) -> str:
 
 
 def qr_data_uri(url: str) -> str:
-    svg = qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage, box_size=8).to_string()
-    return "data:image/svg+xml;base64," + base64.b64encode(svg).decode()
+    return segno.make(url, error="m", micro=False).svg_data_uri(scale=8)
 
 
 @bp.get("/manage/sessions/<int:session_id>")

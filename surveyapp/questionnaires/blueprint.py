@@ -1,10 +1,15 @@
 """The builder blueprint and the lookups every builder view starts with: load a row, check the role."""
 from flask import Blueprint, abort, request
+from flask_login import current_user
+from sqlalchemy import select
 
 from surveyapp.accounts.access import MANAGE, require
+from surveyapp.accounts.models import Role
 from surveyapp.errors import DomainError
 from surveyapp.extensions import db
+from surveyapp.programmes.models import Programme
 from surveyapp.questionnaires import service
+from surveyapp.questionnaires.lifecycle import Archived
 from surveyapp.questionnaires.models import Item, Option, Questionnaire
 from surveyapp.questionnaires.service import LockedError
 
@@ -22,6 +27,16 @@ def managed_questionnaire(questionnaire_id: int) -> Questionnaire:
     questionnaire = get_questionnaire(questionnaire_id)
     require(questionnaire.programme_id, MANAGE)
     return questionnaire
+
+
+def managed_programmes() -> list[Programme]:
+    """The active programmes the current user may build in (all for admins), by name; archived ones are not
+    offered."""
+    query = select(Programme).where(Programme.archived_at.is_(None)).order_by(Programme.name)
+    if not current_user.is_admin:
+        ids = [m.programme_id for m in current_user.memberships if m.role is Role.MANAGER]
+        query = query.where(Programme.id.in_(ids))
+    return list(db.session.scalars(query))
 
 
 def managed_item(item_id: int) -> Item:
@@ -49,7 +64,8 @@ def claim_edit(questionnaire: Questionnaire, *, checked: bool = True) -> None:
 
 
 def refused(form, error: DomainError) -> int:
-    """Undo the half-done change, put the message on the form; 409 when locked or saved meanwhile, else 422."""
+    """Undo the half-done change, put the message on the form; 409 when locked, archived or saved meanwhile,
+    else 422."""
     db.session.rollback()
     form.form_errors.append(str(error.message))
-    return 409 if isinstance(error, LockedError | service.EditConflict) else 422
+    return 409 if isinstance(error, LockedError | service.EditConflict | Archived) else 422

@@ -10,6 +10,7 @@ from surveyapp.extensions import db
 from surveyapp.itemtypes import REGISTRY, ItemType
 from surveyapp.programmes.pathways import stage as pathway_stage
 from surveyapp.questionnaires.conditions import check_deletable, follow_rename
+from surveyapp.questionnaires.lifecycle import ensure_not_archived
 from surveyapp.questionnaires.models import (
     Item,
     ItemText,
@@ -51,7 +52,9 @@ def claim_edit(questionnaire: Questionnaire, seen: str | int | None) -> None:
 
     `seen` None (a client that sends no version) skips the comparison but still counts the save. On
     PostgreSQL the UPDATE holds the row until commit, so a concurrent save waits and then finds no match.
+    Every builder save passes here, so an archived questionnaire refuses them all (lifecycle.Archived, 409).
     """
+    ensure_not_archived(questionnaire)
     match = Questionnaire.id == questionnaire.id
     if seen is not None:
         seen = str(seen)

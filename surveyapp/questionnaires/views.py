@@ -6,26 +6,27 @@ Item and option views live in item_views.py on the same blueprint.
 """
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
 from surveyapp.accounts.access import staff_required, visible_programme_ids
-from surveyapp.accounts.models import Role
 from surveyapp.errors import DomainError
 from surveyapp.extensions import db
 from surveyapp.programmes.models import Programme
 from surveyapp.questionnaires import (
     item_views,  # noqa: F401  (registers the item and option routes)
+    lifecycle_views,  # noqa: F401  (registers duplicate, schedule, close, archive and delete)
     pathway_views,  # noqa: F401  (registers the programme's outcome-pathway page)
     service,
+    share_views,  # noqa: F401  (registers the sharing page, its QR code and poster)
 )
 from surveyapp.questionnaires.blueprint import (
     bp,
     claim_edit,
     edit_language,
     get_questionnaire,
+    managed_programmes,
     managed_questionnaire,
     refused,
 )
@@ -35,14 +36,6 @@ from surveyapp.questionnaires.models import Questionnaire, Status
 __all__ = ["bp", "get_questionnaire"]
 
 STATUS_ACTIONS = {"open": Status.OPEN, "close": Status.CLOSED, "reopen": Status.OPEN}
-
-
-def _managed_programmes() -> list[Programme]:
-    query = select(Programme).order_by(Programme.name)
-    if not current_user.is_admin:
-        ids = [m.programme_id for m in current_user.memberships if m.role is Role.MANAGER]
-        query = query.where(Programme.id.in_(ids))
-    return list(db.session.scalars(query))
 
 
 @bp.get("/")
@@ -55,15 +48,17 @@ def index():
     questionnaires = db.session.scalars(query).all()
     groups: dict[Programme, list[Questionnaire]] = {}
     for questionnaire in questionnaires:
-        groups.setdefault(questionnaire.programme, []).append(questionnaire)
+        if questionnaire.archived_at is None:
+            groups.setdefault(questionnaire.programme, []).append(questionnaire)
+    archived = [questionnaire for questionnaire in questionnaires if questionnaire.archived_at is not None]
     return render_template("questionnaires/index.html", questionnaires=questionnaires, groups=groups,
-                           can_create=bool(_managed_programmes()), status_labels=STATUS_LABELS)
+                           archived=archived, can_create=bool(managed_programmes()), status_labels=STATUS_LABELS)
 
 
 @bp.route("/questionnaires/new", methods=["GET", "POST"])
 @staff_required
 def create():
-    programmes = _managed_programmes()
+    programmes = managed_programmes()
     if not programmes:
         abort(403)
     form = CreateForm()

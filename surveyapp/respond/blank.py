@@ -6,7 +6,9 @@ the CSRF token and the response key. So the first new respondent's page is rende
 kept, cut at those two values, with the cached structure (respond.cache: a changed wording, option or item
 gives a new stamp and so a new rendering); the next new respondents get the same bytes with their own values.
 Pages with anything personal in them (stored answers, errors, piped session facts, flashed messages) are never
-taken from here.
+taken from here. Logic keeps a blank page the same for everyone: with no answers yet, its conditions and skips
+are decided on none (respond.route) and every piped answer is empty (a `{code}` pipe is ""); only the personal
+link pipes session facts, and it never comes here (`respond.views.show` for new respondents of /s/ only).
 """
 from collections.abc import Callable
 

@@ -10,8 +10,9 @@ from functools import lru_cache
 
 from babel.support import Translations
 from flask import current_app
-from flask_babel import get_locale
+from flask_babel import format_datetime, get_locale
 from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 from flask_wtf import FlaskForm
 from sqlalchemy import bindparam, delete, insert, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -23,7 +24,8 @@ from surveyapp.datasets.versions import SnapshotItem
 from surveyapp.db import utcnow
 from surveyapp.errors import DomainError, Gone, NotFound
 from surveyapp.extensions import db
-from surveyapp.questionnaires.models import Item, Questionnaire, Status
+from surveyapp.questionnaires.lifecycle import Reach, aware, reachable
+from surveyapp.questionnaires.models import Item, Questionnaire
 from surveyapp.questionnaires.versions import meaning, snapshots
 from surveyapp.respond import cache
 from surveyapp.responses.models import Answer, Response
@@ -49,15 +51,27 @@ def field_name(item: Item) -> str:
     return f"q_{item.code}"
 
 
-def load_questionnaire(slug: str, *, allow_draft: bool = False) -> Questionnaire:
-    """The questionnaire at `slug` for a respondent: its cached, read-only structure (see respond.cache)."""
+class NotYetOpen(DomainError):
+    """An open questionnaire whose opening date is still ahead."""
+
+    status_code = 403
+
+
+def load_questionnaire(slug: str, *, allow_draft: bool = False, now: datetime | None = None) -> Questionnaire:
+    """The questionnaire at `slug` for a respondent: its cached, read-only structure (see respond.cache).
+
+    Whether it takes answers is decided at every request on the status read now and the clock, never cached:
+    a scheduled opening or closing takes effect at its minute."""
     if allow_draft:
         return _load_into_session(slug)
     found = cache.questionnaire_by_slug(slug)
-    status = found[1] if found else None
-    if status is None or status is Status.DRAFT:
+    reach = reachable(found[0], now or utcnow(), found[1]) if found else Reach.DRAFT
+    if reach is Reach.DRAFT:
         raise NotFound(_l("This survey does not exist. Please check the link."))
-    if status is Status.CLOSED:
+    if reach is Reach.SCHEDULED:
+        raise NotYetOpen(_l("This survey opens on %(date)s. Please come back then.",
+                            date=LazyString(format_datetime, aware(found[0].opens_at))))
+    if reach is not Reach.OPEN:  # closed by hand, past its closing date, archived
         raise Gone(_l("This survey is closed. Thank you for your interest."))
     return found[0]
 

@@ -1,0 +1,98 @@
+"""Scheduled opening and closing: entered in the app's time zone, applied on the clock at every request."""
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from surveyapp.accounts.models import Role
+from surveyapp.questionnaires import lifecycle
+from surveyapp.questionnaires.models import Status
+from surveyapp.respond import service as respond_service
+from tests.conftest import hidden_fields
+from tests.questionnaires.builder import Builder
+
+OPENS = datetime(2030, 1, 15, 9, 0, tzinfo=UTC)  # 10:00 in Vienna (CET)
+CLOSES = datetime(2030, 7, 1, 20, 0, tzinfo=UTC)  # 22:00 in Vienna (CEST)
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """Set the respondent pages' clock: clock(moment)."""
+    def set_to(moment: datetime) -> None:
+        monkeypatch.setattr(respond_service, "utcnow", lambda: moment)
+
+    return set_to
+
+
+@pytest.fixture
+def scheduled(client, make, auth, db):
+    programme = make.programme()
+    questionnaire = make.questionnaire(programme)
+    auth.login(make.user(Role.MANAGER, programme).email)
+    saved = Builder(client).post(f"/manage/questionnaires/{questionnaire.id}/schedule", {
+        "opens_at": "2030-01-15T10:00", "closes_at": "2030-07-01T22:00", "edit_version": questionnaire.edit_version})
+    assert saved.status_code == 302
+    db.session.expire_all()
+    return questionnaire
+
+
+def test_dates_are_entered_in_the_app_time_zone_and_stored_in_utc(scheduled, client):
+    assert (lifecycle.aware(scheduled.opens_at), lifecycle.aware(scheduled.closes_at)) == (OPENS, CLOSES)
+    form = client.get(f"/manage/questionnaires/{scheduled.id}/schedule").get_data(as_text=True)
+    assert 'value="2030-01-15T10:00"' in form and 'value="2030-07-01T22:00"' in form
+    assert "Europe/Vienna" in form
+
+
+def test_the_window_follows_the_clock_not_the_cached_structure(app, scheduled, clock):
+    respondent = app.test_client()
+    url = f"/s/{scheduled.slug}"
+    clock(OPENS - timedelta(minutes=1))
+    early = respondent.get(url, headers={"Accept-Language": "en"})
+    assert early.status_code == 403 and "This survey opens on" in early.get_data(as_text=True)
+    assert "2030" in early.get_data(as_text=True)
+    clock(OPENS)  # same structure, already cached by the request before: only the clock moved
+    assert respondent.get(url).status_code == 200
+    clock(CLOSES - timedelta(seconds=1))
+    last = respondent.get(url)
+    assert last.status_code == 200
+    clock(CLOSES)
+    assert respondent.get(url).status_code == 410
+    late = respondent.post(url, data={**hidden_fields(last.get_data(as_text=True)), "q_colour": "red", "nav": "next"})
+    assert late.status_code == 410  # a page shown before the closing minute and sent after it: not stored
+
+
+def test_a_closing_date_before_the_opening_is_refused(scheduled, client, db):
+    refused = Builder(client).post(f"/manage/questionnaires/{scheduled.id}/schedule", {
+        "opens_at": "2030-02-01T10:00", "closes_at": "2030-01-01T10:00", "edit_version": scheduled.edit_version})
+    assert refused.status_code == 422 and "closing date must be after" in refused.get_data(as_text=True)
+    db.session.expire_all()
+    assert lifecycle.aware(scheduled.opens_at) == OPENS
+
+
+def test_clearing_the_dates_opens_it_without_bounds(app, scheduled, client, clock, db):
+    cleared = Builder(client).post(f"/manage/questionnaires/{scheduled.id}/schedule", {
+        "opens_at": "", "closes_at": "", "edit_version": scheduled.edit_version})
+    assert cleared.status_code == 302
+    db.session.expire_all()
+    assert scheduled.opens_at is None and scheduled.closes_at is None
+    clock(OPENS - timedelta(days=400))
+    assert app.test_client().get(f"/s/{scheduled.slug}").status_code == 200
+
+
+def test_a_stale_form_is_refused(scheduled, client):
+    stale = Builder(client).post(f"/manage/questionnaires/{scheduled.id}/schedule", {
+        "opens_at": "2031-01-01T10:00", "closes_at": "", "edit_version": 1})
+    assert stale.status_code == 409
+
+
+def test_reach_of_each_state():
+    from surveyapp.questionnaires.models import Questionnaire
+
+    def reach(status, **dates):
+        return lifecycle.reachable(Questionnaire(status=status, **dates), OPENS)
+
+    assert reach(Status.DRAFT) is lifecycle.Reach.DRAFT
+    assert reach(Status.OPEN) is lifecycle.Reach.OPEN
+    assert reach(Status.OPEN, opens_at=OPENS + timedelta(seconds=1)) is lifecycle.Reach.SCHEDULED
+    assert reach(Status.OPEN, closes_at=OPENS.replace(tzinfo=None)) is lifecycle.Reach.CLOSED  # SQLite: naive
+    assert reach(Status.CLOSED) is lifecycle.Reach.CLOSED
+    assert reach(Status.OPEN, archived_at=OPENS) is lifecycle.Reach.ARCHIVED
