@@ -1,5 +1,16 @@
 """Managers' translation pages: side by side view and editing, completeness, export and import."""
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
@@ -7,6 +18,7 @@ from surveyapp.accounts.access import MANAGE, READ, require, staff_required
 from surveyapp.errors import DomainError
 from surveyapp.extensions import db
 from surveyapp.questionnaires import service as builder
+from surveyapp.questionnaires.lifecycle import ARCHIVED
 from surveyapp.questionnaires.models import Questionnaire
 from surveyapp.questionnaires.slots import completeness, describe, needed, slots
 from surveyapp.translations_ui import transfer
@@ -18,6 +30,8 @@ bp = Blueprint("translations", __name__,
 def _questionnaire(questionnaire_id: int, roles) -> Questionnaire:
     questionnaire = db.session.get(Questionnaire, questionnaire_id) or abort(404)
     require(questionnaire.programme_id, roles)
+    if roles is MANAGE and questionnaire.archived_at is not None:  # kept as archived: see questionnaires.lifecycle
+        abort(make_response(*_render(questionnaire, [str(ARCHIVED)], 409)))
     return questionnaire
 
 

@@ -67,8 +67,11 @@ def test_archive_hides_closes_and_freezes_until_unarchived(app, client, db, make
                       {"slug": "renamed", "default_lang": "de", "languages": "de, en", "edit_version": version})
     assert settings.status_code == 409 and "archived" in settings.get_data(as_text=True)
     assert b.post(f"/manage/questionnaires/{questionnaire.id}/status", {"action": "reopen"}).status_code == 422
+    language = b.post(f"/manage/questionnaires/{questionnaire.id}/translations/languages", {"lang": "fr"})
+    assert language.status_code == 409 and "archived" in language.get_data(as_text=True)
     db.session.expire_all()
     assert questionnaire.slug != "renamed" and questionnaire.status is Status.CLOSED
+    assert questionnaire.languages == ["de", "en"]
 
     assert b.post(f"/manage/questionnaires/{questionnaire.id}/unarchive").status_code == 302
     assert b.post(f"/manage/questionnaires/{questionnaire.id}/status", {"action": "reopen"}).status_code == 302
