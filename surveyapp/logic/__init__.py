@@ -12,7 +12,8 @@ docstring.
 
 API: `parse(text) -> Node` (or ExpressionError, a DomainError with a translated `.message` and a 1-based
 `.position`; never any other exception), `evaluate(node, answers) -> bool` (never raises),
-`references(node)`, `rename(text, old, new)`, `render(node)` (canonical text) and `to_json(node)`.
+`references(node)`, `rename(text, old, new)` (an item code), `rename_option(text, item, old, new)`,
+`render(node)` (canonical text) and `to_json(node)`.
 
 JSON form (`to_json`), for the respondent page's script, which must decide exactly as `evaluate` does:
     ["or", c1, c2, ...]        ["and", c1, c2, ...]        ["not", c]
@@ -34,14 +35,15 @@ from surveyapp.logic.nodes import (
     Or,
     Ref,
     is_condition,
+    option_literals,
     references,
     render,
     to_json,
     walk,
 )
 from surveyapp.logic.parser import MAX_DEPTH, MAX_LENGTH, parse
-from surveyapp.logic.rename import rename
+from surveyapp.logic.rename import rename, rename_option
 
 __all__ = ["And", "Call", "Compare", "ExpressionError", "Literal", "MAX_DEPTH", "MAX_LENGTH", "Node", "Not",
-           "Or", "Ref", "evaluate", "is_condition", "parse", "references", "rename", "render", "to_json",
-           "walk"]
+           "Or", "Ref", "evaluate", "is_condition", "option_literals", "parse", "references", "rename",
+           "rename_option", "render", "to_json", "walk"]

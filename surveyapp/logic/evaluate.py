@@ -72,6 +72,11 @@ def answered_values(answers: Mapping, code: str) -> list[str]:
     return [str(value) for value in values if value is not None and str(value).strip()]
 
 
+def same_value(a: str, b: str) -> bool:
+    """Whether `=` holds between two single values ("1" and "1.0" do: both are numbers)."""
+    return _holds("=", a, b)
+
+
 def _compare(op: str, left: list[str], right: list[str]) -> bool:
     if op == "!=":
         return not _compare("=", left, right)

@@ -28,11 +28,13 @@ class Ref:
 
 @dataclass(frozen=True)
 class Literal:
-    """A number or a text (an option code). Both are kept as written; numbers stay strings, like answers."""
+    """A number or a text (an option code). Both are kept as written; numbers stay strings, like answers.
+    `end` is the 0-based end of its text, quotation marks included, for renames."""
 
     value: str
     number: bool = False
     position: int = _position()
+    end: int = _position()
 
 
 @dataclass(frozen=True)
@@ -103,6 +105,17 @@ def walk(node) -> Iterator:
 def references(node) -> list[str]:
     """The item codes the expression reads, each once, in the order written."""
     return list(dict.fromkeys(n.code for n in walk(node) if isinstance(n, Ref)))
+
+
+def option_literals(tree, item: str):
+    """The literals that stand for an option of `item`: compared with it by = or !=, or selected's code."""
+    for node in walk(tree):
+        if isinstance(node, Call) and node.name == "selected" and node.args[0].code == item:
+            yield node.args[1]
+        elif isinstance(node, Compare) and node.op in ("=", "!="):
+            for one, other in ((node.left, node.right), (node.right, node.left)):
+                if isinstance(one, Literal) and isinstance(other, Ref) and other.code == item:
+                    yield one
 
 
 def code_text(code: str) -> str:

@@ -118,7 +118,7 @@ class _Parser:
         if token.kind in (NAME, REF):
             return Ref(token.value, token.position, token.end)
         if token.kind in (NUMBER, STRING):
-            return Literal(token.value, token.kind == NUMBER, token.position)
+            return Literal(token.value, token.kind == NUMBER, token.position, token.end)
         if token.kind == END:
             raise errors.incomplete(token.position)
         raise errors.unexpected(token.text, token.position)

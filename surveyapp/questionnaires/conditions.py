@@ -12,14 +12,25 @@ an item that is to be deleted.
 """
 import re
 from collections.abc import Iterable, Iterator
-from decimal import Decimal
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from surveyapp.errors import DomainError
-from surveyapp.logic import Call, Compare, ExpressionError, Literal, Ref, parse, references, rename, walk
-from surveyapp.logic.evaluate import DATE, NUMBER
+from surveyapp.logic import (
+    Call,
+    Compare,
+    ExpressionError,
+    Literal,
+    Ref,
+    option_literals,
+    parse,
+    references,
+    rename,
+    rename_option,
+    walk,
+)
+from surveyapp.logic.evaluate import DATE, NUMBER, same_value
 from surveyapp.piping import placeholders
 from surveyapp.questionnaires.models import Item, Questionnaire
 
@@ -74,42 +85,94 @@ def check_skips(questionnaire: Questionnaire, number: int, skips) -> list[dict]:
 
 def follow_rename(questionnaire: Questionnaire, old: str, new: str) -> None:
     """Point every condition, skip rule and {old} pipe of `questionnaire` at item code `new` instead."""
-    for item in questionnaire.items:
-        if item.condition:
-            item.condition = rename(item.condition, old, new)
-    for page in questionnaire.pages:
-        if page.condition:
-            page.condition = rename(page.condition, old, new)
-        if any(rule.get("when") for rule in page.skips or ()):
-            page.skips = [{**rule, "when": rename(rule.get("when") or "", old, new)} for rule in page.skips]
+    _rewrite(questionnaire, lambda text: rename(text, old, new))
     pipe = re.compile(r"\{" + re.escape(old) + r"\}")
     for row in _text_rows(questionnaire):
         if pipe.search(row.text):
             row.text = pipe.sub(lambda _match: "{" + new + "}", row.text)
 
 
+def follow_option_rename(item: Item, old: str, new: str) -> None:
+    """Write option code `new` where conditions and skip rules compare `item` (or a matrix row sharing its
+    options) with its option `old`."""
+    for member in (item, *item.parts):
+        _rewrite(item.questionnaire, lambda text, code=member.code: rename_option(text, code, old, new))
+
+
 def dependants(questionnaire: Questionnaire, code: str) -> list[str]:
     """What reads item `code`: items (by code) whose condition or wording names it, pages ("page 2")."""
-    found = [item.code for item in questionnaire.items if code in _condition_codes(item.condition)
-             or any(code in placeholders(row.text) for row in _item_text_rows(item))]
-    for page in questionnaire.pages:
-        texts = [page.condition, *(rule.get("when") for rule in page.skips or ())]
-        piped = any(code in placeholders(row.text) for row in questionnaire.texts if row.key == f"page.{page.number}")
-        if piped or any(code in _condition_codes(text) for text in texts):
-            found.append(_("page %(number)s", number=page.number))
-    if any(code in placeholders(row.text) for row in questionnaire.texts if not row.key.startswith("page.")):
-        found.append(_("the questionnaire's texts"))
-    return list(dict.fromkeys(found))
+    return [reader for reader, codes in _readings(questionnaire) if code in codes]
+
+
+def option_dependants(item: Item, code: str) -> list[str]:
+    """What compares `item` with its option `code`: items (by code) and pages, by their conditions."""
+    readers = []
+    for reader, text in _logic_texts(item.questionnaire):
+        tree = _tree(text)
+        if tree and any(same_value(literal.value, code) for literal in option_literals(tree, item.code)):
+            readers.append(reader)
+    return list(dict.fromkeys(readers))
 
 
 def check_deletable(item: Item) -> None:
     """Refuse deleting `item` (and its parts) while anything else reads them."""
-    leaving = {item.code, *(part.code for part in item.parts)}
+    leaving = [item.code, *(part.code for part in item.parts)]
     readers = [reader for code in leaving for reader in dependants(item.questionnaire, code)
                if reader not in leaving]
+    _refuse_while_read(item.code, readers)
+
+
+def check_option_deletable(option) -> None:
+    """Refuse deleting an option while a condition compares its item (or a matrix row sharing its options)
+    with it: the condition would silently never hold."""
+    item = option.item
+    _refuse_while_read(option.code, [reader for member in (item, *item.parts)
+                                     for reader in option_dependants(member, option.code)])
+
+
+def _refuse_while_read(code: str, readers: list[str]) -> None:
     if readers:
-        raise DependedOn(_l("“%(item)s” cannot be deleted: %(readers)s use its answer. Change them first.",
-                            item=item.code, readers=", ".join(dict.fromkeys(readers))))
+        raise DependedOn(_l("“%(code)s” cannot be deleted: %(readers)s use it. Change them first.",
+                            code=code, readers=", ".join(dict.fromkeys(readers))))
+
+
+def _rewrite(questionnaire: Questionnaire, change) -> None:
+    """Apply `change` (text -> text) to every condition and skip rule, assigning only what it changes."""
+    for item in questionnaire.items:
+        if item.condition and change(item.condition) != item.condition:
+            item.condition = change(item.condition)
+    for page in questionnaire.pages:
+        if page.condition and change(page.condition) != page.condition:
+            page.condition = change(page.condition)
+        skips = [{**rule, "when": change(rule["when"])} if rule.get("when") else rule for rule in page.skips or ()]
+        if skips != list(page.skips or ()):
+            page.skips = skips
+
+
+def _logic_texts(questionnaire: Questionnaire) -> Iterator[tuple[str, str]]:
+    """(who, condition text) of every item condition, page condition and skip rule."""
+    for item in questionnaire.items:
+        if item.condition:
+            yield item.code, item.condition
+    for page in questionnaire.pages:
+        for text in (page.condition, *(rule.get("when") for rule in page.skips or ())):
+            if text:
+                yield _("page %(number)s", number=page.number), text
+
+
+def _readings(questionnaire: Questionnaire) -> Iterator[tuple[str, set[str]]]:
+    """(who, the item codes it reads) for each item, each page and the questionnaire's own texts."""
+    conditions: dict[str, set[str]] = {}
+    for reader, text in _logic_texts(questionnaire):
+        conditions.setdefault(reader, set()).update(_condition_codes(text))
+    for item in questionnaire.items:
+        yield item.code, conditions.get(item.code, set()) | _piped(_item_text_rows(item))
+    for number in questionnaire.page_numbers:
+        reader = _("page %(number)s", number=number)
+        titles = (row for row in questionnaire.texts if row.key == f"page.{number}")
+        yield reader, conditions.get(reader, set()) | _piped(titles)
+    yield _("the questionnaire's texts"), _piped(row for row in questionnaire.texts
+                                                 if not row.key.startswith("page."))
 
 
 def _checked(text, prefix, questionnaire: Questionnaire, earlier) -> str | None:
@@ -181,17 +244,10 @@ def _check_option(item: Item, value: Literal) -> None:
     if not item.kind.coded:
         return
     codes = item.kind.option_codes(item)
-    if not any(_same_code(value.value, code) for code in codes):
+    if not any(same_value(value.value, code) for code in codes):
         raise ExpressionError(_l("“%(value)s” at position %(position)s is not an option code of “%(code)s” "
                                  "(its codes: %(codes)s).", value=value.value, position=value.position,
                                  code=item.code, codes=", ".join(codes)), value.position)
-
-
-def _same_code(value: str, code: str) -> bool:
-    """Equal as the evaluator compares: `q = 1` matches the code "1" (and "01": both are numbers)."""
-    if NUMBER.fullmatch(value) and NUMBER.fullmatch(code):
-        return Decimal(value) == Decimal(code)
-    return value == code
 
 
 def _target(questionnaire: Questionnaire, number: int, to, prefix) -> int | str:
@@ -205,13 +261,21 @@ def _target(questionnaire: Questionnaire, number: int, to, prefix) -> int | str:
                             to=str(to)[:20]))
 
 
-def _condition_codes(text: str | None) -> list[str]:
-    if not text or not text.strip():
-        return []
+def _tree(text: str | None):
+    """The tree of a stored condition; None for a blank or broken one (it reads nothing reliably)."""
     try:
-        return references(parse(text))
+        return parse(text) if text and text.strip() else None
     except ExpressionError:
-        return []
+        return None
+
+
+def _condition_codes(text: str | None) -> list[str]:
+    tree = _tree(text)
+    return references(tree) if tree else []
+
+
+def _piped(rows: Iterable) -> set[str]:
+    return {code for row in rows for code in placeholders(row.text)}
 
 
 def _item_text_rows(item: Item) -> Iterator:

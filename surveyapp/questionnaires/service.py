@@ -9,7 +9,12 @@ from surveyapp.errors import DomainError
 from surveyapp.extensions import db
 from surveyapp.itemtypes import REGISTRY, ItemType
 from surveyapp.programmes.pathways import stage as pathway_stage
-from surveyapp.questionnaires.conditions import check_deletable, follow_rename
+from surveyapp.questionnaires.conditions import (
+    check_deletable,
+    check_option_deletable,
+    follow_option_rename,
+    follow_rename,
+)
 from surveyapp.questionnaires.lifecycle import ensure_not_archived
 from surveyapp.questionnaires.models import (
     Item,
@@ -222,6 +227,7 @@ def update_option(option: Option, code: str, labels: dict[str, str]) -> None:
         _check_code(code, allow_digits_first=True)
         if any(other.code == code for other in option.item.options if other is not option):
             raise DomainError(_l("An option with this code already exists."))
+        follow_option_rename(option.item, option.code, code)
         option.code = code
     for lang, label in labels.items():
         set_text(option, OptionText, "label", lang, label)
@@ -231,6 +237,7 @@ def update_option(option: Option, code: str, labels: dict[str, str]) -> None:
 def delete_option(option: Option) -> None:
     """Once answered, a new version: stored answers with its code stay (answers hold codes, not options) and
     keep its label from the version's snapshot."""
+    check_option_deletable(option)
     with keeping_meaning(option.item.questionnaire, "option deleted"):
         option.item.options.remove(option)
         db.session.flush()

@@ -15,6 +15,8 @@ from surveyapp.logic import (
     Ref,
     parse,
     references,
+    rename,
+    rename_option,
     render,
     to_json,
 )
@@ -145,3 +147,24 @@ def test_nesting_up_to_the_limit_parses():
 def test_not_a_string_is_empty():
     with pytest.raises(ExpressionError):
         parse(None)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("${q} = 1 and  q=2 or selected(q, 'q')", "${r s} = 1 and  ${r s}=2 or selected(${r s}, 'q')"),
+    ("q≠'a' OR qq = 1", "rs≠'a' OR qq = 1"),
+    ("q = ", "q = "),  # does not parse: left alone
+])
+def test_rename_keeps_the_text_as_written(text, expected):
+    assert rename(text, "q", "r s" if "${" in text else "rs") == expected
+
+
+@pytest.mark.parametrize(("text", "new", "expected"), [
+    ("q = 'a' or selected(q, „a“) or 'a' != q or r = 'a' or q = 'b'", "c",
+     "q = 'c' or selected(q, „c“) or 'c' != q or r = 'a' or q = 'b'"),
+    ("q = 1 or q > 1", "01", "q = 01 or q > 1"),  # an ordering names no option
+    ("q = 1.0", "one", "q = 'one'"),
+    ("q = 'a'", "it's", "q = \"it's\""),
+])
+def test_rename_option_only_where_the_item_is_compared_with_it(text, new, expected):
+    old = "1" if "1" in text else "a"
+    assert rename_option(text, "q", old, new) == expected

@@ -11,6 +11,7 @@ from surveyapp.questionnaires.conditions import (
     check_page_condition,
     check_skips,
     dependants,
+    option_dependants,
 )
 from surveyapp.questionnaires.models import Item, Page, Status
 from surveyapp.questionnaires.service import LockedError
@@ -179,8 +180,7 @@ def test_dependants_and_a_refused_delete(survey, db):
     with pytest.raises(DependedOn) as caught:
         builder.delete_item(_item(survey, "colour"))
     assert caught.value.status_code == 409
-    assert str(caught.value.message) == ("“colour” cannot be deleted: age, when, page 3 use its answer. "
-                                         "Change them first.")
+    assert str(caught.value.message) == "“colour” cannot be deleted: age, when, page 3 use it. Change them first."
     assert _item(survey, "colour") in survey.items
 
     builder.delete_item(_item(survey, "tools"))
@@ -192,9 +192,34 @@ def test_a_composite_is_not_deletable_while_its_rows_are_read_elsewhere(survey, 
     db.session.flush()
     assert dependants(survey, "services_library") == ["services_buses"]
     _item(survey, "when").condition = "services_buses = 1"
-    with pytest.raises(DomainError, match="“services” cannot be deleted: when use"):
+    with pytest.raises(DomainError, match="“services” cannot be deleted: when use it"):
         builder.delete_item(_item(survey, "services"))
     _item(survey, "when").condition = None
     builder.delete_item(_item(survey, "services"))
     db.session.commit()
     assert [item.code for item in survey.items] == ["colour", "tools", "agree", "intro", "ok", "age", "name", "when"]
+
+
+def test_an_option_code_rename_follows_into_conditions_on_that_item_only(survey, db):
+    _item(survey, "when").condition = "colour = 'red' or selected(colour, „red“) or 'red' != colour or name = 'red'"
+    survey.pages.append(Page(number=3, skips=[{"when": "colour = \"red\"", "to": "end"}]))
+    db.session.flush()
+    builder.update_option(_item(survey, "colour").options[0], "crimson", {})
+    db.session.commit()
+    assert _item(survey, "when").condition == ("colour = 'crimson' or selected(colour, „crimson“) "
+                                               "or 'crimson' != colour or name = 'red'")
+    assert survey.page(3).skips == [{"when": "colour = \"crimson\"", "to": "end"}]
+    assert check_item_condition(_item(survey, "when"), _item(survey, "when").condition)
+
+
+def test_an_option_is_not_deletable_while_a_condition_compares_with_it(survey, db):
+    _item(survey, "age").condition = "selected(tools, 'car')"
+    survey.pages.append(Page(number=3, condition="tools != 'car' and colour = 'red'"))
+    db.session.flush()
+    car = _item(survey, "tools").options[1]
+    assert option_dependants(_item(survey, "tools"), "car") == ["age", "page 3"]
+    with pytest.raises(DependedOn) as caught:
+        builder.delete_option(car)
+    assert str(caught.value.message) == "“car” cannot be deleted: age, page 3 use it. Change them first."
+    builder.delete_option(_item(survey, "tools").options[0])
+    assert [option.code for option in _item(survey, "tools").options] == ["car"]
