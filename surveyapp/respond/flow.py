@@ -144,7 +144,7 @@ def advance(entry: EntryPoint, formdata: Mapping) -> Outcome:
 
     Items the answers hide are neither checked nor kept, and what was kept of items hidden now goes (an answer
     changed on a page gone back to may hide items further on). Next is the next page of the respondent's way
-    (route.next_page); the way's end submits. Raises DomainError for a form the entry point never issued.
+    (route.Walk.next_page); the way's end submits. Raises DomainError for a form the entry point never issued.
     Stores through the entry point in the current transaction; `settle` ends it.
     """
     questionnaire = entry.questionnaire
