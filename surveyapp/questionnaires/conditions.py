@@ -176,8 +176,11 @@ def _readings(questionnaire: Questionnaire) -> Iterator[tuple[str, set[str]]]:
 
 
 def _checked(text, prefix, questionnaire: Questionnaire, earlier) -> str | None:
-    """Parse `text` and check what it reads; `earlier(item)` says whether an item may be read."""
-    text = (text or "").strip() if isinstance(text, str | None) else ""
+    """Parse `text` and check what it reads; `earlier(item)` says whether an item may be read.
+
+    Anything but a text (a number in posted JSON) is checked as the text it shows, so it is refused as what
+    it is ("5" is a value, not a condition) rather than taken for a blank condition that always holds."""
+    text = ("" if text is None else str(text)).strip()
     if not text:
         return None
     try:

@@ -14,12 +14,15 @@ from surveyapp.logic import (
     Or,
     Ref,
     evaluate,
+    option_literals,
     parse,
     references,
     rename,
+    rename_option,
     render,
     walk,
 )
+from surveyapp.logic.evaluate import same_value
 
 TOKENS = ["q1", "q_2", "${x y}", "${", "}", "$", "'a'", '"b"', "'", '"', "„", "“", "1", "-2.5", "2nd", "(",
           ")", ",", "=", "==", "!=", "≠", "<>", "<", "<=", "≤", ">", ">=", "≥", "!", "and", "OR", "not",
@@ -105,3 +108,14 @@ def test_rename_renames_only_that_code(tree, new):
 @given(token_soup, codes)
 def test_rename_of_an_unknown_code_changes_nothing(text, new):
     assert rename(text, "no such code", new) == text
+
+
+@given(trees, st.from_regex(r"[a-z0-9][a-z0-9_]{0,6}", fullmatch=True))
+def test_rename_option_renames_only_that_items_options(tree, new):
+    text = render(tree)
+    for code in references(tree):
+        for literal in option_literals(tree, code):
+            renamed = parse(rename_option(text, code, literal.value, new))
+            assert renamed == parse(text) or any(
+                same_value(found.value, new) for found in option_literals(renamed, code))
+            assert references(renamed) == references(tree)

@@ -132,6 +132,8 @@ def test_skips_read_up_to_their_page_and_go_forward(survey):
     ([{"when": ""}], "Skip rule 1 of page 2: go to a later page or to the end (not “None”)."),
     ([{"when": "", "to": True}], "Skip rule 1 of page 2: go to a later page or to the end (not “True”)."),
     (["age > 3"], "Skip rule 1 of page 2: a rule needs a condition and a page to go to."),
+    ([{"when": 5, "to": 3}], "Skip rule 1 of page 2: “5” at position 1 is a value, not a condition: compare it, "
+                             "e.g. q1 = 'yes', or use answered(q1)."),
     ("age > 3", "A page has at most 20 skip rules."),
     ([{"when": "", "to": "end"}] * 21, "A page has at most 20 skip rules."),
 ])
