@@ -55,7 +55,7 @@ def test_manager_builds_and_opens_a_two_item_questionnaire(pages):
     add_item(pages, page, "remark", "text", "Was sollen wir ändern?", required=False)
     edit_url = page.url.split("#")[0]
     page.get_by_role("button", name="Open for responses").click()
-    expect(page.get_by_role("button", name="Close")).to_be_visible()
+    expect(page.get_by_role("link", name="Close", exact=True)).to_be_visible()  # to a confirmation page
     expect(page.locator("table tbody tr")).to_have_count(2)
     pages.assert_accessible(page)
     pages.screenshot(page, "builder")
