@@ -23,6 +23,8 @@ from surveyapp.questionnaires.models import Questionnaire
 
 QUIET_ZONE = 4  # modules of white around the code, as the QR standard asks
 QR_SIZE = 10 * cm  # on the poster, quiet zone included: scannable from a few metres
+QR_SMALLEST = 8 * cm
+SCALES = (1, 0.85, 0.7, 0.55, 0.45)  # of the type and the code, tried in turn until the poster fits one page
 MARGIN = 1.8 * cm
 PNG_SCALE = 10  # pixels per module of the downloadable PNG
 
@@ -68,18 +70,30 @@ def poster_lines(questionnaire: Questionnaire) -> list[PosterLine]:
 
 
 def poster_pdf(link: str, lines: list[PosterLine]) -> bytes:
-    """An A4 poster: the titles, the code (10 cm), the link in large type under it, the captions."""
+    """An A4 poster on one page: the titles, the code (10 cm), the link in large type under it, the captions.
+
+    Many languages with long titles would run onto a second page: the type, then the code (never below 8 cm),
+    shrink until it fits."""
     register_fonts()
+    for scale in SCALES:
+        pdf, pages = _poster(link, lines, scale)
+        if pages == 1:
+            break
+    return pdf
+
+
+def _poster(link: str, lines: list[PosterLine], scale: float) -> tuple[bytes, int]:
     buffer = io.BytesIO()
     document = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN,
                                  bottomMargin=MARGIN, title=printable(lines[0].title if lines else link))
     width = A4[0] - 2 * MARGIN
-    story = [*_titles(lines, width), Spacer(1, 0.6 * cm), _qr_drawing(link), Spacer(1, 0.4 * cm),
-             _link(link, width), Spacer(1, 0.6 * cm)]
-    caption = _style("caption", REGULAR, 14)
+    story = [*_titles(lines, width, scale), Spacer(1, 0.6 * cm * scale),
+             _qr_drawing(link, max(QR_SIZE * scale, QR_SMALLEST)), Spacer(1, 0.4 * cm), _link(link, width),
+             Spacer(1, 0.6 * cm * scale)]
+    caption = _style("caption", REGULAR, 14 * scale)
     story += [Text(line.caption, caption, width) for line in lines if line.caption]
     document.build(story)
-    return buffer.getvalue()
+    return buffer.getvalue(), document.page
 
 
 def _style(name: str, font: str, size: float) -> ParagraphStyle:
@@ -87,10 +101,10 @@ def _style(name: str, font: str, size: float) -> ParagraphStyle:
                           spaceAfter=size * 0.4)
 
 
-def _titles(lines: list[PosterLine], width: float) -> list[Text]:
+def _titles(lines: list[PosterLine], width: float, scale: float) -> list[Text]:
     """The first language's title large, the others smaller; smaller still when there are many."""
     first, other = (26, 18) if len(lines) <= 3 else (20, 14)
-    return [Text(line.title, _style(f"title{index}", BOLD, first if index == 0 else other), width)
+    return [Text(line.title, _style(f"title{index}", BOLD, (first if index == 0 else other) * scale), width)
             for index, line in enumerate(lines)]
 
 
@@ -103,16 +117,16 @@ def _link(link: str, width: float) -> Drawing:
     return drawing
 
 
-def _qr_drawing(link: str) -> Drawing:
+def _qr_drawing(link: str, size: float) -> Drawing:
     """The code as vector squares (one rectangle per run of dark modules in a row): sharp at any print size."""
     matrix = qr_code(link).matrix
     modules = len(matrix) + 2 * QUIET_ZONE
-    unit = QR_SIZE / modules
-    drawing = Drawing(QR_SIZE, QR_SIZE)
+    unit = size / modules
+    drawing = Drawing(size, size)
     drawing.hAlign = "CENTER"
-    drawing.add(Rect(0, 0, QR_SIZE, QR_SIZE, fillColor=colors.white, strokeColor=None))
+    drawing.add(Rect(0, 0, size, size, fillColor=colors.white, strokeColor=None))
     for row_index, row in enumerate(matrix):
-        y = QR_SIZE - (row_index + QUIET_ZONE + 1) * unit
+        y = size - (row_index + QUIET_ZONE + 1) * unit
         for start, length in _dark_runs(row):
             drawing.add(Rect((start + QUIET_ZONE) * unit, y, length * unit, unit, fillColor=colors.black,
                              strokeColor=None))

@@ -12,7 +12,7 @@ from PIL import Image, ImageDraw
 from pypdf import PdfReader
 
 from surveyapp.accounts.models import Role
-from surveyapp.questionnaires import service
+from surveyapp.questionnaires import service, sharing
 from surveyapp.questionnaires.models import Status
 
 
@@ -81,16 +81,29 @@ def test_poster_has_the_titles_the_link_and_a_qr_code_that_decodes_to_it(client,
     assert "Scan or type the link" in text
     width, height = (float(v) for v in reader.pages[0].mediabox.upper_right)
     assert (round(width), round(height)) == (595, 842)  # A4
-    document = pypdfium2.PdfDocument(poster.data)
+    assert decode(render(poster.data)[1]) == [link]
+
+
+def render(pdf: bytes) -> tuple[int, Image.Image]:
+    """The number of pages and the first page drawn at 144 dpi."""
+    document = pypdfium2.PdfDocument(pdf)
     try:
         page = document[0]
         bitmap = page.render(scale=2)
         image = bitmap.to_pil()
         bitmap.close()
         page.close()
+        return len(document), image
     finally:
         document.close()
-    assert decode(image) == [link]
+
+
+def test_a_poster_with_seven_long_titles_still_fits_one_page():
+    title = "Befragung nach der Fahrstunde für Fahrschülerinnen und Fahrschüler im Programm Close To"
+    lines = [sharing.PosterLine(f"{title} ({number})", f"Scan or type the link ({number})") for number in range(7)]
+    link = "https://umfrage.example.org/s/" + "a" * 78
+    pages, image = render(sharing.poster_pdf(link, lines))
+    assert pages == 1 and decode(image) == [link]
 
 
 @pytest.mark.parametrize(("status", "changes", "warning"), [
