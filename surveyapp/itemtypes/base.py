@@ -95,8 +95,8 @@ class Column:
 class SettingsPart:
     """One fieldset of the builder's item page: settings fields, and wording fields (per language) among them.
 
-    Several types may share a part (the end labels of every scale): the new-item page, which shows every type's
-    settings in one form, shows a shared part once, so each field name stays unique in the form.
+    Several types may share a part (the end labels of every scale). The builder's item form shows the parts of
+    the item's own type only (a new item's type is chosen first); field names stay unique over all parts anyway.
     """
 
     legend: str
@@ -109,11 +109,13 @@ class ItemType:
 
     code = ""
     label = _l("Item")
+    description = ""  # one line in the builder's list of types: what it asks, how it is answered
     widget = "input"  # its macro template: templates/items/<widget>.html
     first_input = ""  # the id suffix of its first input, for the error summary's link ("-0": first option)
     has_options = False  # options are edited by the manager
     answered = True  # takes an answer; False: shown only (a text block, a matrix's or ranking's heading)
     composite = False  # its answers are those of its parts (Item.parts: matrix rows, ranked options)
+    part_only = False  # only ever a part of a composite (a ranking's ranks): the builder does not offer it
     numeric = False  # exported as a number
     multi = False  # several stored values, one export column per option
     coded = False  # stores option codes that have labels

@@ -61,6 +61,7 @@ def _iso(value) -> str | None:
 class DateItem(ItemType):
     code = "date"
     label = _l("Date")
+    description = _l("A date, within limits you set.")
     settings_parts = (SettingsPart(_l("Date settings"), {
         "earliest": DateField(_l("Date: earliest allowed"), validators=[Optional()]),
         "latest": DateField(_l("Date: latest allowed"), validators=[Optional()]),

@@ -8,6 +8,7 @@ from surveyapp.itemtypes.base import ItemType, register
 class Display(ItemType):
     code = "display"
     label = _l("Text block (no answer)")
+    description = _l("Text shown between questions, e.g. an explanation; takes no answer.")
     widget = "display"
     answered = False
 

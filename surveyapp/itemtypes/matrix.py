@@ -9,6 +9,7 @@ from surveyapp.itemtypes.base import ItemType, register
 class Matrix(ItemType):
     code = "matrix"
     label = _l("Matrix (rows sharing one scale)")
+    description = _l("Several statements rated on one shared scale, shown as a grid (stacked on a phone).")
     widget = "matrix"
     answered = False
     composite = True

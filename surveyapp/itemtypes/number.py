@@ -93,6 +93,7 @@ def _places_text(places: int, *, error: bool) -> str:
 class Number(ItemType):
     code = "number"
     label = _l("Number")
+    description = _l("A number, e.g. an age or a count, within limits you set.")
     numeric = True
     statistics = (Statistic.MEAN_MEDIAN,)
     measure = Measure.SCALE

@@ -8,6 +8,8 @@ from surveyapp.itemtypes.base import ItemType, Measure, Statistic, register
 class Rank(ItemType):
     code = "rank"
     label = _l("Rank of an option")
+    description = _l("The rank given to one option of a ranking.")
+    part_only = True
     numeric = True
     measure = Measure.ORDINAL
     statistics = (Statistic.MEAN_MEDIAN,)

@@ -8,6 +8,7 @@ from surveyapp.itemtypes.base import ItemType, register
 class Ranking(ItemType):
     code = "ranking"
     label = _l("Ranking")
+    description = _l("Put options in order of preference.")
     widget = "ranking"
     answered = False
     composite = True

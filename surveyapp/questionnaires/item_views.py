@@ -2,12 +2,13 @@
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
+from wtforms.validators import Optional
 
 from surveyapp.accounts.access import staff_required
 from surveyapp.errors import DomainError
 from surveyapp.extensions import db
 from surveyapp.itemtypes import REGISTRY
-from surveyapp.questionnaires import service
+from surveyapp.questionnaires import option_lines, service
 from surveyapp.questionnaires.blueprint import (
     bp,
     claim_edit,
@@ -17,7 +18,16 @@ from surveyapp.questionnaires.blueprint import (
     managed_questionnaire,
     refused,
 )
-from surveyapp.questionnaires.forms import item_data, item_form, option_form, option_labels
+from surveyapp.questionnaires.codes import suggest_code
+from surveyapp.questionnaires.forms import (
+    OptionLinesForm,
+    item_data,
+    item_form,
+    offered_types,
+    option_form,
+    option_labels,
+)
+from surveyapp.questionnaires.pages import page_titles
 
 STEPS = {"up": -1, "down": 1}
 
@@ -33,27 +43,45 @@ def _back_to_item(item, lang=None):
 @bp.route("/questionnaires/<int:questionnaire_id>/items/new", methods=["GET", "POST"])
 @staff_required
 def add_item(questionnaire_id: int):
+    """Two steps, no script needed: the list of types, then the form of the chosen type (?type=)."""
     questionnaire = managed_questionnaire(questionnaire_id)
-    form = item_form(REGISTRY.values(), data={"page": questionnaire.page_numbers[-1]} if request.method == "GET"
-                     else None, pathway=questionnaire.programme.pathway)
+    kind = REGISTRY.get(request.values.get("type", ""))
+    if kind is None or kind.part_only:
+        unknown = "type" in request.values
+        return render_template("questionnaires/item_type.html", questionnaire=questionnaire,
+                               types=offered_types(), unknown=unknown), 422 if unknown else 200
+    lang = questionnaire.default_lang
+    data = {"type": kind.code, "page": str(questionnaire.page_numbers[-1])} if request.method == "GET" else None
+    form = item_form(kind, new=True, data=data, pathway=questionnaire.programme.pathway,
+                     pages=page_titles(questionnaire, lang))
     status = 422 if form.is_submitted() else 200
     if form.validate_on_submit():
-        kind = REGISTRY.get(form.type.data)
         try:
             claim_edit(questionnaire)
-            item = service.add_item(
-                questionnaire, form.code.data.strip(), form.type.data, required=form.required.data,
-                page=form.page.data, settings=form.settings_for(kind) if kind else {},
-                texts={questionnaire.default_lang: form.texts(kind) if kind else {}})
-            service.set_item_stage(item, form.stage.data)
+            item = _create_item(questionnaire, kind, form)
             db.session.commit()
         except DomainError as error:
             status = refused(form, error)
         else:
             flash(_("Item %(code)s added.", code=item.code))
-            return _back_to_item(item) if item.kind.has_options else _back_to_items(questionnaire)
-    return render_template("questionnaires/item_new.html", questionnaire=questionnaire, form=form,
-                           lang=questionnaire.default_lang), status
+            return _back_to_item(item) if item.kind.has_options and not item.options else _back_to_items(
+                questionnaire)
+    return render_template("questionnaires/item_new.html", questionnaire=questionnaire, form=form, kind=kind,
+                           lang=lang), status
+
+
+def _create_item(questionnaire, kind, form):
+    """The item as the form describes it; its code suggested from the question when left empty."""
+    lang = questionnaire.default_lang
+    code = (form.code.data or "").strip() or suggest_code(form.label.data, {i.code for i in questionnaire.items})
+    item = service.add_item(questionnaire, code, kind.code, required=form.required.data,
+                            page=form.page_number(questionnaire.page_numbers), settings=form.settings_for(kind),
+                            texts={lang: form.texts(kind)})
+    service.set_item_condition(item, form.condition.data)
+    if "options" in form and (form.options.data or "").strip():
+        option_lines.set_options(item, form.options.data, lang, replace=False)
+    service.set_item_stage(item, form.stage.data)
+    return item
 
 
 @bp.route("/items/<int:item_id>", methods=["GET", "POST"])
@@ -63,21 +91,21 @@ def edit_item(item_id: int):
     questionnaire = item.questionnaire
     lang = edit_language(questionnaire)
     locked = service.has_responses(questionnaire)
-    pathway = questionnaire.programme.pathway
     if request.method == "GET":
-        form = item_form([item.kind], formdata=None, data=item_data(item, lang), locked=locked, type_fixed=True,
-                         pathway=pathway)
-        return _item_page(item, lang, form, locked)
-    form = item_form([item.kind], locked=locked, type_fixed=True, pathway=pathway)
+        return _item_page(item, lang, _edit_form(item, lang, locked, formdata=None, data=item_data(item, lang)),
+                          locked)
+    form = _edit_form(item, lang, locked)
     form.type.data = item.type
     if not form.validate():
         return _item_page(item, lang, form, locked, status=422)
     version = questionnaire.version
     try:
         claim_edit(questionnaire)
+        page = item.parent.page if item.parent else form.page_number(questionnaire.page_numbers)
         service.update_item(item, code=(form.code.data or item.code).strip(), required=form.required.data,
-                            page=form.page.data, settings=form.settings_for(item.kind))
+                            page=page, settings=form.settings_for(item.kind))
         service.set_item_texts(item, lang, form.texts(item.kind))
+        service.set_item_condition(item, form.condition.data)
         if form.stage.raw_data:  # a client that posts no stage keeps the item's
             service.set_item_stage(item, form.stage.data)
         db.session.commit()
@@ -89,17 +117,30 @@ def edit_item(item_id: int):
     return redirect(url_for("questionnaires.edit_item", item_id=item.id, lang=lang))
 
 
+def _edit_form(item, lang, locked, **kwargs):
+    """The item's form; a part stays on its composite's page, so its page is not chosen."""
+    form = item_form(item.kind, locked=locked, type_fixed=True, pathway=item.questionnaire.programme.pathway,
+                     pages=page_titles(item.questionnaire, lang), **kwargs)
+    if item.parent is not None:
+        form.page.render_kw = {"disabled": True}
+        form.page.validators = [Optional()]
+        form.page.data = str(item.parent.page)
+    return form
+
+
 def _flash_new_version(questionnaire, version: int) -> None:
     if questionnaire.version != version:
         flash(_("This change makes version %(number)s of the questionnaire. Answers given before keep their "
                 "own scale in exports and reports.", number=questionnaire.version))
 
 
-def _item_page(item, lang, form, locked, *, new_option=None, status=200):
+def _item_page(item, lang, form, locked, *, new_option=None, option_lines_form=None, status=200):
     languages = item.questionnaire.languages
     new_option = new_option or option_form(languages, formdata=None)
+    option_lines_form = option_lines_form or OptionLinesForm(formdata=None)
     return render_template("questionnaires/item_edit.html", item=item, questionnaire=item.questionnaire,
-                           lang=lang, form=form, locked=locked, new_option=new_option), status
+                           lang=lang, form=form, locked=locked, new_option=new_option,
+                           option_lines=option_lines_form), status
 
 
 @bp.post("/items/<int:item_id>/move")
@@ -175,9 +216,35 @@ def add_option(item_id: int):
             _flash_new_version(item.questionnaire, version)
             return _back_to_item(item)
     lang = item.questionnaire.default_lang
-    shown = item_form([item.kind], formdata=None, data=item_data(item, lang), locked=locked, type_fixed=True,
-                      pathway=item.questionnaire.programme.pathway)
+    shown = _edit_form(item, lang, locked, formdata=None, data=item_data(item, lang))
     return _item_page(item, lang, shown, locked, new_option=form, status=status)
+
+
+@bp.post("/items/<int:item_id>/options/bulk")
+@staff_required
+def option_list(item_id: int):
+    """Options typed or pasted one per line (in the language being edited), added or replacing the list."""
+    item = managed_item(item_id)
+    if not item.kind.has_options:
+        abort(404)
+    questionnaire = item.questionnaire
+    lang = edit_language(questionnaire)
+    form = OptionLinesForm()
+    status, version = 422, questionnaire.version
+    if form.validate():
+        try:
+            claim_edit(questionnaire)
+            option_lines.set_options(item, form.lines.data, lang, replace=form.mode.data == "replace")
+            db.session.commit()
+        except DomainError as error:
+            status = refused(form, error)
+        else:
+            flash(_("Options saved."))
+            _flash_new_version(questionnaire, version)
+            return _back_to_item(item, lang)
+    locked = service.has_responses(questionnaire)
+    shown = _edit_form(item, lang, locked, formdata=None, data=item_data(item, lang))
+    return _item_page(item, lang, shown, locked, option_lines_form=form, status=status)
 
 
 @bp.route("/options/<int:option_id>", methods=["GET", "POST"])

@@ -17,6 +17,7 @@ from surveyapp.programmes.models import Programme
 from surveyapp.questionnaires import (
     item_views,  # noqa: F401  (registers the item and option routes)
     lifecycle_views,  # noqa: F401  (registers duplicate, schedule, close, archive and delete)
+    page_views,  # noqa: F401  (registers the page routes)
     pathway_views,  # noqa: F401  (registers the programme's outcome-pathway page)
     service,
     share_views,  # noqa: F401  (registers the sharing page, its QR code and poster)
@@ -30,7 +31,7 @@ from surveyapp.questionnaires.blueprint import (
     managed_questionnaire,
     refused,
 )
-from surveyapp.questionnaires.forms import STATUS_LABELS, CreateForm, SettingsForm, language_list, texts_form
+from surveyapp.questionnaires.forms import STATUS_LABELS, CreateForm, SettingsForm, texts_form
 from surveyapp.questionnaires.models import Questionnaire, Status
 
 __all__ = ["bp", "get_questionnaire"]
@@ -68,7 +69,7 @@ def create():
         try:
             questionnaire = service.create_questionnaire(
                 form.programme_id.data, form.slug.data.strip(), form.default_lang.data.strip(),
-                language_list(form.languages.data), form.title.data)
+                form.offered, form.title.data)
             db.session.commit()
         except DomainError as error:
             status = refused(form, error)
@@ -90,7 +91,7 @@ def edit(questionnaire_id: int):
 def _edit_page(questionnaire, lang, *, settings=None, texts=None, status=200):
     settings = settings or SettingsForm(formdata=None, data={
         "slug": questionnaire.slug, "default_lang": questionnaire.default_lang,
-        "languages": ", ".join(questionnaire.languages)})
+        "languages": questionnaire.languages})
     texts = texts or texts_form(questionnaire.page_numbers, formdata=None,
                                 data=_texts_data(questionnaire, lang))
     return render_template(
@@ -122,7 +123,7 @@ def settings(questionnaire_id: int):
     try:
         claim_edit(questionnaire)
         service.update_settings(questionnaire, form.slug.data.strip(), form.default_lang.data.strip(),
-                                language_list(form.languages.data))
+                                form.offered)
         db.session.commit()
     except DomainError as error:
         status = refused(form, error)

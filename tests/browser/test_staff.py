@@ -28,9 +28,10 @@ def test_login_page_accessible_with_and_without_errors(pages):
 
 def add_item(pages, page, code: str, kind: str, label: str, *, required: bool = True) -> None:
     page.get_by_role("link", name="Add item").click()
-    pages.assert_accessible(page)
+    pages.assert_accessible(page)  # step 1: the types
+    page.get_by_role("link", name=kind, exact=True).click()
+    pages.assert_accessible(page)  # step 2: that type's form
     page.locator("#code").fill(code)
-    page.locator("#type").select_option(kind)
     if required:
         page.locator("#required").check()
     page.locator("#label").fill(label)
@@ -45,18 +46,18 @@ def test_manager_builds_and_opens_a_two_item_questionnaire(pages):
     pages.assert_accessible(page)
     page.locator("#title").fill("Werkstatt-Feedback")
     page.locator("#slug").fill("werkstatt")
-    page.locator("#default_lang").fill("de")
-    page.locator("#languages").fill("de")  # every offered language must be complete to open
+    page.locator("#default_lang").select_option("de")
+    page.get_by_label("English", exact=True).uncheck()  # every offered language must be complete to open
     page.get_by_role("button", name="Create").click()
     page.wait_for_url("**/manage/questionnaires/*")
-    add_item(pages, page, "useful", "likert", "War die Werkstatt hilfreich?")
+    add_item(pages, page, "useful", "Likert scale", "War die Werkstatt hilfreich?")
     page.goto(page.url.split("/items")[0])  # a Likert item has no options to add: back to the questionnaire
     pages.assert_accessible(page)
-    add_item(pages, page, "remark", "text", "Was sollen wir ändern?", required=False)
+    add_item(pages, page, "remark", "Short text", "Was sollen wir ändern?", required=False)
     edit_url = page.url.split("#")[0]
     page.get_by_role("button", name="Open for responses").click()
     expect(page.get_by_role("link", name="Close", exact=True)).to_be_visible()  # to a confirmation page
-    expect(page.locator("table tbody tr")).to_have_count(2)
+    expect(page.locator("table.items tbody tr")).to_have_count(2)
     pages.assert_accessible(page)
     pages.screenshot(page, "builder")
 

@@ -35,7 +35,7 @@ def target(make):
     questionnaire = make.questionnaire(programme)
     item = next(i for i in questionnaire.items if i.options)
     ids = {"questionnaire_id": questionnaire.id, "item_id": item.id, "option_id": item.options[0].id,
-           "programme_id": programme.id}
+           "programme_id": programme.id, "page_number": 1}
     return programme, ids
 
 

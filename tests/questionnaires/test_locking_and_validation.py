@@ -72,7 +72,7 @@ def test_create_rejects_bad_input_with_422(manager_client, make, db, data, messa
 @pytest.mark.parametrize(("data", "message"), [
     ({"code": "colour"}, "An item with this code already exists"),
     ({"code": "9bad"}, "Codes use lower-case letters"),
-    ({"type": "hologram"}, "Not a valid choice"),
+    ({"type": "hologram"}, "There is no such type of item"),
     ({"type": "number", "min": 10, "max": 5}, "minimum must not be greater"),
     ({"label": ""}, "This field is required"),
 ])

@@ -1,0 +1,75 @@
+"""A choice item's options typed or pasted one per line ("code = label", or only the label).
+
+Matching keeps what answers hold: a line naming an existing code, or an existing option's label in the language
+being edited, is that option (reworded, reordered), so its code and its answers stay. Replacing the list deletes
+the options not listed, unless a condition compares their item with them; once responses exist that, like any
+added option, makes a new version (versions.py), as deleting an option one by one does. Flushes, never commits.
+"""
+import re
+
+from flask_babel import lazy_gettext as _l
+
+from surveyapp.errors import DomainError
+from surveyapp.extensions import db
+from surveyapp.questionnaires import service
+from surveyapp.questionnaires.codes import suggest_code
+from surveyapp.questionnaires.conditions import check_option_deletable
+from surveyapp.questionnaires.models import Item, Option, OptionText, set_text
+from surveyapp.questionnaires.versions import keeping_meaning
+from surveyapp.textclean import clean_text
+
+LINE = re.compile(r"^\s*([a-z0-9][a-z0-9_]{0,63})\s*=\s*(\S.*)$")
+MAX_OPTIONS = 200
+
+
+def parse_lines(text: str) -> list[tuple[str | None, str]]:
+    """"1 = Never\\nOften" -> [("1", "Never"), (None, "Often")]; blank lines dropped."""
+    entries = []
+    for line in (text or "").splitlines():
+        line = clean_text(line)
+        if line:
+            found = LINE.match(line)
+            entries.append((found.group(1), found.group(2).strip()) if found else (None, line))
+    if not entries:
+        raise DomainError(_l("Please enter at least one option, one per line."))
+    if len(entries) > MAX_OPTIONS:
+        raise DomainError(_l("An item has at most %(num)s options.", num=MAX_OPTIONS))
+    return entries
+
+
+def set_options(item: Item, text: str, lang: str, *, replace: bool) -> None:
+    """Add the listed options after the existing ones, or (`replace`) make them the item's options in order."""
+    entries = parse_lines(text)
+    with keeping_meaning(item.questionnaire, "options replaced" if replace else "options added"):
+        listed = _match(item, entries, lang)
+        if replace:  # appended options are last already
+            for option in [option for option in item.options if option not in listed]:
+                check_option_deletable(option)  # no condition may compare its item with it
+                item.options.remove(option)
+            _renumber(item, listed)
+        db.session.flush()
+
+
+def _match(item: Item, entries: list[tuple[str | None, str]], lang: str) -> list[Option]:
+    """The option each line stands for, existing (its label set to the line's) or appended."""
+    by_code = {option.code: option for option in item.options}
+    by_label = {option.label(lang).casefold(): option for option in item.options}
+    taken = set(by_code)
+    listed: list[Option] = []
+    for code, label in entries:
+        option = by_code.get(code) if code else by_label.get(label.casefold())
+        if option is None:
+            code = code or suggest_code(label, taken, fallback=str(len(taken) + 1), letter_first=False)
+            option = service.new_option(item, code, {})
+            taken.add(code)
+        elif option in listed:
+            raise DomainError(_l("The option %(code)s is listed twice.", code=option.code))
+        set_text(option, OptionText, "label", lang, label)
+        listed.append(option)
+    return listed
+
+
+def _renumber(item: Item, order: list[Option]) -> None:
+    for position, option in enumerate(order, start=1):
+        option.position = position
+    item.options.sort(key=lambda option: option.position)
