@@ -83,6 +83,21 @@ def check_skips(questionnaire: Questionnaire, number: int, skips) -> list[dict]:
     return checked
 
 
+def check_readers(item: Item) -> None:
+    """Check again the conditions and skip rules that read `item` or its parts, after it moved: each must
+    still read only what comes before it (its own condition is checked when it is saved)."""
+    moved = {item.code, *(part.code for part in item.parts)}
+    questionnaire = item.questionnaire
+    for other in questionnaire.items:
+        if moved.intersection(_condition_codes(other.condition)):
+            check_item_condition(other, other.condition)
+    for page in questionnaire.pages:
+        if moved.intersection(_condition_codes(page.condition)):
+            check_page_condition(questionnaire, page.number, page.condition)
+        if any(moved.intersection(_condition_codes(rule.get("when"))) for rule in page.skips or ()):
+            check_skips(questionnaire, page.number, page.skips)
+
+
 def follow_rename(questionnaire: Questionnaire, old: str, new: str) -> None:
     """Point every condition, skip rule and {old} pipe of `questionnaire` at item code `new` instead."""
     _rewrite(questionnaire, lambda text: rename(text, old, new))

@@ -2,6 +2,7 @@
 follow a code into every condition and pipe, and deletions refused while something reads the item."""
 import pytest
 
+from surveyapp.accounts.models import Role
 from surveyapp.errors import DomainError
 from surveyapp.questionnaires import service as builder
 from surveyapp.questionnaires.conditions import (
@@ -16,6 +17,7 @@ from surveyapp.questionnaires.conditions import (
 from surveyapp.questionnaires.models import Item, Page, Status
 from surveyapp.questionnaires.service import LockedError
 from surveyapp.responses.models import Response
+from tests.questionnaires.builder import Builder
 
 ITEMS = [
     ("colour", "single", False, 1, {}, ["red", "green", "blue"]),
@@ -225,3 +227,32 @@ def test_an_option_is_not_deletable_while_a_condition_compares_with_it(survey, d
     assert str(caught.value.message) == "“car” cannot be deleted: age, page 3 use it. Change them first."
     builder.delete_option(_item(survey, "tools").options[0])
     assert [option.code for option in _item(survey, "tools").options] == ["car"]
+
+
+def test_deleting_through_the_builder_names_who_depends_and_keeps_everything(client, make, auth, db):
+    programme = make.programme()
+    questionnaire = make.questionnaire(programme, status=Status.DRAFT, items=ITEMS[:6])
+    _item(questionnaire, "age").condition = "colour = 'red' and agree >= 4"
+    db.session.commit()
+    auth.login(make.user(Role.MANAGER, programme).email)
+    b = Builder(client)
+    colour, red = _item(questionnaire, "colour"), _item(questionnaire, "colour").options[0]
+    for url, code in ((f"/manage/items/{colour.id}/delete", "colour"), (f"/manage/options/{red.id}/delete", "red")):
+        response = b.post(url)
+        assert response.status_code in (409, 422)
+        assert f"“{code}” cannot be deleted: age use it." in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert [option.code for option in _item(questionnaire, "colour").options] == ["red", "green", "blue"]
+
+
+def test_an_item_cannot_move_after_the_conditions_that_read_it(survey, db):
+    _item(survey, "age").condition = "colour = 'red'"
+    survey.pages.append(Page(number=3, skips=[{"when": "name = 'x'", "to": "end"}]))
+    db.session.commit()
+    builder.update_item(_item(survey, "colour"), code="colour", required=False, page=2, settings={})
+    with pytest.raises(ConditionError, match="Condition of “age”: “colour” at position 1 is not asked before this "
+                                             r"\(page 3\)"):
+        builder.update_item(_item(survey, "colour"), code="colour", required=False, page=3, settings={})
+    db.session.rollback()
+    with pytest.raises(ConditionError, match="Skip rule 1 of page 3: “name” at position 1"):
+        builder.update_item(_item(survey, "name"), code="name", required=False, page=4, settings={})
