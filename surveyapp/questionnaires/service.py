@@ -11,6 +11,7 @@ from surveyapp.itemtypes import REGISTRY, ItemType
 from surveyapp.programmes.pathways import stage as pathway_stage
 from surveyapp.questionnaires.conditions import (
     check_deletable,
+    check_item_condition,
     check_option_deletable,
     check_readers,
     follow_option_rename,
@@ -174,6 +175,12 @@ def update_item(item: Item, *, code: str, required: bool, page: int, settings: d
     check_readers(item)  # it may have moved to another page
 
 
+def set_item_condition(item: Item, text: str | None) -> None:
+    """Show `item` only when `text` (the logic language, on earlier answers) holds; blank: always shown."""
+    item.condition = check_item_condition(item, text) if (text or "").strip() else None
+    db.session.flush()
+
+
 def set_item_stage(item: Item, code: str | None) -> None:
     """Tag the item with a stage of its programme's outcome pathway ("" or None: untagged).
 
@@ -205,6 +212,12 @@ def add_option(item: Item, code: str, labels: dict[str, str]) -> Option:
         option = _append_option(item, code, labels)
         db.session.flush()
     return option
+
+
+def new_option(item: Item, code: str, labels: dict[str, str]) -> Option:
+    """Append an option, making no version: for a caller that makes several changes in one keeping_meaning."""
+    _check_option_code(item, code)
+    return _append_option(item, code, labels)
 
 
 def _check_option_code(item: Item, code: str) -> None:
