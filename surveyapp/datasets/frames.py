@@ -22,7 +22,16 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from surveyapp.datasets import respondents
-from surveyapp.datasets.pivot import EXCLUDED, ColumnSpec, LongAnswers, item_columns_frame, merge_excluded
+from surveyapp.datasets.pivot import (
+    DECLINED,
+    EXCLUDED,
+    EXPORTED_DECLINED,
+    ColumnSpec,
+    LongAnswers,
+    item_columns_frame,
+    merge_declined,
+    merge_excluded,
+)
 from surveyapp.datasets.versions import History, Key
 from surveyapp.errors import NotFound
 from surveyapp.extensions import db
@@ -198,12 +207,18 @@ def _meta_chunks(statement, chunk: int) -> Iterator[pd.DataFrame]:
             return
 
 
-def column_spec(item: Item, history: History, labels_lang: str | None = None) -> ColumnSpec:
-    """Its columns over every version: an option only an earlier version offered keeps its answers."""
+def column_spec(item: Item, history: History, labels_lang: str | None = None,
+                keep_declined: bool = False) -> ColumnSpec:
+    """Its columns over every version: an option only an earlier version offered keeps its answers.
+
+    `keep_declined` (exports): a coded "don't know" stays in the column as its export code (see ``pivot``)."""
     kind = item.kind
     labels = None
+    declines = declines_on_any_version(item, history)
     if labels_lang and kind.coded and not kind.numeric:  # numbers (scale points) stay numbers
         labels = history.value_labels(item, labels_lang)
+        if declines:
+            labels[EXPORTED_DECLINED] = kind.dont_know_label(item, labels_lang)
     return ColumnSpec(
         item.code,
         item.type,
@@ -213,7 +228,15 @@ def column_spec(item: Item, history: History, labels_lang: str | None = None) ->
         kind.decimals(item),
         tuple(history.option_codes(item)) if kind.coded else (),
         labels,
+        declines,
+        keep_declined,
     )
+
+
+def declines_on_any_version(item: Item, history: History) -> bool:
+    """Whether `item` offers a coded "don't know", or did on an earlier version (its answers keep it)."""
+    asked = [item, *(segment.item for segment in history.segments.get(item.code) or [])]
+    return any(asked_as.kind.dont_know(asked_as) for asked_as in asked)
 
 
 def answer_codes(scope: Scope) -> dict[int, str]:
@@ -260,10 +283,12 @@ def read_answers(ids: pd.Series, code_of: dict[int, str], questionnaire_ids: lis
 
 
 def iter_frames(
-    scope: Scope, filters: Filters | None = None, labels_lang: str | None = None, chunk: int = CHUNK
+    scope: Scope, filters: Filters | None = None, labels_lang: str | None = None, chunk: int = CHUNK,
+    keep_declined: bool = False,
 ) -> Iterator[pd.DataFrame]:
-    """Wide typed frames of submitted responses, ``chunk`` responses at a time, in response id order."""
-    specs = [column_spec(item, scope.history, labels_lang) for item in scope.items]
+    """Wide typed frames of submitted responses, ``chunk`` responses at a time, in response id order;
+    `keep_declined` for exports (see ``column_spec``)."""
+    specs = [column_spec(item, scope.history, labels_lang, keep_declined) for item in scope.items]
     questionnaire_ids = [q.id for q in scope.questionnaires]
     frames = _frames(iter_meta(scope, filters, chunk), specs, answer_codes(scope), questionnaire_ids)
     unoffered = _unoffered(scope)
@@ -299,22 +324,24 @@ def _frames(
         items = item_columns_frame(specs, answers, index)
         frame = pd.concat([meta.set_index(index), items], axis=1).reset_index(drop=True)
         frame.attrs[EXCLUDED] = items.attrs[EXCLUDED]
+        frame.attrs[DECLINED] = items.attrs[DECLINED]
         yield frame
 
 
 def response_frame(
-    scope: Scope, filters: Filters | None = None, labels_lang: str | None = None
+    scope: Scope, filters: Filters | None = None, labels_lang: str | None = None, keep_declined: bool = False
 ) -> pd.DataFrame:
     """All submitted responses in scope as one frame (see ``iter_frames``).
 
-    ``attrs["excluded"]`` counts the numeric values left out as unusable, per item code (see ``pivot``).
+    ``attrs["excluded"]`` counts the numeric values left out as unusable, per item code; ``attrs["declined"]``
+    lists the responses that answered an item with its coded "don't know" (see ``pivot``).
     """
-    frames = list(iter_frames(scope, filters, labels_lang))
+    frames = list(iter_frames(scope, filters, labels_lang, keep_declined=keep_declined))
     if not frames:
         return _empty_frame(scope, labels_lang)
-    excluded = merge_excluded(frames)
+    excluded, declined = merge_excluded(frames), merge_declined(frames)
     frame = pd.concat(frames, ignore_index=True)
-    frame.attrs[EXCLUDED] = excluded
+    frame.attrs[EXCLUDED], frame.attrs[DECLINED] = excluded, declined
     return frame
 
 

@@ -8,6 +8,11 @@ A stored value of a numeric item that is no finite number within ``MAX_MAGNITUDE
 ``1e999999``, a 400-digit integer, text written by an older version or straight into the database) is left
 out of the column (missing) and counted in ``frame.attrs["excluded"]`` (item code -> count), so that no
 statistic, chart or export sees it and the report can say how many were left out.
+
+A coded "don't know" (itemtypes.DONT_KNOW) of an item that offers one is an answer, yet no point of the scale:
+its response is listed in ``frame.attrs["declined"]`` (item code -> response ids, so a report counts them in any
+selection of rows: ``declined_count``) and it is left out of the column (reports: missing for statistics, never
+among the unusable numbers), or, for exports (``ColumnSpec.keep_declined``), kept as DONT_KNOW_EXPORTED.
 """
 
 from __future__ import annotations
@@ -17,9 +22,15 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from surveyapp.itemtypes import DONT_KNOW, DONT_KNOW_EXPORTED
+
 # Larger magnitudes are no plausible answer and lose integer precision in float64, Excel and SPSS alike.
 MAX_MAGNITUDE = 1e15
 EXCLUDED = "excluded"  # the frame attribute with the per-item counts of unusable numeric values
+# the frame attribute with the per-item response ids of coded "don't know" answers (frozensets: pandas compares
+# attrs when it concatenates frames, which arrays would make ambiguous)
+DECLINED = "declined"
+EXPORTED_DECLINED = str(DONT_KNOW_EXPORTED)
 
 
 @dataclass(frozen=True)
@@ -34,10 +45,17 @@ class ColumnSpec:
     decimals: bool
     options: tuple[str, ...]
     labels: dict[str, str] | None  # option code -> label when an export asks for labels
+    declines: bool = False  # offers a coded "don't know" (on any version)
+    keep_declined: bool = False  # an export's: "don't know" kept as DONT_KNOW_EXPORTED, not left out
 
     @property
     def columns(self) -> list[str]:
         return [f"{self.code}_{option}" for option in self.options] if self.multi else [self.code]
+
+    @property
+    def categories(self) -> tuple[str, ...]:
+        """The codes its column holds: its options, and an export's code of "don't know"."""
+        return (*self.options, EXPORTED_DECLINED) if self.declines and self.keep_declined else self.options
 
 
 @dataclass(frozen=True)
@@ -63,6 +81,7 @@ def item_columns_frame(specs: list[ColumnSpec], answers: LongAnswers, index: pd.
     key = pd.Series(rows[single] * max(len(specs), 1) + cols[single])
     last = ~key.duplicated(keep="last").to_numpy()
     s_rows, s_cols, s_values = rows[single][last], cols[single][last], values[single][last]
+    s_rows, s_cols, s_values, declined = _declined(specs, s_rows, s_cols, s_values, index)
 
     grid = np.full((len(index), len(specs)), None, dtype=object)
     is_number = numeric[s_cols]
@@ -87,7 +106,25 @@ def item_columns_frame(specs: list[ColumnSpec], answers: LongAnswers, index: pd.
             columns[spec.code] = _typed(spec, pd.Series(grid[:, position], index=index, dtype=object))
     frame = pd.DataFrame(columns, index=index)
     frame.attrs[EXCLUDED] = excluded
+    frame.attrs[DECLINED] = declined
     return frame
+
+
+def _declined(specs: list[ColumnSpec], rows: np.ndarray, cols: np.ndarray, values: np.ndarray, index: pd.Index):
+    """The single answers with each coded "don't know" noted (by response id), then left out or (exports)
+    recoded."""
+    declines = np.array([spec.declines for spec in specs] + [False], dtype=bool)
+    found = declines[cols] & (values == DONT_KNOW) if len(values) else np.zeros(0, dtype=bool)
+    if not found.any():
+        return rows, cols, values, {}
+    ids = index.to_numpy()[rows[found]]
+    declined = {specs[n].code: frozenset(ids[cols[found] == n].tolist()) for n in np.unique(cols[found])}
+    keep = np.array([spec.keep_declined for spec in specs] + [False], dtype=bool)
+    recoded = found & keep[cols]
+    values = values.copy()
+    values[recoded] = EXPORTED_DECLINED
+    dropped = found & ~recoded
+    return rows[~dropped], cols[~dropped], values[~dropped], declined
 
 
 def usable_numbers(numbers: np.ndarray) -> np.ndarray:
@@ -103,6 +140,23 @@ def merge_excluded(frames) -> dict[str, int]:
         for code, count in frame.attrs.get(EXCLUDED, {}).items():
             total[code] = total.get(code, 0) + count
     return total
+
+
+def merge_declined(frames) -> dict[str, frozenset]:
+    """The ``declined`` response ids of several chunks, together."""
+    found: dict[str, frozenset] = {}
+    for frame in frames:
+        for code, ids in frame.attrs.get(DECLINED, {}).items():
+            found[code] = found.get(code, frozenset()) | ids
+    return found
+
+
+def declined_count(frame: pd.DataFrame, code: str) -> int:
+    """How many of `frame`'s responses answered item `code` with its coded "don't know"."""
+    ids = frame.attrs.get(DECLINED, {}).get(code)
+    if not ids or frame.empty:
+        return 0
+    return int(frame["response_id"].isin(ids).sum())
 
 
 def parse_numbers(values: np.ndarray) -> np.ndarray:
@@ -137,7 +191,7 @@ def _typed(spec: ColumnSpec, series: pd.Series):
         if spec.labels is not None:
             return series.map(spec.labels).astype("str").where(series.notna())
         # Values outside the options are missing (pandas warns about them in Categorical itself).
-        return pd.Categorical(series.where(series.isin(spec.options)), categories=spec.options)
+        return pd.Categorical(series.where(series.isin(spec.categories)), categories=spec.categories)
     return series.astype("str").where(series.notna())
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from surveyapp.datasets.frames import Scope
+from surveyapp.datasets.frames import Scope, declines_on_any_version
+from surveyapp.datasets.pivot import EXPORTED_DECLINED
 from surveyapp.datasets.versions import History
 from surveyapp.exports.versions import value_labels
 from surveyapp.questionnaires.models import Item
@@ -32,8 +33,12 @@ def variables(scope: Scope) -> list[Variable]:
 
 
 def _item_variables(item: Item, langs: list[str], history: History) -> list[Variable]:
-    """The item's export columns over every version, with its value labels in every language and version."""
+    """The item's export columns over every version, with its value labels in every language and version (a
+    coded "don't know" under its export code)."""
     labels = {lang: value_labels(history, item, lang) for lang in langs}
+    if declines_on_any_version(item, history):
+        for lang in langs:
+            labels[lang][EXPORTED_DECLINED] = item.kind.dont_know_label(item, lang)
     codes = list(labels[langs[0]]) if langs else []
 
     def in_every_language(code: str) -> dict[str, str]:

@@ -34,9 +34,10 @@ def export_columns(scope: Scope) -> list[str]:
 def iter_wide(
     scope: Scope, filters: Filters | None = None, labels_lang: str | None = None
 ) -> Iterator[pd.DataFrame]:
-    """One row per submitted response in chunks, only the exported columns."""
+    """One row per submitted response in chunks, only the exported columns; a coded "don't know" as its export
+    code (itemtypes.DONT_KNOW_EXPORTED)."""
     columns = export_columns(scope)
-    return (frame[columns] for frame in iter_frames(scope, filters, labels_lang))
+    return (frame[columns] for frame in iter_frames(scope, filters, labels_lang, keep_declined=True))
 
 
 def iter_long(scope: Scope, filters: Filters | None = None) -> Iterator[pd.DataFrame]:

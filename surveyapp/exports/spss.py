@@ -1,7 +1,9 @@
 """SPSS .sav export (pyreadstat) with variable labels and value labels in one language.
 
 Option codes that are integers ("1".."5", "-1") are kept as values; other codes ("m", "f") become 1..k in
-option order, the labels say which is which (and the codebook keeps the original codes).
+option order, the labels say which is which (and the codebook keeps the original codes). A coded "don't know"
+is DONT_KNOW_EXPORTED (-9) in any column, labelled and declared user-missing, so SPSS leaves it out of its
+statistics as the reports do.
 
 Text values and labels lose their control characters (see ``formats``): SPSS cuts a string at NUL.
 """
@@ -15,9 +17,10 @@ import pandas as pd
 import pyreadstat
 
 from surveyapp.datasets.frames import META_COLUMNS, Scope
+from surveyapp.datasets.pivot import EXPORTED_DECLINED
 from surveyapp.exports.codebook import variables
 from surveyapp.exports.formats import clean_column, clean_text
-from surveyapp.itemtypes import Measure
+from surveyapp.itemtypes import DONT_KNOW_EXPORTED, Measure
 
 META_LABELS = {
     "response_id": "Response id",
@@ -53,6 +56,16 @@ def _numeric_codes(codes: list[str]) -> bool:
     return all(NUMERIC_CODE.fullmatch(code) for code in codes)
 
 
+def _as_numbers(codes: list[str]) -> dict[str, int]:
+    """Option codes -> SPSS values: integer codes as themselves, others 1..k in option order; the coded
+    "don't know" DONT_KNOW_EXPORTED either way (no option code can be -9: codes start with a letter or digit)."""
+    own = [code for code in codes if code != EXPORTED_DECLINED]
+    mapping = {c: int(c) for c in own} if _numeric_codes(own) else {c: n + 1 for n, c in enumerate(own)}
+    if len(own) < len(codes):
+        mapping[EXPORTED_DECLINED] = DONT_KNOW_EXPORTED
+    return mapping
+
+
 def sav_frame(scope: Scope, frame: pd.DataFrame, lang: str) -> tuple[pd.DataFrame, list[str], dict, dict]:
     """The frame as SPSS wants it, its variable labels, its value labels and its measurement levels."""
     out, labels, value_labels, measures, taken = {}, [], {}, {}, set()
@@ -73,11 +86,7 @@ def sav_frame(scope: Scope, frame: pd.DataFrame, lang: str) -> tuple[pd.DataFram
         values = frame[variable.name]
         codes = list(variable.values)
         if variable.values and variable.option is None and not variable.item.kind.numeric:
-            mapping = (
-                {c: int(c) for c in codes}
-                if _numeric_codes(codes)
-                else {c: n + 1 for n, c in enumerate(codes)}
-            )
+            mapping = _as_numbers(codes)
             values = values.astype("object").map(mapping)
             value_labels[name] = {mapping[c]: clean_text(variable.values[c][lang]) for c in codes}
         elif variable.values:
@@ -98,8 +107,10 @@ def sav_frame(scope: Scope, frame: pd.DataFrame, lang: str) -> tuple[pd.DataFram
 def sav_file(scope: Scope, frame: pd.DataFrame, lang: str):
     """A temporary .sav file, rewound, for send_file."""
     data, labels, value_labels, measures = sav_frame(scope, frame, lang)
+    missing = {name: [DONT_KNOW_EXPORTED] for name, values in value_labels.items() if DONT_KNOW_EXPORTED in values}
     handle = tempfile.NamedTemporaryFile(suffix=".sav")  # noqa: SIM115 - handed to send_file
     pyreadstat.write_sav(data, handle.name, column_labels=labels, variable_value_labels=value_labels,
-                         variable_measure={name: str(measure) for name, measure in measures.items()})
+                         variable_measure={name: str(measure) for name, measure in measures.items()},
+                         missing_ranges=missing)
     handle.seek(0)
     return handle

@@ -6,6 +6,8 @@ if it needs a new one, and its tests; see `base` for what a type owns.
 from importlib import import_module
 
 from surveyapp.itemtypes.base import (
+    DONT_KNOW,
+    DONT_KNOW_EXPORTED,
     REGISTRY,
     SHARES,
     Choice,
@@ -25,5 +27,5 @@ CODES = ("single", "multiple", "likert", "scale10", "yesno", "number", "text", "
 for _code in CODES:
     import_module(f"{__name__}.{_code}")  # registers the type
 
-__all__ = ["CODES", "REGISTRY", "SHARES", "Choice", "Column", "ItemType", "Measure", "SettingsPart", "Statistic",
-           "in_language", "item_type", "type_choices"]
+__all__ = ["CODES", "DONT_KNOW", "DONT_KNOW_EXPORTED", "REGISTRY", "SHARES", "Choice", "Column", "ItemType",
+           "Measure", "SettingsPart", "Statistic", "in_language", "item_type", "type_choices"]

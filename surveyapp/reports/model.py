@@ -79,6 +79,7 @@ class ItemSection:
     open_answers: list[str] = field(default_factory=list)
     suppressed: bool = False
     excluded: int = 0  # stored values that are no usable number (inf, nan, 1e999999, ...), left out
+    declined: int | None = 0  # coded "don't know" answers (not among n or missing); None: fewer than min n
     other_wordings: list[Wording] = field(default_factory=list)  # the same code asked in other words elsewhere
 
 

@@ -238,6 +238,9 @@ class _Writer:
             return [*head, self.text(self.hidden)]
         head.append(self.text(_("Valid answers: %(n)s, missing: %(missing)s") % {
             "n": self.num.integer(item.n), "missing": self.num.integer(item.missing)}, "small"))
+        if item.declined != 0:
+            count = self.hidden if item.declined is None else self.num.integer(item.declined)
+            head.append(self.text(_("Don't know / prefer not to say: %(count)s") % {"count": count}, "small"))
         bars = [charts.Bar(r.label, r.share, r.ci_low, r.ci_high, r.suppressed, self.concealed(r.secondary))
                 for r in item.rows]
         body: list = []

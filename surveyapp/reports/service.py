@@ -15,7 +15,7 @@ from babel.dates import format_date
 from flask_babel import gettext as _
 
 from surveyapp.datasets.frames import Filters, Scope, response_frame
-from surveyapp.datasets.pivot import EXCLUDED
+from surveyapp.datasets.pivot import EXCLUDED, declined_count
 from surveyapp.datasets.versions import History
 from surveyapp.i18n import date_range, is_rtl, quoted
 from surveyapp.indicators import service as indicator_service
@@ -216,10 +216,17 @@ def _not_asked(piece: _Slice, others: list[_Slice]) -> list[str]:
 
 
 def item_section(item: Item, frame: pd.DataFrame, lang: str, options: ReportOptions) -> ItemSection:
-    """The item's figures; the count of unusable stored numbers left out goes with them (``excluded``)."""
+    """The item's figures; the count of unusable stored numbers left out goes with them (``excluded``), and
+    that of coded "don't know" answers (``declined``: out of the figures and of the missing answers)."""
     section = _item_section(item, frame, lang, options)
     excluded = frame.attrs.get(EXCLUDED, {}).get(item.code, 0)
-    return replace(section, excluded=excluded) if excluded else section
+    if excluded:
+        section = replace(section, excluded=excluded)
+    declined = declined_count(frame, item.code)
+    if declined:
+        shown = declined if declined >= options.min_n else None
+        section = replace(section, missing=max(section.missing - declined, 0), declined=shown)
+    return section
 
 
 def _item_section(item: Item, frame: pd.DataFrame, lang: str, options: ReportOptions) -> ItemSection:
