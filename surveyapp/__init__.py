@@ -41,12 +41,14 @@ def _register_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from surveyapp.accounts.members.views import bp as members_bp
     from surveyapp.accounts.views import bp as accounts_bp
     from surveyapp.audit.views import bp as audit_bp
     from surveyapp.exports.views import bp as exports_bp
     from surveyapp.gdpr.views import bp as gdpr_bp
     from surveyapp.indicators.views import bp as indicators_bp
     from surveyapp.participants.views import bp as participants_bp
+    from surveyapp.programmes.views import bp as programmes_bp
     from surveyapp.questionnaires.views import bp as questionnaires_bp
     from surveyapp.reports.views import bp as reports_bp
     from surveyapp.respond.admin_views import bp as responses_bp
@@ -59,16 +61,18 @@ def _register_blueprints(app: Flask) -> None:
 
     for blueprint in (accounts_bp, questionnaires_bp, respond_bp, exports_bp, participants_bp, waves_bp, invite_bp,
                       translations_bp, reports_bp, audit_bp, gdpr_bp, responses_bp, preview_bp, indicators_bp,
-                      people_bp):
+                      people_bp, programmes_bp, members_bp):
         app.register_blueprint(blueprint)
 
 
 def _register_cli(app: Flask) -> None:
     from surveyapp.accounts.cli import users_cli
+    from surveyapp.accounts.members.cli import COMMANDS as member_commands
     from surveyapp.audit.cli import audit_cli
     from surveyapp.demo import demo_command
     from surveyapp.gdpr.cli import gdpr_cli
     from surveyapp.i18n_cli import translate_cli
+    from surveyapp.programmes.cli import programmes_cli
     from surveyapp.reports.cli import report_command
     from surveyapp.waves.cli import waves_cli
 
@@ -79,3 +83,6 @@ def _register_cli(app: Flask) -> None:
     app.cli.add_command(report_command)
     app.cli.add_command(translate_cli)
     app.cli.add_command(gdpr_cli)
+    for command in member_commands:  # membership lives in accounts, above programmes
+        programmes_cli.add_command(command)
+    app.cli.add_command(programmes_cli)

@@ -52,10 +52,11 @@ def build(db, make, code: str) -> Programme:
                           statistic="share", target=0.5)
     db.session.add(indicator)
     db.session.commit()
+    member = staff(db, Role.MANAGER, programme)  # for the member routes' <membership_id>
     ids = {"programme_id": programme.id, "questionnaire_id": questionnaire.id, "item_id": item.id,
            "option_id": item.options[0].id, "session_id": session.id, "participant_id": participant.id,
            "wave_id": wave.id, "response_id": response_id, "lang": "en", "indicator_id": indicator.id,
-           "invitation_id": invitation.id, "page_number": 1,
+           "invitation_id": invitation.id, "page_number": 1, "membership_id": member.memberships[0].id,
            # the public routes: /s/<slug>, /e/<code>, /i/<token>
            "slug": questionnaire.slug, "code": session.enrol_code,
            "token": make_token(current_app.config["SECRET_KEY"], invitation.token_salt)}
