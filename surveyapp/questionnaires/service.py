@@ -150,6 +150,7 @@ def add_item(questionnaire: Questionnaire, code: str, type_code: str, *, require
     for option_code, labels in options or []:
         _check_option_code(item, option_code)
         _append_option(item, option_code, labels)
+    item.kind.check_item(item)
     db.session.flush()
     return item
 
@@ -171,6 +172,7 @@ def update_item(item: Item, *, code: str, required: bool, page: int, settings: d
     item.required, item.page = required, max(1, page)
     with keeping_meaning(item.questionnaire, "item settings"):
         item.settings = check_settings(item.kind, {**item.settings, **settings})
+        item.kind.check_item(item)
         db.session.flush()
     check_readers(item)  # it may have moved to another page
 

@@ -159,7 +159,8 @@ def _part(piece: _Slice, slices: list[_Slice], scope: Scope, options: ReportOpti
     grouping, order = groups.group_columns(rows, {item.code: item for item in piece.items}, lang,
                                            options.attribute_items)
     others = [other for other in slices if other is not piece and not other.pooled]
-    sections = versions.sections(piece.items, rows, history, lang, options, _asked_section(piece.questionnaires))
+    reported = [item for item in piece.items if item.kind.answered or item.kind.composite]  # a text block: nothing
+    sections = versions.sections(reported, rows, history, lang, options, _asked_section(piece.questionnaires))
     return WavePart(
         title=piece.title,
         questionnaire=", ".join(q.text("title", lang) for q in piece.questionnaires),
