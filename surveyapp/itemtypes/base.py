@@ -56,6 +56,8 @@ SHARES = (Statistic.AGREEMENT, Statistic.YES_SHARE)  # statistics that are a sha
 # DONT_KNOW_EXPORTED (SPSS: a user-missing value), which no scale or option code can be.
 DONT_KNOW = "dk"
 DONT_KNOW_EXPORTED = -9
+# wording fields used only with a setting: item text key -> that setting
+WORDING_OF = {"dk": "dont_know", "other_label": "other", "invalid": "pattern"}
 
 
 class Measure(StrEnum):
@@ -134,6 +136,11 @@ class ItemType:
     @property
     def text_keys(self) -> tuple[str, ...]:
         return tuple(key for part in self.settings_parts for key in part.text_keys)
+
+    def wording_keys(self, item) -> tuple[str, ...]:
+        """The wording fields `item` uses (translation pages offer them): its type's, less those of a setting
+        it does not have (the "don't know" wording without "don't know")."""
+        return tuple(key for key in self.text_keys if key not in WORDING_OF or item.settings.get(WORDING_OF[key]))
 
     @property
     def settings_keys(self) -> tuple[str, ...]:

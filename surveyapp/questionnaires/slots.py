@@ -15,7 +15,7 @@ from surveyapp.errors import DomainError
 from surveyapp.questionnaires.models import ItemText, OptionText, Questionnaire, QuestionnaireText, set_text
 
 QUESTIONNAIRE_KEYS = ("title", "intro", "thanks")
-ITEM_KEYS = ("label", "help", "low", "high")
+ITEM_KEYS = ("label", "help", "low", "high", "dk", "other_label", "invalid")
 PLACEHOLDER = re.compile(r"%\(\w+\)[sdif]|\{[\w.]+\}")
 LISTED_MISSING = 12
 
@@ -67,7 +67,7 @@ def all_slots(questionnaire: Questionnaire) -> list[Slot]:
               for page in questionnaire.page_numbers]
     for item in questionnaire.items:
         slots += [Slot(f"item.{item.code}.{name}", item, ItemText, name, name == "label",
-                       name in item.kind.text_keys) for name in ITEM_KEYS]
+                       name in item.kind.wording_keys(item)) for name in ITEM_KEYS]
         slots += [Slot(f"option.{item.code}.{option.code}.label", option, OptionText, "label", True)
                   for option in item.options]
     return slots
@@ -126,4 +126,5 @@ def describe(slot: Slot) -> str:
 
 QUESTIONNAIRE_NAMES = {"title": _l("Title"), "intro": _l("Introduction"), "thanks": _l("Thank-you text")}
 ITEM_NAMES = {"label": _l("question"), "help": _l("help text"), "low": _l("label of the lowest point"),
-              "high": _l("label of the highest point")}
+              "high": _l("label of the highest point"), "dk": _l("wording of “don’t know”"),
+              "other_label": _l("wording of “other”"), "invalid": _l("message when the format is not met")}

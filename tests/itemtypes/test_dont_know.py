@@ -99,3 +99,11 @@ def test_few_dont_knows_are_withheld_as_other_small_counts(app, client, answered
     html = client.get(f"/manage/questionnaires/{answered.id}/report?lang=en").get_data(as_text=True)
     assert "Valid answers: 4" in html and "know / prefer not to say: 3" not in html
     assert 'class="hint declined"' in html
+
+
+def test_the_translations_page_offers_its_wording(client, make, auth):
+    programme = make.programme()
+    auth.login(make.user(Role.MANAGER, programme).email)
+    questionnaire = questionnaire_with(make, "yesno", programme, settings={"dont_know": True})
+    html = client.get(f"/manage/questionnaires/{questionnaire.id}/translations?target=ar").get_data(as_text=True)
+    assert 'name="t.item.x.dk"' in html and "wording of “don’t know”" in html
