@@ -29,8 +29,9 @@ def test_share_page_copies_the_link_and_its_qr_code_decodes_to_it(pages, live_se
     link = f"{live_server}/s/{SLUG}"
     expect(page.locator("#share-link")).to_have_value(link)
     pages.assert_accessible(page)
+    # shown by share.js; without JavaScript the field is there to copy by hand
     expect(page.get_by_role("button", name="Copy link")).to_be_visible()
-    copy = page.locator("button[data-copy]")  # its name changes on copying  # shown by share.js; without JavaScript the field is there to copy by hand
+    copy = page.locator("button[data-copy]")  # its name changes on copying
     copy.click()
     expect(copy).to_have_text("Copied")
     assert page.evaluate("() => navigator.clipboard.readText()") == link
