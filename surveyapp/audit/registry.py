@@ -74,6 +74,7 @@ CREATES = {
     "item.create": ("items", "item"),
     "membership.create": ("memberships", "membership"),
     "option.create": ("options", "option"),
+    "page.create": ("pages", "page"),
     "participant.create": ("participants", "participant"),
     "programme.create": ("programmes", "programme"),
     "questionnaire.create": ("questionnaires", "questionnaire"),
