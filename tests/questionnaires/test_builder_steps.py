@@ -113,3 +113,18 @@ def test_choice_options_can_be_typed_with_the_new_item(builder, db):
                                                                ("often", "Often")]
     bare = _new(builder, questionnaire, "single", code="bare", label="Which?")
     assert f"/manage/items/{id_from(bare.location, 'items')}" in bare.location  # on to its options
+
+
+def test_parts_are_listed_under_their_composite_and_keep_its_page(client, builder, db):
+    b, questionnaire = builder
+    grid = Item(code="services", type="matrix", page=1, position=5, settings={})
+    row = Item(code="services_library", type="likert", page=1, position=6, settings={}, parent=grid)
+    questionnaire.items.extend([grid, row])
+    db.session.commit()
+    listing = client.get(f"/manage/questionnaires/{questionnaire.id}").get_data(as_text=True)
+    assert '<tr class="part">' in listing and "Part of services" in listing
+    assert listing.index("<code>services</code>") < listing.index("<code>services_library</code>")
+    page = client.get(f"/manage/items/{row.id}").get_data(as_text=True)
+    assert '<select disabled id="page" name="page"' in page.replace('aria-describedby="page-desc" ', "")
+    kept = b.post(f"/manage/items/{row.id}", {"code": "services_library", "label": "Bibliothek", "page": "new"})
+    assert kept.status_code == 302 and _item(db, questionnaire, "services_library").page == 1
