@@ -14,6 +14,7 @@ from surveyapp.itemtypes.base import (
     Column,
     ItemType,
     Measure,
+    OptionCodeField,
     SettingsPart,
     Statistic,
     in_language,
@@ -28,4 +29,4 @@ for _code in CODES:
     import_module(f"{__name__}.{_code}")  # registers the type
 
 __all__ = ["CODES", "DONT_KNOW", "DONT_KNOW_EXPORTED", "REGISTRY", "SHARES", "Choice", "Column", "ItemType",
-           "Measure", "SettingsPart", "Statistic", "in_language", "item_type", "type_choices"]
+           "Measure", "OptionCodeField", "SettingsPart", "Statistic", "in_language", "item_type", "type_choices"]

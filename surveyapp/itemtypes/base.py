@@ -17,7 +17,7 @@ from enum import StrEnum
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from wtforms import RadioField, StringField
+from wtforms import RadioField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional, StopValidation
 
@@ -104,6 +104,14 @@ class SettingsPart:
     legend: str
     fields: dict  # form field name -> unbound WTForms field; a settings key or a wording key
     text_keys: tuple[str, ...] = ()  # which fields are wording, per language (stored as item texts)
+
+
+class OptionCodeField(SelectField):
+    """A setting naming one of the item's options ("none of these"): the builder's form fills in the item's
+    options as its choices (ItemForm.offer_options); the type's `check_item` refuses a code it lacks."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, choices=[SelectChoice("", "–")], validate_choice=False, **kwargs)
 
 
 class ItemType:

@@ -4,21 +4,28 @@ The manager may bound how many are ticked, name one option that excludes the oth
 add "other, please specify" (itemtypes.extras).
 """
 from flask_babel import lazy_gettext as _l
-from wtforms import SelectMultipleField, StringField
+from wtforms import SelectMultipleField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, Optional, ValidationError
+from wtforms.validators import InputRequired, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from surveyapp.errors import DomainError
-from surveyapp.itemtypes.base import CleanValue, Column, ItemType, SettingsPart, Statistic, register
+from surveyapp.itemtypes.base import (
+    CleanValue,
+    Column,
+    ItemType,
+    OptionCodeField,
+    SettingsPart,
+    Statistic,
+    register,
+)
 from surveyapp.itemtypes.extras import OTHER_PART, check_other, with_other
 from surveyapp.itemtypes.rules import CHOICES_PART, ChoiceCount, check_range, count_text
 
 EXCLUSIVE_PART = SettingsPart(_l("“None of these”"), {
-    "exclusive": StringField(_l("Multiple choice: code of the option that excludes all others"),
-                             validators=[Optional(), Length(max=64)],
-                             description=_l("E.g. none for an option “None of these”: it cannot be ticked "
-                                            "together with other options. Empty: no such option.")),
+    "exclusive": OptionCodeField(_l("Multiple choice: the option that excludes all others"),
+                                 description=_l("E.g. an option “None of these”: it cannot be ticked together "
+                                                "with other options.")),
 })
 
 

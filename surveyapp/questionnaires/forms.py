@@ -18,7 +18,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from surveyapp.forms import StaffForm
 from surveyapp.i18n import FALLBACK_LANGUAGE, INTERFACE_LANGUAGES, is_known_language, language_name, ui_language_name
-from surveyapp.itemtypes import REGISTRY, ItemType, SettingsPart, item_type
+from surveyapp.itemtypes import REGISTRY, ItemType, OptionCodeField, SettingsPart, item_type
 from surveyapp.programmes.pathways import PATHWAYS, stages
 from surveyapp.questionnaires.models import Status
 
@@ -177,6 +177,14 @@ class ItemForm(StaffForm):
         if type_fixed:
             self.type.render_kw = {"disabled": True}
             self.type.validators = [Optional()]
+
+    def offer_options(self, options: list[tuple[str, str]]) -> None:
+        """Let the settings that name one of the item's options (OptionCodeField) choose among `options`
+        [(code, label)]; "–" for none."""
+        for field in self:
+            if isinstance(field, OptionCodeField):
+                field.choices = [SelectChoice("", "–"), *(SelectChoice(code, f"{label} ({code})")
+                                                          for code, label in options)]
 
     def settings_for(self, kind: ItemType) -> dict:
         return {key: self[key].data for key in kind.settings_keys}

@@ -121,6 +121,7 @@ def _edit_form(item, lang, locked, **kwargs):
     """The item's form; a part stays on its composite's page, so its page is not chosen."""
     form = item_form(item.kind, locked=locked, type_fixed=True, pathway=item.questionnaire.programme.pathway,
                      pages=page_titles(item.questionnaire, lang), **kwargs)
+    form.offer_options([(option.code, option.label(lang)) for option in item.options])
     if item.parent is not None:
         form.page.render_kw = {"disabled": True}
         form.page.validators = [Optional()]

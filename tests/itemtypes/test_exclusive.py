@@ -52,7 +52,9 @@ def test_the_builder_sets_and_refuses_it(client, db, make, auth):
     questionnaire = make.questionnaire(programme, items=[("x", "multiple", False, 1, {}, ["red", "none"])])
     item = questionnaire.items[0]
     forms = Builder(client)
-    assert 'name="exclusive"' in client.get(f"/manage/items/{item.id}").get_data(as_text=True)
+    page = client.get(f"/manage/items/{item.id}").get_data(as_text=True)
+    assert 'id="exclusive" name="exclusive"><option value="">–</option>' in page
+    assert '<option value="none">none-de (none)</option></select>' in page
     refused = forms.post(f"/manage/items/{item.id}", item_fields(item, exclusive="nobody"))
     assert refused.status_code == 422 and "nobody is not" in refused.get_data(as_text=True)
     assert forms.post(f"/manage/items/{item.id}", item_fields(item, exclusive="none")).status_code == 302
