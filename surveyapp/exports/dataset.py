@@ -16,11 +16,14 @@ from surveyapp.datasets.frames import (
     Filters,
     Scope,
     answer_codes,
+    declines_on_any_version,
     item_columns,
     iter_frames,
     iter_meta,
     read_answers,
 )
+from surveyapp.datasets.pivot import EXPORTED_DECLINED
+from surveyapp.itemtypes import DONT_KNOW
 
 __all__ = ["META_COLUMNS", "export_columns", "iter_wide", "iter_long", "panel_frame"]
 
@@ -41,18 +44,21 @@ def iter_wide(
 
 
 def iter_long(scope: Scope, filters: Filters | None = None) -> Iterator[pd.DataFrame]:
-    """One row per stored answer (a multiple choice gives one row per chosen option), in chunks."""
+    """One row per stored answer (a multiple choice gives one row per chosen option), in chunks; a coded
+    "don't know" as its export code, as in the wide table."""
     code_of = answer_codes(scope)
     position = {item.code: n for n, item in enumerate(scope.items)}
     questionnaire_ids = [q.id for q in scope.questionnaires]
-    return _long_chunks(iter_meta(scope, filters), code_of, position, questionnaire_ids)
+    declining = {item.code for item in scope.items if declines_on_any_version(item, scope.history)}
+    return _long_chunks(iter_meta(scope, filters), code_of, position, questionnaire_ids, declining)
 
 
 def _long_chunks(
-    metas, code_of: dict[int, str], position: dict[str, int], questionnaire_ids: list[int]
+    metas, code_of: dict[int, str], position: dict[str, int], questionnaire_ids: list[int], declining: set[str]
 ) -> Iterator[pd.DataFrame]:
     for meta in metas:
         answers = read_answers(meta["response_id"], code_of, questionnaire_ids).rename(columns={"code": "item"})
+        answers.loc[answers["item"].isin(declining) & (answers["value"] == DONT_KNOW), "value"] = EXPORTED_DECLINED
         answers["order"] = answers["item"].map(position)
         joined = meta[LONG_COLUMNS[:5]].merge(answers, on="response_id")
         yield joined.sort_values(["response_id", "order"], kind="stable")[LONG_COLUMNS]

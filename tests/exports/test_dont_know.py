@@ -78,3 +78,10 @@ def test_spss_declares_it_user_missing_with_its_label(client, answered, tmp_path
     assert "ok" not in meta.missing_ranges
     plain, _meta = pyreadstat.read_sav(str(path))  # as SPSS computes: -9 is missing
     assert plain["agree"].isna().tolist() == [False, True]
+
+
+def test_the_long_csv_carries_minus_nine_too(client, answered):
+    text = _export(client, answered, "csv", "?format=long").decode("utf-8-sig")
+    values = [(row["item"], row["value"]) for row in csv.DictReader(io.StringIO(text))]
+    assert ("agree", "-9") in values and ("colour", "-9") in values and ("agree", "4") in values
+    assert not [value for _item, value in values if value == "dk"]
