@@ -41,7 +41,7 @@ def answer_texts(items: Iterable, answers: Mapping[str, Sequence[str]], lang: st
             if not kind.answered:
                 continue
             values = answers.get(item.code) or ()
-            labels = {choice.code: str(choice.label) for choice in kind.choices(item, lang)} \
+            labels = {choice.code: str(choice.label) for choice in kind.offered(item, lang)} \
                 if kind.coded and values else {}
             texts[item.code] = SEPARATOR.join(labels.get(value, value) for value in values)
     return texts

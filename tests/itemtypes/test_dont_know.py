@@ -107,3 +107,15 @@ def test_the_translations_page_offers_its_wording(client, make, auth):
     questionnaire = questionnaire_with(make, "yesno", programme, settings={"dont_know": True})
     html = client.get(f"/manage/questionnaires/{questionnaire.id}/translations?target=ar").get_data(as_text=True)
     assert 'name="t.item.x.dk"' in html and "wording of “don’t know”" in html
+
+
+def test_a_later_text_pipes_its_wording(app, db, make):
+    questionnaire = make.questionnaire(languages=("en",), items=[
+        ("x", "yesno", True, 1, {"dont_know": True}, []), ("y", "text", False, 2, {}, [])])
+    builder.set_item_texts(questionnaire.items[1], "en", {"label": "You said: {x}"})
+    db.session.commit()
+    respondent = app.test_client()
+    page = respondent.get(f"/s/{questionnaire.slug}").get_data(as_text=True)
+    respondent.post(f"/s/{questionnaire.slug}", data={**hidden_fields(page), "q_x": "dk", "nav": "next"})
+    assert "You said: Don&#39;t know / prefer not to say" in respondent.get(
+        f"/s/{questionnaire.slug}?page=2").get_data(as_text=True)
