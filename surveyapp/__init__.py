@@ -55,13 +55,14 @@ def _register_blueprints(app: Flask) -> None:
     from surveyapp.respond.invite_views import bp as invite_bp
     from surveyapp.respond.preview_views import bp as preview_bp
     from surveyapp.respond.views import bp as respond_bp
+    from surveyapp.starters.views import bp as starters_bp
     from surveyapp.translations_ui.views import bp as translations_bp
     from surveyapp.waves.people_views import bp as people_bp
     from surveyapp.waves.views import bp as waves_bp
 
     for blueprint in (accounts_bp, questionnaires_bp, respond_bp, exports_bp, participants_bp, waves_bp, invite_bp,
                       translations_bp, reports_bp, audit_bp, gdpr_bp, responses_bp, preview_bp, indicators_bp,
-                      people_bp, programmes_bp, members_bp):
+                      people_bp, starters_bp, programmes_bp, members_bp):
         app.register_blueprint(blueprint)
 
 
@@ -74,6 +75,7 @@ def _register_cli(app: Flask) -> None:
     from surveyapp.i18n_cli import translate_cli
     from surveyapp.programmes.cli import programmes_cli
     from surveyapp.reports.cli import report_command
+    from surveyapp.starters.cli import starters_cli
     from surveyapp.waves.cli import waves_cli
 
     app.cli.add_command(users_cli)
@@ -83,6 +85,7 @@ def _register_cli(app: Flask) -> None:
     app.cli.add_command(report_command)
     app.cli.add_command(translate_cli)
     app.cli.add_command(gdpr_cli)
+    app.cli.add_command(starters_cli)
     for command in member_commands:  # membership lives in accounts, above programmes
         programmes_cli.add_command(command)
     app.cli.add_command(programmes_cli)
