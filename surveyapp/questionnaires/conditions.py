@@ -261,7 +261,7 @@ def _check_option(item: Item, value: Literal) -> None:
     """A coded item only ever holds its option codes: comparing with anything else is a typing mistake."""
     if not item.kind.coded:
         return
-    codes = item.kind.option_codes(item)
+    codes = [choice.code for choice in item.kind.offered(item, item.questionnaire.default_lang)]  # "dk" too
     if not any(same_value(value.value, code) for code in codes):
         raise ExpressionError(_l("“%(value)s” at position %(position)s is not an option code of “%(code)s” "
                                  "(its codes: %(codes)s).", value=value.value, position=value.position,

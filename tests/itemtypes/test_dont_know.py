@@ -119,3 +119,11 @@ def test_a_later_text_pipes_its_wording(app, db, make):
     respondent.post(f"/s/{questionnaire.slug}", data={**hidden_fields(page), "q_x": "dk", "nav": "next"})
     assert "You said: Don&#39;t know / prefer not to say" in respondent.get(
         f"/s/{questionnaire.slug}?page=2").get_data(as_text=True)
+
+
+def test_a_condition_may_compare_with_it(app, db, make):
+    from surveyapp.questionnaires.conditions import check_item_condition
+
+    questionnaire = make.questionnaire(languages=("en",), items=[
+        ("x", "yesno", True, 1, {"dont_know": True}, []), ("y", "text", False, 2, {}, [])])
+    assert check_item_condition(questionnaire.items[1], "x != 'dk'") == "x != 'dk'"
