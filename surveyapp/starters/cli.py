@@ -1,11 +1,12 @@
-"""`flask starters list` and `flask starters create KEY --programme CODE --slug SLUG`."""
+"""`flask starters list` and `flask starters create KEY --programme CODE --slug SLUG`.
+
+As the programmes commands do, the command line acts as a site administrator: the questionnaire is committed
+with its audit record, or not at all.
+"""
 import click
 from flask.cli import AppGroup
-from sqlalchemy import select
 
-from surveyapp.errors import DomainError
-from surveyapp.extensions import db
-from surveyapp.programmes.models import Programme
+from surveyapp.programmes.cli import change, programme_by_code
 from surveyapp.starters import service
 
 starters_cli = AppGroup("starters", help="Questionnaire templates to start from.")
@@ -26,15 +27,10 @@ def list_command() -> None:
               help="A language to copy (repeatable; the first is the default). Default: all of the template's.")
 def create_command(key: str, programme_code: str, slug: str, languages: tuple[str, ...]) -> None:
     """Create a draft questionnaire from template KEY."""
-    programme = db.session.scalar(select(Programme).where(Programme.code == programme_code))
-    if programme is None:
-        raise click.ClickException(f"No programme with the code {programme_code}.")
-    try:
+    programme = programme_by_code(programme_code)
+    with change("questionnaire.create_from_template") as targets:
         chosen = list(languages) or service.find(key).languages
         questionnaire = service.create_from(key, programme, slug, chosen)
-        db.session.commit()
-    except DomainError as error:
-        db.session.rollback()
-        raise click.ClickException(str(error.message)) from error
+        targets.append(f"questionnaire:{questionnaire.id}")
     click.echo(f"Draft questionnaire {questionnaire.id} created from {key}: /s/{questionnaire.slug} "
                f"({', '.join(questionnaire.languages)}).")

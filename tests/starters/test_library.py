@@ -3,6 +3,7 @@ own service functions; the two Close To templates share the codes of their repea
 import pytest
 from sqlalchemy import func, select
 
+from surveyapp.audit.models import AuditEvent
 from surveyapp.errors import DomainError
 from surveyapp.questionnaires import service as builder
 from surveyapp.questionnaires.models import Item, Questionnaire, Status
@@ -157,12 +158,14 @@ def test_the_cli_creates_a_draft_from_a_template(db, make, runner):
     questionnaire = db.session.scalar(select(Questionnaire).where(Questionnaire.slug == "jugend-2027"))
     assert (questionnaire.programme_id, questionnaire.status, questionnaire.languages) == (
         programme.id, Status.DRAFT, ["de", "en"])
+    [event] = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "questionnaire.create_from_template"))
+    assert (event.actor, event.target) == ("cli", f"questionnaire:{questionnaire.id}")
     listed = runner.invoke(args=["starters", "list"])
     assert "youth_survey" in listed.output and "Youth survey" in listed.output
 
 
 @pytest.mark.parametrize(("args", "message"), [
-    (["youth_survey", "--programme", "nope", "--slug", "jugend"], "No programme with the code nope"),
+    (["youth_survey", "--programme", "nope", "--slug", "jugend"], "no programme with the code nope"),
     (["youth_survey", "--programme", "youthwork", "--slug", "Bad Slug"], "link name"),
     (["youth_survey", "--programme", "youthwork", "--slug", "jugend", "--language", "fr"], "written in de, en"),
     (["unknown", "--programme", "youthwork", "--slug", "jugend"], "no template"),
@@ -173,6 +176,7 @@ def test_the_cli_refuses_with_a_message_and_writes_nothing(db, make, runner, arg
     assert result.exit_code == 1
     assert message in result.output
     assert db.session.scalar(select(func.count()).select_from(Questionnaire)) == 0
+    assert db.session.scalar(select(func.count()).select_from(AuditEvent)) == 0
 
 
 def test_the_checklist_offers_not_applicable_as_a_coded_answer_kept_out_of_shares(db, make):
