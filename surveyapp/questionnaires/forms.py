@@ -240,7 +240,7 @@ def _item_form_class(code: str, with_options: bool) -> type[ItemForm]:
     kind = item_type(code)
     fields = dict(kind.settings_fields)
     if with_options:
-        fields["options"] = TextAreaField(_l("Options"), validators=[Optional(), Length(max=20000)],
+        fields["options"] = TextAreaField(_l("Options, one per line"), validators=[Optional(), Length(max=20000)],
                                           description=OPTION_LINES_HELP, render_kw={"rows": 6})
     return type("ItemForm", (ItemForm,), {**fields, "kind": kind, "settings_parts": kind.settings_parts})
 
