@@ -51,6 +51,8 @@ class SnapshotItem:
     """An item as an earlier version asked it (read-only): what the item types need of an Item."""
 
     id = None
+    parent = None  # an earlier version's part reads as an item of its own
+    parts = ()
 
     def __init__(self, data: dict, questionnaire: Questionnaire):
         self.code, self.type = data["code"], data["type"]

@@ -21,7 +21,10 @@ class Variable:
     values: dict[str, dict[str, str]]
 
     def question(self, lang: str) -> str:
+        """Its question; a part's after its composite's ("How satisfied are you with …: the library")."""
         text = self.item.text("label", lang)
+        if self.item.parent is not None:
+            text = f"{self.item.parent.text('label', lang)}: {text}"
         if self.option is not None:
             text = f"{text}: {self.values['1'][lang]}"
         return text

@@ -15,6 +15,7 @@ from surveyapp.itemtypes.base import (
     ItemType,
     Measure,
     OptionCodeField,
+    PartShape,
     SettingsPart,
     Statistic,
     in_language,
@@ -29,4 +30,5 @@ for _code in CODES:
     import_module(f"{__name__}.{_code}")  # registers the type
 
 __all__ = ["CODES", "DONT_KNOW", "DONT_KNOW_EXPORTED", "REGISTRY", "SHARES", "Choice", "Column", "ItemType",
-           "Measure", "OptionCodeField", "SettingsPart", "Statistic", "in_language", "item_type", "type_choices"]
+           "Measure", "OptionCodeField", "PartShape", "SettingsPart", "Statistic", "in_language", "item_type",
+           "type_choices"]

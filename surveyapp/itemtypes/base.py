@@ -47,6 +47,8 @@ class Statistic(StrEnum):
     AGREEMENT = "agreement share"  # share of the top boxes (a headline figure)
     YES_SHARE = "yes share"  # share of "yes" (a headline figure)
     MEAN_MEDIAN = "mean/median"  # mean, median, spread
+    GRID = "grid"  # a composite's rows side by side: one stacked bar per row (each row has its own section)
+    RANKING = "ranking"  # per ranked option: mean rank, share ranked first, n
 
 
 SHARES = (Statistic.AGREEMENT, Statistic.YES_SHARE)  # statistics that are a share of chosen codes
@@ -106,6 +108,18 @@ class SettingsPart:
     text_keys: tuple[str, ...] = ()  # which fields are wording, per language (stored as item texts)
 
 
+@dataclass(frozen=True)
+class PartShape:
+    """What every part of a composite item takes from it (questionnaires.parts copies it on each change): its
+    type, settings, shared wording {key: {lang: text}} (a scale's end labels) and options [(code, {lang: label})]."""
+
+    type: str
+    settings: dict
+    texts: dict
+    options: list
+    required: bool = False
+
+
 class OptionCodeField(SelectField):
     """A setting naming one of the item's options ("none of these"): the builder's form fills in the item's
     options as its choices (ItemForm.offer_options); the type's `check_item` refuses a code it lacks."""
@@ -135,6 +149,8 @@ class ItemType:
     settings_parts: tuple[SettingsPart, ...] = ()  # its fieldsets on the builder's item page
     defaults: dict = {}  # what an absent setting means
     cosmetic_settings: tuple[str, ...] = ()  # settings that change how it is asked, not what an answer means
+    part_keys: tuple[str, ...] = ()  # settings fields that list its parts (a matrix's rows): never stored
+    reported_alone = True  # False: its figures show in its composite's section only (the ranks of a ranking)
 
     # --- the builder: settings ---
     @property
@@ -176,6 +192,20 @@ class ItemType:
 
     def hint(self, item) -> str | None:
         """What the answer must be, shown before anyone errs (in the current interface language)."""
+        return None
+
+    def needs_options(self, item) -> bool:
+        """Whether it cannot be answered without options (opening a questionnaire checks)."""
+        return self.has_options
+
+    # --- composites (Item.parts) ---
+    def part_shape(self, item) -> PartShape | None:
+        """What each of its parts takes from it; None: it has no parts."""
+        return None
+
+    def derived_parts(self, item) -> list[tuple[str, dict[str, str]]] | None:
+        """Its parts when they follow from it (one per option of a ranking): [(code suffix, {lang: label})];
+        None when the manager lists them (a matrix's rows)."""
         return None
 
     def check_group(self, item, values) -> list[tuple[str, str]]:

@@ -103,7 +103,7 @@ def edit_item(item_id: int):
         claim_edit(questionnaire)
         page = item.parent.page if item.parent else form.page_number(questionnaire.page_numbers)
         service.update_item(item, code=(form.code.data or item.code).strip(), required=form.required.data,
-                            page=page, settings=form.settings_for(item.kind))
+                            page=page, settings=form.settings_for(item.kind), lang=lang)
         service.set_item_texts(item, lang, form.texts(item.kind))
         service.set_item_condition(item, form.condition.data)
         if form.stage.raw_data:  # a client that posts no stage keeps the item's

@@ -32,7 +32,7 @@ def check_openable(questionnaire: Questionnaire) -> None:
 
 def _items_without_options(questionnaire: Questionnaire) -> list[str]:
     return [_("Item %(code)s has no options: add at least one.", code=item.code)
-            for item in questionnaire.items if item.kind.has_options and not item.options]
+            for item in questionnaire.items if item.kind.needs_options(item) and not item.options]
 
 
 def _empty_pages(questionnaire: Questionnaire) -> list[str]:

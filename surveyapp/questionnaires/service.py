@@ -9,6 +9,7 @@ from surveyapp.errors import DomainError
 from surveyapp.extensions import db
 from surveyapp.itemtypes import REGISTRY, ItemType
 from surveyapp.programmes.pathways import stage as pathway_stage
+from surveyapp.questionnaires import parts
 from surveyapp.questionnaires.conditions import (
     check_deletable,
     check_item_condition,
@@ -142,8 +143,9 @@ def add_item(questionnaire: Questionnaire, code: str, type_code: str, *, require
     if any(item.code == code for item in questionnaire.items):
         raise DomainError(_l("An item with this code already exists."))
     position = max((item.position for item in questionnaire.items), default=0) + 1
+    settings, listed = parts.split(REGISTRY[type_code], settings or {})
     item = Item(code=code, type=type_code, required=required, page=max(1, page), position=position,
-                settings=check_settings(REGISTRY[type_code], settings or {}))
+                settings=check_settings(REGISTRY[type_code], settings))
     questionnaire.items.append(item)
     for lang, values in (texts or {}).items():
         set_item_texts(item, lang, values)
@@ -151,6 +153,7 @@ def add_item(questionnaire: Questionnaire, code: str, type_code: str, *, require
         _check_option_code(item, option_code)
         _append_option(item, option_code, labels)
     item.kind.check_item(item)
+    parts.sync(item, listed)
     db.session.flush()
     return item
 
@@ -158,21 +161,28 @@ def add_item(questionnaire: Questionnaire, code: str, type_code: str, *, require
 def set_item_texts(item: Item, lang: str, texts: dict[str, str | None]) -> None:
     for key, value in texts.items():
         set_text(item, ItemText, key, lang, value)
+    parts.follow(item)  # a matrix's scale labels are its rows'
 
 
-def update_item(item: Item, *, code: str, required: bool, page: int, settings: dict) -> None:
+def update_item(item: Item, *, code: str, required: bool, page: int, settings: dict,
+                lang: str | None = None) -> None:
+    """`lang`: the language of the rows a matrix lists in `settings` (default: the questionnaire's)."""
     if code != item.code:
         _ensure_unlocked(item.questionnaire)
         _check_code(code)
         if any(other.code == code for other in item.questionnaire.items if other is not item):
             raise DomainError(_l("An item with this code already exists."))
-        follow_rename(item.questionnaire, item.code, code)
+        renamed = parts.rename(item, code)
+        for old, new in [(item.code, code), *renamed]:
+            follow_rename(item.questionnaire, old, new)
         item.code = code
+    settings, listed = parts.split(item.kind, settings)
     # Merge, so settings kept by other features (not on the item form) survive; None clears a setting.
     item.required, item.page = required, max(1, page)
     with keeping_meaning(item.questionnaire, "item settings"):
         item.settings = check_settings(item.kind, {**item.settings, **settings})
         item.kind.check_item(item)
+        parts.sync(item, listed, lang)
         db.session.flush()
     check_readers(item)  # it may have moved to another page
 
@@ -198,6 +208,7 @@ def set_item_stage(item: Item, code: str | None) -> None:
 def delete_item(item: Item) -> None:
     _ensure_unlocked(item.questionnaire)
     check_deletable(item)
+    parts.detach(item)
     item.questionnaire.items.remove(item)
     db.session.flush()
 
@@ -212,6 +223,7 @@ def add_option(item: Item, code: str, labels: dict[str, str]) -> Option:
     _check_option_code(item, code)
     with keeping_meaning(item.questionnaire, "option added"):
         option = _append_option(item, code, labels)
+        parts.follow(item)
         db.session.flush()
     return option
 
@@ -248,6 +260,7 @@ def update_option(option: Option, code: str, labels: dict[str, str]) -> None:
         option.code = code
     for lang, label in labels.items():
         set_text(option, OptionText, "label", lang, label)
+    parts.follow(option.item)
     db.session.flush()
 
 
@@ -256,12 +269,15 @@ def delete_option(option: Option) -> None:
     keep its label from the version's snapshot."""
     check_option_deletable(option)
     with keeping_meaning(option.item.questionnaire, "option deleted"):
-        option.item.options.remove(option)
+        item = option.item
+        item.options.remove(option)
+        parts.follow(item)
         db.session.flush()
 
 
 def move_option(option: Option, step: int) -> None:
     _swap(option.item.options, option, step)
+    parts.follow(option.item)
 
 
 def set_status(questionnaire: Questionnaire, status: Status) -> None:

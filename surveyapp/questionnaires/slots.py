@@ -66,6 +66,9 @@ def all_slots(questionnaire: Questionnaire) -> list[Slot]:
     slots += [Slot(f"questionnaire.page.{page}", questionnaire, QuestionnaireText, f"page.{page}", False)
               for page in questionnaire.page_numbers]
     for item in questionnaire.items:
+        if item.parent_id is not None:  # a part's scale and options are its composite's, translated there
+            slots.append(Slot(f"item.{item.code}.label", item, ItemText, "label", True))
+            continue
         slots += [Slot(f"item.{item.code}.{name}", item, ItemText, name, name == "label",
                        name in item.kind.wording_keys(item)) for name in ITEM_KEYS]
         slots += [Slot(f"option.{item.code}.{option.code}.label", option, OptionText, "label", True)

@@ -71,7 +71,7 @@ def share_bars(bars: Sequence[Bar], width: float, numbers: NumberFormat, suppres
     return drawing
 
 
-def _palette(count: int) -> list[colors.Color]:
+def palette(count: int) -> list[colors.Color]:
     if count == 1:
         return [HIGH]
     out = []
@@ -92,7 +92,7 @@ def stacked_bar(bars: Sequence[Bar], width: float, numbers: NumberFormat, suppre
     drawing = Drawing(width, height)
     x = 0.0
     bar_y = height - 20
-    for bar, colour in zip(bars, _palette(len(bars)), strict=True):
+    for bar, colour in zip(bars, palette(len(bars)), strict=True):
         if bar.suppressed or bar.share is None:
             continue
         segment = width * bar.share
@@ -102,7 +102,7 @@ def stacked_bar(bars: Sequence[Bar], width: float, numbers: NumberFormat, suppre
                                fontSize=SIZE - 1, textAnchor="middle"))
         x += segment
     column_w = width / 3
-    for index, (bar, colour) in enumerate(zip(bars, _palette(len(bars)), strict=True)):
+    for index, (bar, colour) in enumerate(zip(bars, palette(len(bars)), strict=True)):
         lx = column_w * (index % 3)
         ly = bar_y - 14 - 13 * (index // 3)
         drawing.add(Rect(lx, ly, 8, 8, fillColor=colour, strokeColor=None))

@@ -64,6 +64,28 @@ class NumericSummary:
 
 
 @dataclass(frozen=True)
+class GridRow:
+    """One row of a matrix's grid chart (reports.composites): its text and its distribution, lowest first."""
+
+    label: str
+    n: int | None
+    rows: list[FrequencyRow]
+    suppressed: bool = False
+
+
+@dataclass(frozen=True)
+class RankRow:
+    """One option of a ranking: how many ranked it (n), its mean rank, and the share of those who ranked
+    anything that put it first."""
+
+    label: str
+    n: int | None
+    mean: float | None
+    first: float | None
+    suppressed: bool = False
+
+
+@dataclass(frozen=True)
 class ItemSection:
     """One item's results; ``rows`` in scale order, lowest first (stacked bars colour low to high)."""
 
@@ -81,6 +103,8 @@ class ItemSection:
     excluded: int = 0  # stored values that are no usable number (inf, nan, 1e999999, ...), left out
     declined: int | None = 0  # coded "don't know" answers (not among n or missing); None: fewer than min n
     other_wordings: list[Wording] = field(default_factory=list)  # the same code asked in other words elsewhere
+    grid: list[GridRow] = field(default_factory=list)  # a matrix: its rows side by side (each has a section too)
+    ranks: list[RankRow] = field(default_factory=list)  # a ranking: its options
 
 
 @dataclass(frozen=True)

@@ -38,7 +38,7 @@ from surveyapp.pdftext import (
     rtl_language,
     word_fit_size,
 )
-from surveyapp.reports import charts, pdf_indicators, pdf_pathway
+from surveyapp.reports import charts, pdf_composites, pdf_indicators, pdf_pathway
 from surveyapp.reports.model import (
     BreakdownTable,
     ItemSection,
@@ -243,7 +243,7 @@ class _Writer:
             head.append(self.text(_("Don't know / prefer not to say: %(count)s") % {"count": count}, "small"))
         bars = [charts.Bar(r.label, r.share, r.ci_low, r.ci_high, r.suppressed, self.concealed(r.secondary))
                 for r in item.rows]
-        body: list = []
+        body: list = pdf_composites.figures(self, item, WIDTH)
         if bars and item.chart == "bar":
             body.append(charts.share_bars(bars, WIDTH, self.num, self.hidden))
         elif bars and item.chart == "stacked":

@@ -21,7 +21,7 @@ from surveyapp.i18n import date_range, is_rtl, quoted
 from surveyapp.indicators import service as indicator_service
 from surveyapp.itemtypes import SHARES, Statistic
 from surveyapp.questionnaires.models import Item, Questionnaire
-from surveyapp.reports import groups, method, pathways, versions
+from surveyapp.reports import composites, groups, method, pathways, versions
 from surveyapp.reports.analysis import (
     frequencies,
     multi_frequencies,
@@ -85,7 +85,9 @@ def build_report(scope: Scope, options: ReportOptions, today: date | None = None
 
 
 def question(item: Item, lang: str) -> str:
-    return item.text("label", lang) or item.code
+    """Its wording; a part's after its composite's ("How satisfied are you with …: the library")."""
+    own = item.text("label", lang) or item.code
+    return f"{question(item.parent, lang)}: {own}" if item.parent is not None else own
 
 
 def key_flags(frame: pd.DataFrame, items: list[Item], lang: str, top: int) -> tuple[pd.DataFrame, dict]:
@@ -159,7 +161,9 @@ def _part(piece: _Slice, slices: list[_Slice], scope: Scope, options: ReportOpti
     grouping, order = groups.group_columns(rows, {item.code: item for item in piece.items}, lang,
                                            options.attribute_items)
     others = [other for other in slices if other is not piece and not other.pooled]
-    reported = [item for item in piece.items if item.kind.answered or item.kind.composite]  # a text block: nothing
+    # a ranking's ranks are in its table; a text block has nothing to report
+    reported = [item for item in piece.items if (item.kind.reported_alone or item.parent is None)
+                and (item.kind.answered or item.kind.composite)]
     sections = versions.sections(reported, rows, history, lang, options, _asked_section(piece.questionnaires))
     return WavePart(
         title=piece.title,
@@ -234,6 +238,9 @@ def _item_section(item: Item, frame: pd.DataFrame, lang: str, options: ReportOpt
     """The statistics the item's type names: its distribution, then its figures (agreement, mean...)."""
     statistics, min_n = item.kind.statistics, options.min_n
     title = question(item, lang)
+    for statistic, section in COMPOSITES.items():
+        if statistic in statistics:
+            return section(item, title, frame, lang, min_n)
     if Statistic.DISTRIBUTION in statistics:
         section = _section(item, title, _distribution(item, frame, min_n), item.kind.value_labels(item, lang),
                            item.kind.chart)
@@ -294,6 +301,8 @@ def _mean_median(item: Item, values: pd.Series, options: ReportOptions) -> dict:
 
 # The figures a section adds to its distribution, by the statistic's name (a yes share is a key figure only).
 FIGURES = {Statistic.AGREEMENT: _agreement, Statistic.MEAN_MEDIAN: _mean_median}
+# The sections of composite items, by the statistic's name: their figures are their parts'.
+COMPOSITES = {Statistic.GRID: composites.grid_section, Statistic.RANKING: composites.ranking_section}
 
 
 def _open_answers(answered: pd.Series) -> list[str]:

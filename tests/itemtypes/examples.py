@@ -14,9 +14,9 @@ OPTIONS = ["red", "green"]
 
 @dataclass(frozen=True)
 class Example:
-    valid: str | list[str]  # what a respondent posts
+    valid: str | list[str] | dict[str, str]  # what a respondent posts (for a composite: per part)
     stored: list[str]  # the Answer values it gives
-    invalid: str | list[str]  # a value the type refuses
+    invalid: str | list[str] | dict[str, str]  # a value the type refuses
     message: str  # the refusal
     marker: str  # something only its widget shows on the page
     settings: dict = field(default_factory=dict)
@@ -41,6 +41,12 @@ EXAMPLES = {
                     "A date from Jan 1, 2020 to Dec 31, 2030."),
     # shown only: whatever is posted for it is ignored, nothing stored, no column
     "display": Example("ignored", [], "", "", '<div class="q block" id="item-x">'),
+    # a matrix without rows is shown only; its rows are items of their type (tests/itemtypes/test_matrix.py)
+    "matrix": Example("ignored", [], "", "", '<div class="q matrix" id="item-x"', {"scale": "likert"}),
+    # composites: what is posted for each part (x_red, x_green), checked together
+    "ranking": Example({"red": "2", "green": "1"}, ["2", "1"], {"red": "1", "green": "1"},
+                       "Please give each rank only once.", '<ul class="ranks">'),
+    "rank": Example("1", ["1"], "3", "Not a valid choice.", "<select", {"ranks": 2}),
 }
 
 
@@ -58,10 +64,12 @@ def answer(client, questionnaire, value, *, lang="en"):
     """Open the public page and submit `value` for item x; the response to the POST."""
     page = client.get(f"/s/{questionnaire.slug}?lang={lang}")
     assert page.status_code == 200
+    posted = {f"q_x_{part}": part_value for part, part_value in value.items()} if isinstance(value, dict) \
+        else {"q_x": value}
     return client.post(f"/s/{questionnaire.slug}",
-                       data={**hidden_fields(page.get_data(as_text=True)), "q_x": value, "nav": "submit"})
+                       data={**hidden_fields(page.get_data(as_text=True)), **posted, "nav": "submit"})
 
 
-def stored(db, questionnaire) -> list[str]:
-    item_id = questionnaire.items[0].id
+def stored(db, questionnaire, item=None) -> list[str]:
+    item_id = (item or questionnaire.items[0]).id
     return list(db.session.scalars(select(Answer.value).where(Answer.item_id == item_id).order_by(Answer.id)))

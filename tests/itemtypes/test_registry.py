@@ -21,7 +21,7 @@ TEMPLATES = Path(surveyapp.__file__).parent / "templates" / "items"
 # what the English PDF shows for each statistic: the interval column's heading writes 95 % as English does
 SHOWN = {Statistic.DISTRIBUTION: f"{format_percent(0.95, locale='en')} CI",  # "95% CI"
          Statistic.AGREEMENT: "Agreement (top boxes)", Statistic.YES_SHARE: "Key figures",
-         Statistic.MEAN_MEDIAN: "Median"}
+         Statistic.MEAN_MEDIAN: "Median", Statistic.RANKING: "Mean rank", Statistic.GRID: "x (en)"}
 
 
 def test_the_registry_is_the_database_s_list_and_each_type_its_own_module():
@@ -62,6 +62,9 @@ def test_each_type_renders_validates_stores_exports_and_reports(app, client, db,
 
     page = respondent.get(f"/s/{questionnaire.slug}?lang=en").get_data(as_text=True)
     assert "x (en)" in page and example.marker in page
+    if kind.composite and questionnaire.items[0].parts:
+        _check_composite(app, client, db, questionnaire, kind, example, tmp_path)
+        return
     if not kind.answered:
         _check_shown_only(app, client, db, questionnaire, kind, example, tmp_path)
         return
@@ -95,6 +98,23 @@ def _check_shown_only(app, client, db, questionnaire, kind, example, tmp_path):
     response = client.get(f"/manage/questionnaires/{questionnaire.id}/report.pdf?lang=en")
     assert response.status_code == 200
     assert client.get(f"/manage/questionnaires/{questionnaire.id}/report?lang=en").status_code == 200
+
+
+def _check_composite(app, client, db, questionnaire, kind, example, tmp_path):
+    """A composite: its parts are answered (checked together), stored, exported and reported as items."""
+    parts = questionnaire.items[0].parts
+    first = parts[0]
+    refused = answer(app.test_client(), questionnaire, example.invalid)
+    assert refused.status_code == 422
+    html = refused.get_data(as_text=True)
+    assert example.message in html and f'href="#q_{first.code}{first.kind.first_input}"' in html
+    assert answer(app.test_client(), questionnaire, example.valid).status_code == 302
+    assert [value for part in parts for value in stored(db, questionnaire, part)] == example.stored
+    columns = [column.name for part in parts for column in part.kind.columns(part)]
+    _check_csv(client, questionnaire, columns)
+    _check_codebook(client, questionnaire, first.kind, columns)
+    _check_sav(client, questionnaire, first.kind, columns, tmp_path)
+    _check_report(client, questionnaire, kind)
 
 
 def _check_csv(client, questionnaire, columns):
