@@ -20,6 +20,7 @@ from surveyapp.forms import StaffForm
 from surveyapp.i18n import FALLBACK_LANGUAGE, INTERFACE_LANGUAGES, is_known_language, language_name, ui_language_name
 from surveyapp.itemtypes import REGISTRY, ItemType, OptionCodeField, SettingsPart, item_type
 from surveyapp.programmes.pathways import PATHWAYS, stages
+from surveyapp.questionnaires import parts
 from surveyapp.questionnaires.models import Status
 
 STATUS_LABELS = {Status.DRAFT: _l("Draft"), Status.OPEN: _l("Open"), Status.CLOSED: _l("Closed")}
@@ -250,7 +251,7 @@ def item_data(item, lang: str) -> dict:
     own = {row.key: row.text for row in item.texts if row.lang == lang}
     return {"code": item.code, "type": item.type, "required": item.required, "page": str(item.page),
             "stage": item.stage or "", "condition": item.condition or "",
-            **item.kind.settings_data(item.settings),
+            **item.kind.settings_data(item.settings), **parts.form_data(item, lang),
             **{key: own.get(key, "") for key in (*ItemForm.TEXT_KEYS, *item.kind.text_keys)}}
 
 
