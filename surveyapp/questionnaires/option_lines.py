@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 
 from surveyapp.errors import DomainError
 from surveyapp.extensions import db
-from surveyapp.questionnaires import service
+from surveyapp.questionnaires import parts, service
 from surveyapp.questionnaires.codes import suggest_code
 from surveyapp.questionnaires.conditions import check_option_deletable
 from surveyapp.questionnaires.models import Item, Option, OptionText, set_text
@@ -47,6 +47,7 @@ def set_options(item: Item, text: str, lang: str, *, replace: bool) -> None:
                 check_option_deletable(option)  # no condition may compare its item with it
                 item.options.remove(option)
             _renumber(item, listed)
+        parts.follow(item)  # a ranking ranks its options
         db.session.flush()
 
 

@@ -214,8 +214,12 @@ def delete_item(item: Item) -> None:
 
 
 def move_item(item: Item, step: int) -> None:
-    """Swap with the neighbour above (step -1) or below (+1); order is cosmetic, so allowed when locked."""
-    _swap(item.questionnaire.items, item, step)
+    """Swap with the neighbour above (step -1) or below (+1); order is cosmetic, so allowed when locked.
+
+    Parts are not neighbours: a composite moves with its parts, a part stays with its composite."""
+    if item.parent is None:
+        _swap([other for other in item.questionnaire.items if other.parent is None], item, step)
+        parts.arrange(item.questionnaire)
 
 
 def add_option(item: Item, code: str, labels: dict[str, str]) -> Option:

@@ -128,3 +128,24 @@ def test_parts_are_listed_under_their_composite_and_keep_its_page(client, builde
     assert '<select disabled id="page" name="page"' in page.replace('aria-describedby="page-desc" ', "")
     kept = b.post(f"/manage/items/{row.id}", {"code": "services_library", "label": "Bibliothek", "page": "new"})
     assert kept.status_code == 302 and _item(db, questionnaire, "services_library").page == 1
+
+
+def test_a_composite_moves_with_its_parts_and_others_move_past_them(builder, db):
+    b, questionnaire = builder
+    grid = Item(code="services", type="matrix", page=1, position=2, settings={})
+    questionnaire.items.append(grid)
+    for position, code in [(3, "services_library"), (4, "services_buses")]:
+        questionnaire.items.append(Item(code=code, type="likert", page=1, position=position, settings={},
+                                        parent=grid))
+    questionnaire.items.append(Item(code="after", type="text", page=1, position=5, settings={}))
+    db.session.commit()
+    after = _item(db, questionnaire, "after")
+    assert b.post(f"/manage/items/{after.id}/move", {"direction": "up"}).status_code == 302
+    db.session.expire_all()
+    codes = [item.code for item in db.session.get(type(questionnaire), questionnaire.id).items]
+    assert codes == ["driven", "after", "services", "services_library", "services_buses"]
+    grid = _item(db, questionnaire, "services")
+    assert b.post(f"/manage/items/{grid.id}/move", {"direction": "up"}).status_code == 302
+    db.session.expire_all()
+    codes = [item.code for item in db.session.get(type(questionnaire), questionnaire.id).items]
+    assert codes == ["driven", "services", "services_library", "services_buses", "after"]

@@ -103,3 +103,18 @@ def test_replacing_keeps_an_option_a_condition_compares_with(colour, db, make):
     refused = _post(b, item, "red-de", mode="replace")
     assert refused.status_code in (409, 422) and "cannot be deleted" in refused.get_data(as_text=True)
     assert _options(db, item) == [("red", "red-de"), ("green", "green-de")]
+
+
+def test_a_ranking_s_parts_follow_its_options_given_in_bulk(client, make, auth, db):
+    from surveyapp.questionnaires import service
+
+    programme = make.programme()
+    auth.login(make.user(Role.MANAGER, programme).email)
+    questionnaire = make.questionnaire(programme, status=Status.DRAFT, items=[("note", "text", False, 1, {}, [])])
+    ranking = service.add_item(questionnaire, "prefer", "ranking", texts={"de": {"label": "Reihenfolge?"}})
+    db.session.commit()
+    assert _post(Builder(client), ranking, "Bus\nRad\nAuto").status_code == 302
+    db.session.expire_all()
+    ranking = db.session.get(Item, ranking.id)
+    assert [part.code for part in ranking.parts] == ["prefer_bus", "prefer_rad", "prefer_auto"]
+    assert [part.text("label", "de") for part in ranking.parts] == ["Bus", "Rad", "Auto"]
