@@ -19,6 +19,7 @@ from flask_babel import lazy_gettext as _l
 from surveyapp.errors import DomainError
 from surveyapp.extensions import db
 from surveyapp.itemtypes import ItemType, PartShape
+from surveyapp.itemtypes.extras import OTHER, OTHER_PART, offers_other, other_code, other_label
 from surveyapp.questionnaires.codes import suggest_code
 from surveyapp.questionnaires.models import Item, ItemText, Option, OptionText, set_text
 from surveyapp.questionnaires.versions import has_responses
@@ -43,11 +44,36 @@ def split(kind: ItemType, settings: dict) -> tuple[dict, dict]:
 
 def sync(item: Item, data: dict, lang: str | None = None) -> None:
     """After `item` was saved: its listed parts (`data["rows"]`, in `lang`), then each part's shape."""
+    follow_other(item)
     if not item.kind.composite:
         return
     if data.get("rows") is not None:
         set_rows(item, parse_rows(data["rows"]), lang or item.questionnaire.default_lang)
     follow(item)
+
+
+def follow_other(item: Item) -> None:
+    """Give a choice offering "other, please specify" its text part (itemtypes.extras), shown only while
+    "other" is chosen and labelled with the choice's wording; take it away when the choice goes (refused once
+    the questionnaire has responses, as removing a row is)."""
+    if item.kind.composite or OTHER_PART not in item.kind.settings_parts:
+        return
+    part = item.parts[0] if item.parts else None
+    if not offers_other(item):
+        if part is not None:
+            _keep_only(item, [])
+        return
+    if part is None:
+        code = other_code(item)
+        _check_code(item, code)
+        part = Item(code=code, type="text", page=item.page, position=item.position, settings={})
+        item.questionnaire.items.append(part)
+        item.parts.append(part)
+    part.page, part.required = item.page, False
+    part.condition = f"selected({item.code}, '{OTHER}')"
+    for lang in item.questionnaire.languages:
+        set_text(part, ItemText, "label", lang, other_label(item, lang))
+    arrange(item.questionnaire)
 
 
 def parse_rows(text: str) -> list[tuple[str | None, str]]:
@@ -104,9 +130,11 @@ def set_rows(item: Item, rows: list[tuple[str | None, str]], lang: str) -> None:
 
 
 def follow(item: Item) -> None:
-    """Copy the composite's shape to each of its parts (creating and removing derived parts first)."""
+    """Copy the composite's shape to each of its parts (creating and removing derived parts first); a choice's
+    "other" text follows its choice."""
     kind = item.kind
     if not kind.composite:
+        follow_other(item)
         return
     derived = kind.derived_parts(item)
     if derived is not None:
