@@ -45,6 +45,7 @@ def test_the_other_choice_comes_last_with_its_text_box_under_it(app, single):
     other = html.index('value="other"')
     assert html.index('value="green"') < other < html.index('name="q_x_other"')
     assert html.count('name="q_x_other"') == 1  # drawn by its choice, not again as an item of its own
+    assert '<div class="specify" data-condition=' in html  # static/logic.js shows it while "other" is chosen
 
 
 def test_other_with_its_text_is_stored_as_two_items(app, db, single):
@@ -126,3 +127,17 @@ def test_a_code_taken_already_is_refused(db, make):
     item = questionnaire.items[0]
     with pytest.raises(Exception, match="x_other"):
         builder.update_item(item, code="x", required=False, page=1, settings={"other": True})
+
+
+def test_changing_away_from_other_drops_its_text(app, db, make):
+    questionnaire = make.questionnaire(languages=("en",), items=[
+        ("x", "single", True, 1, {"other": True}, ["red", "green"]), ("y", "text", False, 2, {}, [])])
+    respondent = app.test_client()
+    assert _post(respondent, questionnaire, {"q_x": "other", "q_x_other": "Purple", "nav": "next"}).status_code \
+        == 302
+    assert _answers(db, questionnaire) == {"x": ["other"], "x_other": ["Purple"]}
+    page = respondent.get(f"/s/{questionnaire.slug}?page=1").get_data(as_text=True)
+    assert 'value="Purple"' in page
+    respondent.post(f"/s/{questionnaire.slug}", data={**hidden_fields(page), "q_x": "green", "q_x_other": "Purple",
+                                                      "nav": "next"})
+    assert _answers(db, questionnaire) == {"x": ["green"]}
