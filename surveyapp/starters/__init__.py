@@ -21,6 +21,7 @@ Each template is one data file, `library/<key>.json`, turned into a DRAFT questi
           "code": "careful_driving", "type": "likert", "required": true,
           "settings": {"points": 5},               as the item type's check_settings takes them
           "condition": "…",                        optional display condition (the logic language)
+          "stage": {"logic_model": "short_term", "phineo": "phineo_4"},   its outcome-pathway stage per model
           "texts": {"label": {…}, "help": {…}, "low": {…}, "high": {…}, "dk": {…}},  key -> language -> text
           "options": [{"code": "m", "label": {…}}],         choice items
           "rows": [{"code": "library", "label": {…}}]       matrix rows (parts coded <code>_<row>)
@@ -32,6 +33,8 @@ Each template is one data file, `library/<key>.json`, turned into a DRAFT questi
 ```
 
 Texts may pipe invitation facts (`{place}`, `{date}`) and earlier answers (`{code}`), as the builder's texts do.
-Conditions and skips use the logic language (`surveyapp.logic`). A manager may take a subset of the
+Conditions and skips use the logic language (`surveyapp.logic`). An item's stage is set for the pathway
+model of the programme it is created in (programmes.pathways), and left out for a model the template does
+not name. A manager may take a subset of the
 template's languages; texts in the others are left out.
 """

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from surveyapp.errors import DomainError
 from surveyapp.extensions import db
 from surveyapp.i18n import FALLBACK_LANGUAGE
+from surveyapp.programmes import pathways
 from surveyapp.programmes.models import Programme
 from surveyapp.questionnaires import pages as page_service
 from surveyapp.questionnaires import service as builder
@@ -145,6 +146,9 @@ def _add_item(questionnaire: Questionnaire, spec: dict, page: int, languages: li
             builder.set_item_texts(part, lang, {"label": label})
     if spec.get("condition"):
         builder.set_item_condition(item, spec["condition"])
+    stage = spec.get("stage", {}).get(questionnaire.programme.pathway or pathways.DEFAULT)
+    if stage:
+        builder.set_item_stage(item, stage)
     return item
 
 

@@ -198,3 +198,20 @@ def test_the_youth_survey_offers_dont_know_where_it_fits(db, make):
     assert declinable == {"safe_evening", "taken_seriously", "stay_here"}
     stay = next(item for item in questionnaire.items if item.code == "stay_here")
     assert [choice.code for choice in stay.kind.offered(stay, "en")] == ["yes", "no", "dk"]
+
+
+@pytest.mark.parametrize(("pathway", "post", "follow_up"), [
+    (None, {"attention": "output", "risk_aware": "short_term", "careful_driving": "short_term",
+            "remember_story": "short_term"},
+     {"careful_driving": "long_term", "changed_driving": "long_term", "near_miss": "long_term"}),
+    ("phineo", {"attention": "phineo_3", "risk_aware": "phineo_4", "careful_driving": "phineo_4",
+                "remember_story": "phineo_4"},
+     {"careful_driving": "phineo_5", "changed_driving": "phineo_5", "near_miss": "phineo_6"}),
+])
+def test_close_to_items_sit_on_the_programme_s_outcome_pathway(db, make, pathway, post, follow_up):
+    programme = make.programme()
+    programme.pathway = pathway
+    for key, slug, expected in (("close_to_post_session", "post", post),
+                                ("close_to_follow_up", "follow-up", follow_up)):
+        questionnaire = service.create_from(key, programme, slug, ["de", "en"])
+        assert {item.code: item.stage for item in questionnaire.items if item.stage} == expected
