@@ -91,8 +91,13 @@ def parse_rows(text: str) -> list[tuple[str | None, str]]:
 
 
 def rows_text(item: Item, lang: str) -> str:
-    """The rows as the builder's text area shows them: "code = text", one per line."""
-    return "\n".join(f"{suffix(part)} = {part.text('label', lang)}" for part in item.parts)
+    """The rows as the builder's text area shows them: "code = text", one per line, the text in exactly `lang`
+    (a row not yet worded in it shows "code = ", so the default language's text is not saved as its own)."""
+    return "\n".join(f"{suffix(part)} = {_own_label(part, lang)}" for part in item.parts)
+
+
+def _own_label(part: Item, lang: str) -> str:
+    return next((row.text for row in part.texts if row.key == "label" and row.lang == lang), "")
 
 
 def form_data(item: Item, lang: str) -> dict:
@@ -114,7 +119,7 @@ def set_rows(item: Item, rows: list[tuple[str | None, str]], lang: str) -> None:
     wanted: list[tuple[str, str]] = []
     for code, text in rows:
         used = {chosen for chosen, _text in wanted}
-        if not text:
+        if not text and not (code in existing and lang != item.questionnaire.default_lang):
             raise DomainError(_l("Each row needs a text: %(code)s.", code=code or ""))
         if code is None:  # an unchanged text keeps its row; a new one gets a code of its own
             known = by_text.get(text)
@@ -125,7 +130,8 @@ def set_rows(item: Item, rows: list[tuple[str | None, str]], lang: str) -> None:
     _keep_only(item, [code for code, _text in wanted])
     for code, text in wanted:
         part = existing.get(code) or _new_part(item, code)
-        set_text(part, ItemText, "label", lang, text)
+        if text:  # an existing row not yet worded in another language stays so
+            set_text(part, ItemText, "label", lang, text)
     _order(item, [code for code, _text in wanted])
 
 

@@ -69,6 +69,16 @@ def test_rewording_and_reordering_keep_codes_new_rows_get_codes_removed_rows_go(
     assert matrix.parts[1].text("label", "de") == "Library"  # other languages keep their texts
 
 
+def test_rows_in_another_language_show_and_take_that_language_s_texts_only(make, db):
+    matrix = _matrix(make).items[1]
+    assert parts.rows_text(matrix, "en").splitlines()[0] == "library = "  # not the German text
+    parts.sync(matrix, {"rows": "library = Library\nbuses_and_trams = \noffentliche_parks = Parks"}, "en")
+    assert [part.text("label", "en") for part in matrix.parts] == ["Library", "Buses and trams", "Parks"]
+    assert [row.lang for row in matrix.parts[1].texts] == ["de"]  # still to be translated
+    with pytest.raises(DomainError, match="needs a text"):
+        parts.sync(matrix, {"rows": "library = \nbuses_and_trams = Busse"}, "de")
+
+
 def test_renaming_the_matrix_renames_its_rows(make, db):
     matrix = _matrix(make).items[1]
     builder.update_item(matrix, code="places", required=True, page=1, settings={})
