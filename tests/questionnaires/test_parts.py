@@ -2,11 +2,13 @@
 its options; each part a complete item of its own, kept in line with its composite on every change."""
 import pytest
 
+from surveyapp.accounts.models import Role
 from surveyapp.errors import DomainError
 from surveyapp.questionnaires import parts
 from surveyapp.questionnaires import service as builder
 from surveyapp.questionnaires.models import Status
 from surveyapp.responses.models import Response
+from tests.questionnaires.builder import Builder, item_fields
 
 ROWS = "library = Library\nBuses and trams\n\nÖffentliche Parks"
 
@@ -136,3 +138,28 @@ def test_ranking_parts_follow_its_options(make, db):
     assert ranking.parts[-1].settings == {"ranks": 4} and ranking.parts[-1].text("label", "en") == "on foot"
     builder.delete_option(ranking.options[0])
     assert _codes(questionnaire) == ["best", "best_bus", "best_car", "best_walk"]
+
+
+def test_the_builder_makes_and_edits_a_matrix_through_its_forms(client, make, auth, db):
+    programme = make.programme()
+    auth.login(make.user(Role.MANAGER, programme).email)
+    builder_http = Builder(client)
+    questionnaire = make.questionnaire(programme, status=Status.DRAFT, items=[("intro", "yesno", False, 1, {}, [])])
+    added = builder_http.add_item(questionnaire.id, "", "matrix", "Wie zufrieden bist du mit …",
+                                  scale="scale10", rows="Bibliothek\nParks")
+    assert added.status_code == 302, added.get_data(as_text=True)
+    db.session.expire_all()
+    matrix = questionnaire.items[1]
+    assert [(part.code, part.type) for part in matrix.parts] == [
+        (f"{matrix.code}_bibliothek", "scale10"), (f"{matrix.code}_parks", "scale10")]
+    page = client.get(f"/manage/items/{matrix.id}").get_data(as_text=True)
+    assert "bibliothek = Bibliothek\nparks = Parks" in page  # the rows text area, codes shown
+    edited = builder_http.post(f"/manage/items/{matrix.id}", item_fields(
+        matrix, scale="likert", rows="parks = Parks und Plätze\nbibliothek = Bibliothek\nJugendzentrum",
+        edit_version=questionnaire.edit_version))
+    assert edited.status_code == 302, edited.get_data(as_text=True)
+    db.session.expire_all()
+    assert [(part.code.removeprefix(matrix.code + "_"), part.type, part.text("label", "de"))
+            for part in matrix.parts] == [("parks", "likert", "Parks und Plätze"),
+                                          ("bibliothek", "likert", "Bibliothek"),
+                                          ("jugendzentrum", "likert", "Jugendzentrum")]
