@@ -9,6 +9,7 @@ with an apostrophe in front, which the import takes off again, so a round trip k
 import io
 import re
 from dataclasses import dataclass, field
+from functools import cache
 
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po, write_po
@@ -17,10 +18,15 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
+from wtforms import TextAreaField
+from wtforms.validators import Length
 
 from surveyapp.errors import DomainError
 from surveyapp.extensions import db
-from surveyapp.questionnaires.models import Questionnaire
+from surveyapp.itemtypes import REGISTRY
+from surveyapp.questionnaires import parts
+from surveyapp.questionnaires.forms import ItemForm
+from surveyapp.questionnaires.models import Item, Questionnaire
 from surveyapp.questionnaires.slots import Slot, all_slots, placeholders, slots
 from surveyapp.textclean import clean_text
 from surveyapp.uploads import DEFAULT_SECONDS, Deadline, Limits, UploadRejected, column_letter, read_xlsx
@@ -34,9 +40,9 @@ LIMITS = Limits(max_rows=MAX_ROWS, max_columns=1 + MAX_LANGUAGES)
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 PLAIN_NUMBER = re.compile(r"[+-]?\d+(\.\d+)?")  # "-1" is data, not a formula: left alone, as in the exports
 # The builder forms' limits (surveyapp/questionnaires/forms.py; a test compares them): (length, multi-line).
+# An item's wording fields take theirs from the fields themselves (item_limits).
 QUESTIONNAIRE_LIMITS = {"title": (300, False), "intro": (5000, True), "thanks": (5000, True)}
 PAGE_TITLE_LIMIT = (300, False)
-ITEM_LIMITS = {"label": (2000, True), "help": (1000, False), "low": (200, False), "high": (200, False)}
 OPTION_LIMIT = (500, False)
 LISTED_PROBLEMS = 100
 PO_MAX_LINES = 12 * MAX_ROWS  # an exported entry has 4 to 6 lines, a long text a few more
@@ -84,9 +90,27 @@ class Row:
 
 
 def export_rows(questionnaire: Questionnaire) -> list[Row]:
-    """One row per text in use, one text per offered language: the data every format renders."""
+    """One row per text in use that a translator writes, one text per offered language: the data every format
+    renders. A part's wording that follows its composite (see `follows`) is left out: it is translated there."""
     return [Row(number, slot.key, {lang: slot.get(lang) for lang in questionnaire.languages})
-            for number, slot in enumerate(slots(questionnaire), start=2)]
+            for number, slot in enumerate(translatable(questionnaire), start=2)]
+
+
+def translatable(questionnaire: Questionnaire) -> list[Slot]:
+    return [slot for slot in slots(questionnaire) if follows(slot) is None]
+
+
+def follows(slot: Slot) -> Item | None:
+    """The composite whose wording `slot` copies, else None.
+
+    A part is worded by its own slot only when its composite lists its parts (a matrix's rows, `part_keys`);
+    any other part takes its wording from its composite (questionnaires.parts): a ranking's rank is labelled
+    with its option, an "other, please specify" text with the choice's wording.
+    """
+    owner = slot.owner
+    if isinstance(owner, Item) and owner.parent is not None and not owner.parent.kind.part_keys:
+        return owner.parent
+    return None
 
 
 def to_xlsx(questionnaire: Questionnaire) -> bytes:
@@ -251,7 +275,10 @@ def validate(questionnaire: Questionnaire, languages: list[str], rows: list[Row]
         if row.key in seen and problems.listing():
             problems.add(_("%(where)s: the key “%(key)s” appears twice.", where=row.where(), key=row.key))
         seen.add(row.key)
-        changes += _row_changes(questionnaire, slot, row, problems)
+        if follows(slot) is None:
+            changes += _row_changes(questionnaire, slot, row, problems)
+        else:
+            _check_unchanged(slot, row, problems)
     problems.raise_any()
     return changes
 
@@ -273,6 +300,17 @@ def _row_changes(questionnaire: Questionnaire, slot: Slot, row: Row, problems: "
                            placeholders=", ".join(sorted(lost))))
         changes.append(Change(slot, lang, text))
     return changes
+
+
+def _check_unchanged(slot: Slot, row: Row, problems: "Problems") -> None:
+    """A part's wording that follows its composite may come back as it is (an older export), not changed."""
+    _limit, multiline = text_limit(slot)
+    for lang, text in row.texts.items():
+        text = clean_text(text, multiline=multiline).strip()
+        if text and text != slot.get(lang) and problems.listing():
+            problems.add(_("%(where)s: this text follows question “%(code)s” and changes with it; please "
+                           "translate that question's texts instead.", where=row.where(lang),
+                           code=follows(slot).code))
 
 
 class Problems:
@@ -313,7 +351,29 @@ def text_limit(slot: Slot) -> tuple[int, bool]:
     kind = slot.key.split(".")[0]
     if kind == "questionnaire":
         return PAGE_TITLE_LIMIT if slot.name.startswith("page.") else QUESTIONNAIRE_LIMITS[slot.name]
-    return ITEM_LIMITS[slot.name] if kind == "item" else OPTION_LIMIT
+    if kind == "item":
+        limits = item_limits()
+        return limits.get(slot.name) or min(limits.values())  # a key no form has: the strictest limit
+    return OPTION_LIMIT
+
+
+@cache
+def item_limits() -> dict[str, tuple[int, bool]]:
+    """(length, multi-line) of every item wording field, read off the fields the builder edits them with: the
+    item form's question and help text, and each type's wording fields (a scale's end labels, the wording of
+    "don't know" and of "other", a format's message). Wording keys are unique over all types."""
+    fields = {name: getattr(ItemForm, name) for name in ItemForm.TEXT_KEYS}
+    for kind in REGISTRY.values():
+        fields |= {name: kind.settings_fields[name] for name in kind.text_keys}
+    return {name: field_limit(unbound) for name, unbound in fields.items()}
+
+
+def field_limit(unbound) -> tuple[int, bool]:
+    """(its Length maximum, whether it is a text area) of an unbound WTForms field."""
+    validators = unbound.kwargs.get("validators") or ()
+    most = min((validator.max for validator in validators if isinstance(validator, Length) and validator.max > 0),
+               default=OPTION_LIMIT[0])
+    return most, issubclass(unbound.field_class, TextAreaField)
 
 
 def _unknown_key(items: dict, row: Row) -> str:
@@ -329,19 +389,28 @@ def _unknown_key(items: dict, row: Row) -> str:
     return _("%(where)s: unknown key “%(key)s”.", where=row.where(), key=row.key)
 
 
-def apply(changes: list[Change]) -> int:
-    """Store the validated texts; returns how many texts changed. Flushes; the caller commits."""
+def apply(questionnaire: Questionnaire, changes: list[Change]) -> int:
+    """Store the validated texts, then let every composite's parts follow its wording (a ranking's options, a
+    matrix's end labels and options, the wording of "other"), as the builder does when it saves a text; returns
+    how many texts changed. Flushes; the caller commits (or rolls back on a DomainError)."""
     changed = 0
     for change in changes:
         if change.slot.get(change.lang) != change.text:
             change.slot.set(change.lang, change.text)
             changed += 1
+    follow_parts(questionnaire)
     db.session.flush()
     return changed
+
+
+def follow_parts(questionnaire: Questionnaire) -> None:
+    """Copy each composite's wording to its parts in every offered language (a language added since gets it)."""
+    for item in [item for item in questionnaire.items if item.parent is None]:
+        parts.follow(item)
 
 
 def import_file(questionnaire: Questionnaire, filename: str, data: bytes, seconds: float = DEFAULT_SECONDS) -> int:
     """Read, validate and apply one uploaded file within `seconds`; returns the number of changed texts."""
     deadline = Deadline(seconds)
     languages, rows = read_upload(filename, data, deadline)
-    return apply(validate(questionnaire, languages, rows, deadline))
+    return apply(questionnaire, validate(questionnaire, languages, rows, deadline))

@@ -17,11 +17,11 @@ from flask_babel import ngettext
 from surveyapp.accounts.access import MANAGE, READ, require, staff_required
 from surveyapp.errors import DomainError
 from surveyapp.extensions import db
-from surveyapp.questionnaires import service as builder
 from surveyapp.questionnaires.lifecycle import ARCHIVED
 from surveyapp.questionnaires.models import Questionnaire
 from surveyapp.questionnaires.slots import completeness, describe, needed, slots
-from surveyapp.translations_ui import transfer
+from surveyapp.translations_ui import service, transfer
+from surveyapp.translations_ui.forms import AddLanguageForm
 
 bp = Blueprint("translations", __name__,
                url_prefix="/manage/questionnaires/<int:questionnaire_id>/translations")
@@ -45,12 +45,16 @@ def _pair(questionnaire: Questionnaire) -> tuple[str, str]:
     return source, target if target in languages else others[0]
 
 
-def _render(questionnaire: Questionnaire, problems: list[str] | None = None, status: int = 200):
+def _render(questionnaire: Questionnaire, problems: list[str] | None = None, status: int = 200,
+            language_form: AddLanguageForm | None = None):
     source, target = _pair(questionnaire)
-    rows = [(slot, describe(slot), needed(slot, questionnaire.default_lang)) for slot in slots(questionnaire)]
+    rows = [(slot, describe(slot), needed(slot, questionnaire.default_lang), transfer.follows(slot))
+            for slot in slots(questionnaire)]
     return render_template("translations_ui/overview.html", questionnaire=questionnaire, source=source,
                            target=target, rows=rows, statuses=completeness(questionnaire),
-                           problems=problems or [], can_manage=_can_manage(questionnaire)), status
+                           problems=problems or [], can_manage=_can_manage(questionnaire),
+                           language_form=language_form or AddLanguageForm(questionnaire.languages,
+                                                                          formdata=None)), status
 
 
 def _can_manage(questionnaire: Questionnaire) -> bool:
@@ -72,8 +76,9 @@ def save(questionnaire_id: int):
     questionnaire = _questionnaire(questionnaire_id, MANAGE)
     _source, target = _pair(questionnaire)
     rows = [transfer.Row(number, slot.key, {target: request.form.get(f"t.{slot.key}", "").strip()})
-            for number, slot in enumerate(slots(questionnaire), start=1)]
-    return _import(questionnaire, lambda: transfer.apply(transfer.validate(questionnaire, [target], rows)))
+            for number, slot in enumerate(transfer.translatable(questionnaire), start=1)]
+    return _import(questionnaire,
+                   lambda: transfer.apply(questionnaire, transfer.validate(questionnaire, [target], rows)))
 
 
 @bp.post("/import")
@@ -94,6 +99,9 @@ def _import(questionnaire: Questionnaire, run):
     except transfer.ImportRejected as error:
         db.session.rollback()
         return _render(questionnaire, [str(error.message), *error.problems], error.status_code)
+    except DomainError as error:  # a composite's parts refused to follow: nothing is kept
+        db.session.rollback()
+        return _render(questionnaire, [str(error.message)], error.status_code)
     db.session.commit()
     flash(ngettext("%(num)d text saved.", "%(num)d texts saved.", changed), "success")
     return redirect(url_for(".overview", questionnaire_id=questionnaire.id, **_pair_args(questionnaire)))
@@ -107,17 +115,19 @@ def _pair_args(questionnaire: Questionnaire) -> dict[str, str]:
 @bp.post("/languages")
 @staff_required
 def add_language(questionnaire_id: int):
-    """Offer one more language; any language Babel knows, the interface falling back to English."""
+    """Offer one more language, chosen by name; any language Babel knows, the interface falling back to
+    English."""
     questionnaire = _questionnaire(questionnaire_id, MANAGE)
-    lang = request.form.get("lang", "").strip().replace("-", "_")
+    form = AddLanguageForm(questionnaire.languages)
+    if not form.validate():
+        return _render(questionnaire, [error for errors in form.errors.values() for error in errors], 422, form)
     try:
-        builder.update_settings(questionnaire, questionnaire.slug, questionnaire.default_lang,
-                                [*questionnaire.languages, lang])
+        service.add_language(questionnaire, form.lang.data)
     except DomainError as error:
         db.session.rollback()
-        return _render(questionnaire, [str(error.message)], error.status_code)
+        return _render(questionnaire, [str(error.message)], error.status_code, form)
     db.session.commit()
-    return redirect(url_for(".overview", questionnaire_id=questionnaire.id, target=lang))
+    return redirect(url_for(".overview", questionnaire_id=questionnaire.id, target=form.lang.data))
 
 
 @bp.get("/texts.xlsx")

@@ -6,6 +6,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from wtforms import TextAreaField
 from wtforms.validators import Length
 
 from surveyapp.accounts.models import Role
@@ -122,6 +123,10 @@ def test_limits_are_the_builder_forms_limits(app):
             transfer.OPTION_LIMIT[0]
     wording = {name: getattr(forms.ItemForm, name) for name in forms.ItemForm.TEXT_KEYS}
     wording |= {name: field for kind in REGISTRY.values() for name, field in kind.settings_fields.items()
-                if name in kind.text_keys}  # a Likert scale's end labels are on its settings form
-    for name, (limit, _multiline) in transfer.ITEM_LIMITS.items():
+                if name in kind.text_keys}  # a Likert scale's end labels, "don't know" are on its settings form
+    assert set(transfer.item_limits()) == set(wording) >= {"label", "help", "low", "high", "dk", "other_label",
+                                                            "invalid"}
+    for name, (limit, multiline) in transfer.item_limits().items():
         assert _max_length(wording[name]) == limit
+        assert multiline == (wording[name].field_class is TextAreaField)
+    assert transfer.item_limits()["label"] == (2000, True) and transfer.item_limits()["dk"] == (200, False)
