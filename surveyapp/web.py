@@ -204,18 +204,20 @@ def http_error(error) -> HTTPException:
     """Turn a DomainError into the HTTP exception of its status, keeping its translated message."""
     exception = default_exceptions[error.status_code]()
     exception.survey_message = str(error.message)
+    exception.survey_title = getattr(error, "title", None)  # a heading of its own, e.g. "not open yet"
     return exception
 
 
-def render_error(code: int, message: str | None = None):
-    title, default_message = ERROR_TEXTS.get(code, ERROR_TEXTS[500])
-    return render_template("error.html", code=code, title=title, message=message or default_message), code
+def render_error(code: int, message: str | None = None, title: str | None = None):
+    default_title, default_message = ERROR_TEXTS.get(code, ERROR_TEXTS[500])
+    return render_template("error.html", code=code, title=title or default_title,
+                           message=message or default_message), code
 
 
 def _http_error(error: HTTPException):
     if error.code is None or error.code < 400:
         return error
-    return render_error(error.code, getattr(error, "survey_message", None))
+    return render_error(error.code, getattr(error, "survey_message", None), getattr(error, "survey_title", None))
 
 
 def _csrf_error(_error: CSRFError):

@@ -32,6 +32,8 @@ class Archived(DomainError):
 
 
 ARCHIVED = _l("This questionnaire is archived: unarchive it before changing or opening it.")
+PROGRAMME_ARCHIVED = _l("This questionnaire's programme is archived: unarchive the programme before changing or "
+                        "opening it.")
 
 
 def aware(moment: datetime | None) -> datetime | None:
@@ -39,13 +41,22 @@ def aware(moment: datetime | None) -> datetime | None:
     return moment if moment is None or moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-def reachable(questionnaire: Questionnaire, now: datetime, status: Status | None = None) -> Reach:
-    """What the public link does at `now`; `status` as read from the database when the questionnaire is a
-    cached structure (respond.cache), else its own."""
+def archived(questionnaire: Questionnaire, programme_archived: bool | None = None) -> bool:
+    """Archived itself or within an archived programme: kept as it was either way. `programme_archived` as
+    read from the database when the questionnaire is a cached structure (respond.cache), else its programme's."""
+    if programme_archived is None:
+        programme_archived = questionnaire.programme.archived_at is not None
+    return questionnaire.archived_at is not None or programme_archived
+
+
+def reachable(questionnaire: Questionnaire, now: datetime, status: Status | None = None,
+              programme_archived: bool | None = None) -> Reach:
+    """What the public link does at `now`; `status` and `programme_archived` as read from the database when
+    the questionnaire is a cached structure (respond.cache), else its own."""
     status = status or questionnaire.status
     if status is Status.DRAFT:
         return Reach.DRAFT
-    if questionnaire.archived_at is not None:
+    if archived(questionnaire, programme_archived):
         return Reach.ARCHIVED
     closes_at = aware(questionnaire.closes_at)
     if status is Status.CLOSED or (closes_at is not None and now >= closes_at):
@@ -59,6 +70,8 @@ def reachable(questionnaire: Questionnaire, now: datetime, status: Status | None
 def ensure_not_archived(questionnaire: Questionnaire) -> None:
     if questionnaire.archived_at is not None:
         raise Archived(ARCHIVED)
+    if questionnaire.programme.archived_at is not None:
+        raise Archived(PROGRAMME_ARCHIVED)
 
 
 def set_schedule(questionnaire: Questionnaire, opens_at: datetime | None, closes_at: datetime | None) -> None:

@@ -9,7 +9,7 @@ from flask_babel import to_user_timezone, to_utc
 from flask_wtf import FlaskForm
 from wtforms import DateTimeLocalField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from surveyapp.accounts.access import staff_required
 from surveyapp.db import utcnow
@@ -27,18 +27,29 @@ from surveyapp.questionnaires.lifecycle import aware
 from surveyapp.questionnaires.models import Questionnaire, Status
 
 LOCAL_FORMAT = "%Y-%m-%dT%H:%M"  # what <input type="datetime-local"> sends
+YEARS = (2000, 2100)  # a survey's dates; beyond datetime's range the time-zone shift would overflow (a 500)
+
+
+def _sane_year(_form, field) -> None:
+    if field.data is not None and not YEARS[0] <= field.data.year <= YEARS[1]:
+        raise ValidationError(_l("Please enter a date between the years %(first)s and %(last)s.",
+                                 first=YEARS[0], last=YEARS[1]))
 
 
 class DuplicateForm(FlaskForm):
     slug = StringField(_l("Link name of the copy"), validators=[InputRequired(), Length(max=80)],
                        description=_l("Lower-case letters, digits and hyphens; the copy's address is /s/<link name>."))
-    programme_id = SelectField(_l("Programme"), coerce=int)
+    programme_id = SelectField(_l("Programme"), coerce=int, validate_choice=False)  # checked by the view
+
+
+NOT_A_TARGET = _l("Choose a programme you manage that is not archived: an archived programme takes no new "
+                  "questionnaires.")
 
 
 class ScheduleForm(FlaskForm):
-    opens_at = DateTimeLocalField(_l("Opens on"), format=LOCAL_FORMAT, validators=[Optional()],
+    opens_at = DateTimeLocalField(_l("Opens on"), format=LOCAL_FORMAT, validators=[Optional(), _sane_year],
                                   description=_l("Empty: as soon as it is open."))
-    closes_at = DateTimeLocalField(_l("Closes on"), format=LOCAL_FORMAT, validators=[Optional()],
+    closes_at = DateTimeLocalField(_l("Closes on"), format=LOCAL_FORMAT, validators=[Optional(), _sane_year],
                                    description=_l("Empty: until it is closed by hand."))
 
 
@@ -60,8 +71,10 @@ def duplicate(questionnaire_id: int):
     form.programme_id.choices = [SelectChoice(p.id, p.name) for p in programmes]
     status = 422 if form.is_submitted() else 200
     if form.validate_on_submit():
-        target = next(p for p in programmes if p.id == form.programme_id.data)
+        target = next((p for p in programmes if p.id == form.programme_id.data), None)
         try:
+            if target is None:  # archived (or not this manager's) since the form was shown, or a forged post
+                raise DomainError(NOT_A_TARGET)
             twin = copying.duplicate(questionnaire, target, form.slug.data.strip())
             db.session.commit()
         except DomainError as error:

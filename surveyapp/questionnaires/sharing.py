@@ -17,7 +17,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import cm
 from reportlab.platypus import SimpleDocTemplate, Spacer
 
-from surveyapp.i18n import in_language
+from surveyapp.i18n import in_language, interface_language_for
 from surveyapp.pdftext import BOLD, REGULAR, Text, printable, register_fonts, word_fit_size
 from surveyapp.questionnaires.models import Questionnaire
 
@@ -55,17 +55,20 @@ class PosterLine:
 
 
 def poster_lines(questionnaire: Questionnaire) -> list[PosterLine]:
-    """One line per language with a title of its own (the default language first); a caption that an
-    earlier language already printed (two languages sharing an interface language) is left out."""
-    lines, captions = [], set()
+    """One line per language with a title of its own (the default language first), each with the caption in
+    its interface language; left out only where an earlier language has the same interface language (a
+    language without an interface of its own speaks the fallback's). Compared by language, not by wording: an
+    untranslated caption is still that language's line, to be translated in its catalogue."""
+    lines, spoken = [], set()
     for lang in dict.fromkeys([questionnaire.default_lang, *questionnaire.languages]):
         title = next((row.text for row in questionnaire.texts if row.key == "title" and row.lang == lang), "")
         if not title and lang != questionnaire.default_lang:
             continue
         with in_language(lang):
             caption = _("Scan or type the link")
-        lines.append(PosterLine(title, "" if caption in captions else caption))
-        captions.add(caption)
+        interface = interface_language_for(lang)
+        lines.append(PosterLine(title, "" if interface in spoken else caption))
+        spoken.add(interface)
     return lines
 
 

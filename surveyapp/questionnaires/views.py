@@ -16,6 +16,7 @@ from surveyapp.extensions import db
 from surveyapp.programmes.models import Programme
 from surveyapp.questionnaires import (
     item_views,  # noqa: F401  (registers the item and option routes)
+    lifecycle,
     lifecycle_views,  # noqa: F401  (registers duplicate, schedule, close, archive and delete)
     page_views,  # noqa: F401  (registers the page routes)
     pathway_views,  # noqa: F401  (registers the programme's outcome-pathway page)
@@ -48,10 +49,10 @@ def index():
         query = query.where(Questionnaire.programme_id.in_(visible))
     questionnaires = db.session.scalars(query).all()
     groups: dict[Programme, list[Questionnaire]] = {}
+    archived = [questionnaire for questionnaire in questionnaires if lifecycle.archived(questionnaire)]
     for questionnaire in questionnaires:
-        if questionnaire.archived_at is None:
+        if questionnaire not in archived:
             groups.setdefault(questionnaire.programme, []).append(questionnaire)
-    archived = [questionnaire for questionnaire in questionnaires if questionnaire.archived_at is not None]
     return render_template("questionnaires/index.html", questionnaires=questionnaires, groups=groups,
                            archived=archived, can_create=bool(managed_programmes()), status_labels=STATUS_LABELS)
 

@@ -17,6 +17,7 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.orm import selectinload
 
 from surveyapp.extensions import db
+from surveyapp.programmes.models import Programme
 from surveyapp.questionnaires.models import Item, Option, Questionnaire, Status
 
 MAX_ENTRIES = 64  # questionnaires kept per process; the least recently used one is dropped first
@@ -33,19 +34,21 @@ class _Entry:
 _entries: OrderedDict[tuple[int, str], _Entry] = OrderedDict()
 _lock = Lock()
 # built once: constructing the statement cost more than running it (a Core execute, no ORM entities)
-_BY_SLUG = select(Questionnaire.id, Questionnaire.structure_stamp, Questionnaire.status).where(
-    Questionnaire.slug == bindparam("slug"))
+_BY_SLUG = select(Questionnaire.id, Questionnaire.structure_stamp, Questionnaire.status,
+                  Programme.archived_at.is_not(None).label("programme_archived")).join(
+    Programme, Programme.id == Questionnaire.programme_id).where(Questionnaire.slug == bindparam("slug"))
 
 
-def questionnaire_by_slug(slug: str) -> tuple[Questionnaire, Status] | None:
-    """The structure of the questionnaire at `slug` and its status (read now, not cached); None if absent."""
+def questionnaire_by_slug(slug: str) -> tuple[Questionnaire, Status, bool] | None:
+    """The structure of the questionnaire at `slug`, its status and whether its programme is archived (both read
+    now, not cached: archiving a programme changes no structure); None if absent."""
     row = db.session.connection().execute(_BY_SLUG, {"slug": slug}).first()
     if row is None:
         return None
     entry = _get((row.id, row.structure_stamp))
     if entry is None:
         entry = _put(_load(row.id))
-    return entry.questionnaire, row.status
+    return entry.questionnaire, row.status, bool(row.programme_archived)
 
 
 def derived(questionnaire: Questionnaire, key: tuple, build: Callable[[], object]) -> object:

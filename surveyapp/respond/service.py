@@ -52,9 +52,14 @@ def field_name(item: Item) -> str:
 
 
 class NotYetOpen(DomainError):
-    """An open questionnaire whose opening date is still ahead."""
+    """An open questionnaire whose opening date is still ahead.
+
+    403, not 404: the link is right and will work, so link checkers must not report it broken, and unlike
+    404 and 410 a 403 is never cached heuristically (it must not outlive the opening minute). Its page is
+    headed with `title`, not "Access denied"."""
 
     status_code = 403
+    title = _l("This survey is not open yet")
 
 
 def load_questionnaire(slug: str, *, allow_draft: bool = False, now: datetime | None = None) -> Questionnaire:
@@ -65,7 +70,7 @@ def load_questionnaire(slug: str, *, allow_draft: bool = False, now: datetime | 
     if allow_draft:
         return _load_into_session(slug)
     found = cache.questionnaire_by_slug(slug)
-    reach = reachable(found[0], now or utcnow(), found[1]) if found else Reach.DRAFT
+    reach = reachable(found[0], now or utcnow(), found[1], found[2]) if found else Reach.DRAFT
     if reach is Reach.DRAFT:
         raise NotFound(_l("This survey does not exist. Please check the link."))
     if reach is Reach.SCHEDULED:

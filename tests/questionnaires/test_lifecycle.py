@@ -1,4 +1,6 @@
 """Archive, unarchive, delete and close with confirmation, through the builder's pages."""
+from datetime import UTC, datetime
+
 import pytest
 from sqlalchemy import func, select
 
@@ -115,3 +117,58 @@ def test_other_programmes_managers_and_evaluators_are_refused(client, db, make, 
     auth.logout()
     auth.login(make.user(Role.EVALUATOR, other).email)
     assert client.get(f"/manage/questionnaires/{questionnaire.id}/{path}").status_code == 403
+
+
+def test_an_archived_programmes_questionnaires_behave_as_archived(app, client, db, make, manager):
+    from surveyapp.programmes import service as programmes
+
+    questionnaire = make.questionnaire(manager)
+    respondent = app.test_client()
+    assert respondent.get(f"/s/{questionnaire.slug}").status_code == 200  # its structure is cached now
+    b = Builder(client)
+    version = questionnaire.edit_version
+    programmes.archive(manager, datetime.now(UTC))
+    db.session.commit()
+
+    assert respondent.get(f"/s/{questionnaire.slug}").status_code == 410  # read at every request, not cached
+    listing = client.get("/manage/").get_data(as_text=True)
+    active, _, archived = listing.partition('id="archived"')
+    assert f"/manage/questionnaires/{questionnaire.id}\"" in archived and "programme archived" in archived
+    assert f"/manage/questionnaires/{questionnaire.id}" not in active
+    assert f"/manage/questionnaires/{questionnaire.id}/unarchive" not in archived  # the programme is unarchived
+    edit = client.get(f"/manage/questionnaires/{questionnaire.id}").get_data(as_text=True)
+    assert "Its programme is archived" in edit
+
+    settings = b.post(f"/manage/questionnaires/{questionnaire.id}/settings",
+                      {"slug": "renamed", "default_lang": "de", "languages": "de, en", "edit_version": version})
+    assert settings.status_code == 409 and "programme is archived" in settings.get_data(as_text=True)
+    added = b.post(f"/manage/questionnaires/{questionnaire.id}/items/new",
+                   {"code": "extra", "type": "text", "page": 1, "label": "Extra", "edit_version": version})
+    assert added.status_code == 409
+    dates = b.post(f"/manage/questionnaires/{questionnaire.id}/schedule",
+                   {"opens_at": "2030-01-01T10:00", "closes_at": "", "edit_version": version})
+    assert dates.status_code == 409
+    db.session.expire_all()
+    assert questionnaire.slug != "renamed" and questionnaire.opens_at is None
+    assert "extra" not in [item.code for item in questionnaire.items]
+
+    programmes.unarchive(manager)
+    db.session.commit()
+    assert respondent.get(f"/s/{questionnaire.slug}").status_code == 200
+
+
+def test_duplicates_go_only_into_programmes_not_archived(client, db, make, auth):
+    from surveyapp.programmes import service as programmes
+
+    questionnaire = make.questionnaire(make.programme())
+    shelved = make.programme(name="Shelved programme")
+    programmes.archive(shelved, datetime.now(UTC))
+    db.session.commit()
+    auth.login(make.user(Role.ADMIN).email)  # may build in every programme
+    form = client.get(f"/manage/questionnaires/{questionnaire.id}/duplicate").get_data(as_text=True)
+    assert "Shelved programme" not in form
+    posted = Builder(client).post(f"/manage/questionnaires/{questionnaire.id}/duplicate",
+                                  {"slug": "into-the-shelf", "programme_id": shelved.id})
+    html = posted.get_data(as_text=True)
+    assert posted.status_code == 422 and "an archived programme takes no new questionnaires" in html
+    assert _count(db, Questionnaire) == 1

@@ -85,10 +85,12 @@ def test_a_stale_form_is_refused(scheduled, client):
 
 
 def test_reach_of_each_state():
+    from surveyapp.programmes.models import Programme
     from surveyapp.questionnaires.models import Questionnaire
 
-    def reach(status, **dates):
-        return lifecycle.reachable(Questionnaire(status=status, **dates), OPENS)
+    def reach(status, programme_archived_at=None, **dates):
+        programme = Programme(archived_at=programme_archived_at)
+        return lifecycle.reachable(Questionnaire(status=status, programme=programme, **dates), OPENS)
 
     assert reach(Status.DRAFT) is lifecycle.Reach.DRAFT
     assert reach(Status.OPEN) is lifecycle.Reach.OPEN
@@ -96,3 +98,46 @@ def test_reach_of_each_state():
     assert reach(Status.OPEN, closes_at=OPENS.replace(tzinfo=None)) is lifecycle.Reach.CLOSED  # SQLite: naive
     assert reach(Status.CLOSED) is lifecycle.Reach.CLOSED
     assert reach(Status.OPEN, archived_at=OPENS) is lifecycle.Reach.ARCHIVED
+    assert reach(Status.OPEN, programme_archived_at=OPENS) is lifecycle.Reach.ARCHIVED
+
+
+@pytest.fixture
+def upcoming(make, db):
+    """An open questionnaire in German (its default), English and Arabic whose opening date is ahead."""
+    questionnaire = make.questionnaire(languages=("de", "en", "ar"))
+    questionnaire.opens_at, questionnaire.closes_at = OPENS, CLOSES
+    db.session.commit()
+    return questionnaire
+
+
+@pytest.mark.parametrize(("query", "lang", "date"), [
+    ("", "de", "15.01.2030"),  # a language the survey does not offer asked for: its default language
+    ("?lang=ar", "ar", "2030، 10:00:00 ص"),  # the Arabic comma, ص: a.m.
+    ("?lang=en", "en", "Jan 15, 2030"),
+])
+def test_the_not_yet_open_page_speaks_the_survey_language(app, upcoming, clock, query, lang, date):
+    clock(OPENS - timedelta(days=1))
+    early = app.test_client().get(f"/s/{upcoming.slug}{query}", headers={"Accept-Language": "fr"})
+    html = early.get_data(as_text=True)
+    assert early.status_code == 403 and early.headers["Cache-Control"] == "no-store"
+    assert "<h1>This survey is not open yet</h1>" in html and "Access denied" not in html
+    assert f'<html lang="{lang}"' in html and date in html
+
+
+def test_the_closed_page_speaks_the_survey_language_too(app, upcoming, clock):
+    clock(CLOSES)
+    closed = app.test_client().get(f"/s/{upcoming.slug}", headers={"Accept-Language": "fr"})
+    assert closed.status_code == 410 and '<html lang="de"' in closed.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("bad", ["0001-01-01T00:00", "9999-12-31T23:59", "1999-12-31T23:59", "2101-01-01T00:00"])
+def test_dates_out_of_range_are_refused_with_a_message(scheduled, client, db, bad):
+    refused = Builder(client).post(f"/manage/questionnaires/{scheduled.id}/schedule", {
+        "opens_at": bad, "closes_at": "", "edit_version": scheduled.edit_version})
+    assert refused.status_code == 422
+    assert "between the years 2000 and 2100" in refused.get_data(as_text=True)
+    refused = Builder(client).post(f"/manage/questionnaires/{scheduled.id}/schedule", {
+        "opens_at": "", "closes_at": bad, "edit_version": scheduled.edit_version})
+    assert refused.status_code == 422
+    db.session.expire_all()
+    assert (lifecycle.aware(scheduled.opens_at), lifecycle.aware(scheduled.closes_at)) == (OPENS, CLOSES)

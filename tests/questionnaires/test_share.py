@@ -8,6 +8,7 @@ from urllib.parse import unquote
 import pypdfium2
 import pytest
 import zxingcpp
+from flask_babel import get_locale
 from PIL import Image, ImageDraw
 from pypdf import PdfReader
 
@@ -52,7 +53,8 @@ def svg_image(svg: str, scale: int = 8) -> Image.Image:
     return image
 
 
-def test_share_page_shows_the_full_link_and_a_qr_code_of_it(client, shared):
+def test_share_page_shows_the_full_link_and_a_qr_code_of_it(app, client, shared, monkeypatch):
+    monkeypatch.setitem(app.config, "PUBLIC_BASE_URL", "")  # none set: the request's own
     page = client.get(f"/manage/questionnaires/{shared.id}/share", base_url="https://localhost")
     html = page.get_data(as_text=True)
     link = f"https://localhost/s/{shared.slug}"  # the scheme (and host) the request came with
@@ -62,6 +64,21 @@ def test_share_page_shows_the_full_link_and_a_qr_code_of_it(client, shared):
     assert f"<title>QR code of the link {link}</title>" in unescape(svg)
     assert decode(svg_image(svg)) == [link]
     assert "notice" not in html  # open: no warning
+
+
+def test_the_link_page_qr_codes_and_poster_use_the_public_base_url_when_set(app, client, shared, monkeypatch):
+    monkeypatch.setitem(app.config, "PUBLIC_BASE_URL", "https://umfrage.example.org/")
+    link = f"https://umfrage.example.org/s/{shared.slug}"  # as enrolment and invitation links are made
+
+    def get(path: str):  # staff on an internal address
+        return client.get(f"/manage/questionnaires/{shared.id}/share{path}", base_url="https://localhost:8443")
+
+    html = get("").get_data(as_text=True)
+    assert f'value="{link}"' in html and "localhost" not in html
+    assert decode(svg_image(re.search(r"<svg.*?</svg>", html, re.S).group(0))) == [link]
+    assert decode(Image.open(io.BytesIO(get("/qr.png").data))) == [link]
+    poster = get("/poster.pdf").data
+    assert link in PdfReader(io.BytesIO(poster)).pages[0].extract_text() and decode(render(poster)[1]) == [link]
 
 
 def test_png_download_decodes_to_the_link(client, shared):
@@ -78,7 +95,7 @@ def test_poster_has_the_titles_the_link_and_a_qr_code_that_decodes_to_it(client,
     assert len(reader.pages) == 1
     text = reader.pages[0].extract_text()
     assert "Nach der Fahrstunde" in text and "After the driving lesson" in text and link in text
-    assert "Scan or type the link" in text
+    assert text.count("Scan or type the link") == 3  # one per language, until de and ar are translated
     width, height = (float(v) for v in reader.pages[0].mediabox.upper_right)
     assert (round(width), round(height)) == (595, 842)  # A4
     assert decode(render(poster.data)[1]) == [link]
@@ -104,6 +121,22 @@ def test_a_poster_with_seven_long_titles_still_fits_one_page():
     link = "https://umfrage.example.org/s/" + "a" * 78
     pages, image = render(sharing.poster_pdf(link, lines))
     assert pages == 1 and decode(image) == [link]
+
+
+@pytest.mark.parametrize("languages", [("de", "ar"), ("de", "en", "ar")])
+def test_every_language_gets_the_caption_in_its_own_interface_language(app, make, db, monkeypatch, languages):
+    monkeypatch.setattr(sharing, "_", lambda text: f"{get_locale()}: {text}")  # says which language spoke
+    questionnaire = make.questionnaire(languages=languages)
+    with app.test_request_context(headers={"Accept-Language": "en"}):
+        captions = [line.caption for line in sharing.poster_lines(questionnaire)]
+    assert captions == [f"{lang}: Scan or type the link" for lang in languages]
+
+
+def test_a_language_without_an_interface_of_its_own_adds_no_second_caption(app, make):
+    questionnaire = make.questionnaire(languages=("en", "sq"))  # Albanian: no catalogue, English interface
+    with app.test_request_context():
+        captions = [line.caption for line in sharing.poster_lines(questionnaire)]
+    assert captions == ["Scan or type the link", ""]
 
 
 @pytest.mark.parametrize(("status", "changes", "warning"), [
