@@ -59,6 +59,12 @@ def digit_code(text: str, position: int) -> ExpressionError:
                               "digit as ${%(text)s}.", text=shown(text), position=position), position)
 
 
+def invalid_number(text: str, position: int) -> ExpressionError:
+    return ExpressionError(_l("“%(text)s” at position %(position)s is not a valid number here: write it with "
+                              "digits and at most one decimal point, e.g. 1500 or 2.5 (no exponent).",
+                              text=shown(text), position=position), position)
+
+
 def unexpected(token: str, position: int) -> ExpressionError:
     return ExpressionError(_l("Unexpected “%(token)s” at position %(position)s.",
                               token=shown(token), position=position), position)

@@ -16,6 +16,7 @@ _NAME = re.compile(r"[^\W\d]\w*")
 _NUMBER = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
 _WORD_CHAR = re.compile(r"\w")
 _WORD_CHAR_RUN = re.compile(r"-?\w+")
+_EXPONENT = re.compile(r"-?[0-9]+(?:\.[0-9]+)?[eE][+-]?[0-9]+(?!\w)")  # 1e999: a number, yet not one we read
 # Opening quotation mark -> the marks that close it: typewriter quotes, and the typographic ones that a
 # text pasted from a word processor brings along (German „…“ as well as English “…”).
 QUOTES = {"'": "'", '"': '"', "‘": "’", "“": "”", "„": "“”"}
@@ -94,6 +95,9 @@ def _reference(text: str, index: int) -> Token:
 def _number(text: str, match: re.Match) -> Token:
     end = match.end()
     if end < len(text) and _WORD_CHAR.match(text, end):
+        exponent = _EXPONENT.match(text, match.start())
+        if exponent:
+            raise errors.invalid_number(exponent.group(), match.start() + 1)
         word = _WORD_CHAR_RUN.match(text, match.start())
         raise errors.digit_code(word.group(), match.start() + 1)
     return Token(NUMBER, match.group(), match.group(), match.start(), end)

@@ -9,9 +9,7 @@ from surveyapp.errors import DomainError
 from surveyapp.extensions import db
 from surveyapp.programmes.models import Programme
 from surveyapp.questionnaires import service
-from surveyapp.questionnaires.lifecycle import Archived
 from surveyapp.questionnaires.models import Item, Option, Questionnaire
-from surveyapp.questionnaires.service import LockedError
 
 bp = Blueprint("questionnaires", __name__, url_prefix="/manage")
 
@@ -64,8 +62,8 @@ def claim_edit(questionnaire: Questionnaire, *, checked: bool = True) -> None:
 
 
 def refused(form, error: DomainError) -> int:
-    """Undo the half-done change, put the message on the form; 409 when locked, archived or saved meanwhile,
-    else 422."""
+    """Undo the half-done change, put the message on the form; the error's own status (409 when locked,
+    archived, saved meanwhile or still read by others), 422 for a plain DomainError (the form's input)."""
     db.session.rollback()
     form.form_errors.append(str(error.message))
-    return 409 if isinstance(error, LockedError | service.EditConflict | Archived) else 422
+    return 422 if error.status_code == DomainError.status_code else error.status_code

@@ -6,6 +6,9 @@ option codes the item has, a skip only forward. Every refusal is a DomainError w
 or page and the position in the text, so a builder can find the mistake. The checks return the text to store
 (trimmed: positions in a message count from its first character).
 
+Texts pipe answers in by `{code}` (surveyapp.piping): `check_pipes` holds them to the same rule, an earlier
+answered item (or an invitation's fact), so a typo or a later item is refused rather than shown blank.
+
 Codes only change before responses exist (questionnaires.service refuses later): `follow_rename` then
 rewrites every condition, skip rule and {code} pipe that names the old code; `dependants` says who would lose
 an item that is to be deleted.
@@ -31,8 +34,9 @@ from surveyapp.logic import (
     walk,
 )
 from surveyapp.logic.evaluate import DATE, NUMBER, same_value
-from surveyapp.piping import placeholders
-from surveyapp.questionnaires.models import Item, Questionnaire
+from surveyapp.piping import FACTS, PLACEHOLDER, placeholders
+from surveyapp.questionnaires.models import Item, Option, Questionnaire
+from surveyapp.questionnaires.slots import ITEM_NAMES
 
 END = "end"
 MAX_SKIPS = 20
@@ -83,9 +87,59 @@ def check_skips(questionnaire: Questionnaire, number: int, skips) -> list[dict]:
     return checked
 
 
+def check_pipes(owner: Item | Option | Questionnaire, key: str, lang: str, text: str | None,
+                codes: set[str] | None = None) -> None:
+    """Refuse a `{code}` in text `key` of `owner` (in `lang`) that names neither an answered item the
+    respondent meets before the text nor one of piping.FACTS. Titles and thank-you texts are not piped.
+    With `codes`, only the placeholders naming one of them are checked."""
+    reader = _pipe_reader(owner, key, lang)
+    if reader is None or "{" not in (text or ""):
+        return
+    where, questionnaire, earlier = reader
+    items = {item.code: item for item in questionnaire.items}
+    for match in PLACEHOLDER.finditer(text):
+        code, position = match.group(1), match.start() + 1
+        if code in FACTS or (codes is not None and code not in codes):
+            continue
+        try:
+            if code not in items:
+                raise ExpressionError(_l("“%(pipe)s” at position %(position)s names no item: use the code of an "
+                                         "earlier question, {place} or {date}.", pipe=match.group(0),
+                                         position=position), position)
+            _check_reference(Ref(code, position), items[code], earlier)
+        except ExpressionError as error:
+            raise ConditionError(_l("%(where)s: %(problem)s", where=where, problem=error.message),
+                                 position) from error
+
+
+def check_all_pipes(questionnaire: Questionnaire) -> None:
+    """Check every piped text again, after pages moved."""
+    for owner, row in _owned_text_rows(questionnaire):
+        check_pipes(owner, row.key, row.lang, row.text)
+
+
+def _pipe_reader(owner, key: str, lang: str):
+    """(how a message names the text, its questionnaire, which items it may pipe) or None: not piped."""
+    if isinstance(owner, Option):
+        item = owner.item
+        return (_l("Option “%(option)s” of “%(item)s” (%(lang)s)", option=owner.code, item=item.code, lang=lang),
+                item.questionnaire, lambda other: _before(other, item))
+    if isinstance(owner, Item):
+        return (_l("“%(item)s”, %(text)s (%(lang)s)", item=owner.code, text=ITEM_NAMES.get(key, key), lang=lang),
+                owner.questionnaire, lambda other: _before(other, owner))
+    if key == "intro":  # shown on the first page
+        return _l("Introduction (%(lang)s)", lang=lang), owner, lambda other: False
+    number = key.removeprefix("page.")
+    if key.startswith("page.") and number.isdigit():
+        return (_l("Title of page %(number)s (%(lang)s)", number=number, lang=lang), owner,
+                lambda other: other.page < int(number))
+    return None
+
+
 def check_readers(item: Item) -> None:
-    """Check again the conditions and skip rules that read `item` or its parts, after it moved: each must
-    still read only what comes before it (its own condition is checked when it is saved)."""
+    """Check again the conditions, skip rules and piped texts that read `item` or its parts, after it moved:
+    each must still read only what comes before it (its own condition is checked when it is saved), and so
+    must its own texts."""
     moved = {item.code, *(part.code for part in item.parts)}
     questionnaire = item.questionnaire
     for other in questionnaire.items:
@@ -96,6 +150,10 @@ def check_readers(item: Item) -> None:
             check_page_condition(questionnaire, page.number, page.condition)
         if any(moved.intersection(_condition_codes(rule.get("when"))) for rule in page.skips or ()):
             check_skips(questionnaire, page.number, page.skips)
+    for owner, row in _owned_text_rows(questionnaire):
+        own = (owner.item if isinstance(owner, Option) else owner) in (item, *item.parts)
+        if own or moved.intersection(placeholders(row.text)):  # elsewhere: only what pipes the moved items
+            check_pipes(owner, row.key, row.lang, row.text, None if own else moved)
 
 
 def follow_rename(questionnaire: Questionnaire, old: str, new: str) -> None:
@@ -147,7 +205,7 @@ def check_option_deletable(option) -> None:
 
 def _refuse_while_read(code: str, readers: list[str]) -> None:
     if readers:
-        raise DependedOn(_l("“%(code)s” cannot be deleted: %(readers)s use it. Change them first.",
+        raise DependedOn(_l("“%(code)s” cannot be deleted: it is used by %(readers)s. Change them first.",
                             code=code, readers=", ".join(dict.fromkeys(readers))))
 
 
@@ -217,6 +275,8 @@ def _check_tree(tree, questionnaire: Questionnaire, earlier) -> None:
             _check_comparison(node, items)
         elif isinstance(node, Call) and node.name == "selected":
             _check_selected(node, items[node.args[0].code])
+        elif isinstance(node, Call) and node.name == "count":
+            _check_count(node, items[node.args[0].code])
 
 
 def _check_reference(ref: Ref, item: Item | None, earlier) -> None:
@@ -255,6 +315,14 @@ def _check_selected(node: Call, item: Item) -> None:
                                  "“%(code)s” has none: compare it instead, e.g. %(code)s = 'text'.",
                                  position=node.position, code=item.code), node.position)
     _check_option(item, node.args[1])
+
+
+def _check_count(node: Call, item: Item) -> None:
+    """count() counts the options chosen: any other item has one answer or none (use answered/empty)."""
+    if not item.kind.multi:
+        raise ExpressionError(_l("“count” at position %(position)s counts the options chosen in a multiple "
+                                 "choice, and “%(code)s” is not one: use answered(%(code)s) or compare it.",
+                                 position=node.position, code=item.code), node.position)
 
 
 def _check_option(item: Item, value: Literal) -> None:
@@ -300,6 +368,14 @@ def _item_text_rows(item: Item) -> Iterator:
     yield from item.texts
     for option in item.options:
         yield from option.texts
+
+
+def _owned_text_rows(questionnaire: Questionnaire) -> Iterator[tuple[object, object]]:
+    """(owner, text row) of every text: the questionnaire's, each item's, each option's."""
+    yield from ((questionnaire, row) for row in questionnaire.texts)
+    for item in questionnaire.items:
+        yield from ((item, row) for row in item.texts)
+        yield from ((option, row) for option in item.options for row in option.texts)
 
 
 def _text_rows(questionnaire: Questionnaire) -> Iterable:

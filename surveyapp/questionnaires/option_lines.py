@@ -13,7 +13,7 @@ from surveyapp.errors import DomainError
 from surveyapp.extensions import db
 from surveyapp.questionnaires import parts, service
 from surveyapp.questionnaires.codes import suggest_code
-from surveyapp.questionnaires.conditions import check_option_deletable
+from surveyapp.questionnaires.conditions import check_option_deletable, check_pipes
 from surveyapp.questionnaires.models import Item, Option, OptionText, set_text
 from surveyapp.questionnaires.versions import keeping_meaning
 from surveyapp.textclean import clean_text
@@ -65,6 +65,7 @@ def _match(item: Item, entries: list[tuple[str | None, str]], lang: str) -> list
             taken.add(code)
         elif option in listed:
             raise DomainError(_l("The option %(code)s is listed twice.", code=option.code))
+        check_pipes(option, "label", lang, label)
         set_text(option, OptionText, "label", lang, label)
         listed.append(option)
     return listed

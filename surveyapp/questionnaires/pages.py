@@ -10,7 +10,13 @@ from sqlalchemy import case, update
 
 from surveyapp.errors import DomainError
 from surveyapp.extensions import db
-from surveyapp.questionnaires.conditions import check_item_condition, check_page_condition, check_skips
+from surveyapp.questionnaires.conditions import (
+    check_all_pipes,
+    check_item_condition,
+    check_page_condition,
+    check_pipes,
+    check_skips,
+)
 from surveyapp.questionnaires.models import Page, Questionnaire, QuestionnaireText, set_text
 from surveyapp.responses.models import Response
 
@@ -35,6 +41,7 @@ def add_page(questionnaire: Questionnaire) -> int:
 
 def set_title(questionnaire: Questionnaire, number: int, lang: str, title: str | None) -> None:
     _existing(questionnaire, number)
+    check_pipes(questionnaire, f"page.{number}", lang, title)
     set_text(questionnaire, QuestionnaireText, f"page.{number}", lang, title)
     db.session.flush()
 
@@ -129,7 +136,7 @@ def _page_of(key: str) -> int | None:
 
 
 def _recheck(questionnaire: Questionnaire) -> None:
-    """Every condition and skip still looks only at earlier pages and goes only forward."""
+    """Every condition, skip and piped text still looks only at earlier pages; every skip goes only forward."""
     try:
         for item in questionnaire.items:
             if item.condition:
@@ -139,6 +146,7 @@ def _recheck(questionnaire: Questionnaire) -> None:
                 check_page_condition(questionnaire, page.number, page.condition)
             if page.skips:
                 check_skips(questionnaire, page.number, page.skips)
+        check_all_pipes(questionnaire)
     except DomainError as error:
         raise DomainError(_l("The pages were not moved, as their logic would no longer work: %(reason)s",
                              reason=error.message)) from error

@@ -14,6 +14,7 @@ from surveyapp.questionnaires.conditions import (
     check_deletable,
     check_item_condition,
     check_option_deletable,
+    check_pipes,
     check_readers,
     follow_option_rename,
     follow_rename,
@@ -126,6 +127,7 @@ def check_settings(kind: ItemType, settings: dict) -> dict:
 
 def set_questionnaire_texts(questionnaire: Questionnaire, lang: str, texts: dict[str, str | None]) -> None:
     for key, value in texts.items():
+        check_pipes(questionnaire, key, lang, value)
         set_text(questionnaire, QuestionnaireText, key, lang, value)
     db.session.flush()
 
@@ -160,6 +162,7 @@ def add_item(questionnaire: Questionnaire, code: str, type_code: str, *, require
 
 def set_item_texts(item: Item, lang: str, texts: dict[str, str | None]) -> None:
     for key, value in texts.items():
+        check_pipes(item, key, lang, value)
         set_text(item, ItemText, key, lang, value)
     parts.follow(item)  # a matrix's scale labels are its rows'
 
@@ -248,6 +251,7 @@ def _append_option(item: Item, code: str, labels: dict[str, str]) -> Option:
     option = Option(code=code, position=len(item.options) + 1)
     item.options.append(option)
     for lang, label in labels.items():
+        check_pipes(option, "label", lang, label)
         set_text(option, OptionText, "label", lang, label)
     return option
 
@@ -263,6 +267,7 @@ def update_option(option: Option, code: str, labels: dict[str, str]) -> None:
         follow_option_rename(option.item, option.code, code)
         option.code = code
     for lang, label in labels.items():
+        check_pipes(option, "label", lang, label)
         set_text(option, OptionText, "label", lang, label)
     parts.follow(option.item)
     db.session.flush()

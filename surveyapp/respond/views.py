@@ -8,11 +8,12 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import refresh
 from flask_wtf.csrf import CSRFError
 from jinja2 import pass_context
+from markupsafe import Markup
 
 from surveyapp.errors import DomainError, Gone, NotFound
 from surveyapp.extensions import limiter, token_rate_limit
 from surveyapp.i18n import choose_language, interface_language_for, text_direction
-from surveyapp.piping import pipe
+from surveyapp.piping import pipe_html
 from surveyapp.questionnaires.models import Status
 from surveyapp.respond import blank, cache, flow, pages, resume, service
 from surveyapp.respond.entries import Public
@@ -166,6 +167,6 @@ def resume_link(slug, token):
 
 @bp.app_template_filter("piped")
 @pass_context
-def _piped(context, text: str) -> str:
-    """Questionnaire texts with the respondent's session facts filled in (invitations only)."""
-    return pipe(text, context.get("piping"))
+def _piped(context, text: str) -> Markup:
+    """Questionnaire texts with earlier answers and session facts filled in, each isolated (piping.pipe_html)."""
+    return pipe_html(text, context.get("piping"))

@@ -25,6 +25,7 @@ from surveyapp.errors import DomainError
 from surveyapp.extensions import db
 from surveyapp.itemtypes import REGISTRY
 from surveyapp.questionnaires import parts
+from surveyapp.questionnaires.conditions import ConditionError, check_pipes
 from surveyapp.questionnaires.forms import ItemForm
 from surveyapp.questionnaires.models import Item, Questionnaire
 from surveyapp.questionnaires.slots import Slot, all_slots, placeholders, slots
@@ -298,8 +299,18 @@ def _row_changes(questionnaire: Questionnaire, slot: Slot, row: Row, problems: "
         if lost and problems.listing():
             problems.add(_("%(where)s: the placeholder %(placeholders)s is missing.", where=row.where(lang),
                            placeholders=", ".join(sorted(lost))))
+        _check_pipes(slot, row, lang, text, problems)
         changes.append(Change(slot, lang, text))
     return changes
+
+
+def _check_pipes(slot: Slot, row: Row, lang: str, text: str, problems: "Problems") -> None:
+    """A translation pipes only what the builder lets a text pipe: earlier answers and invitation facts."""
+    try:
+        check_pipes(slot.owner, slot.name, lang, text)
+    except ConditionError as error:
+        if problems.listing():
+            problems.add(_("%(where)s: %(problem)s", where=row.where(lang), problem=error.message))
 
 
 def _check_unchanged(slot: Slot, row: Row, problems: "Problems") -> None:

@@ -117,7 +117,7 @@ def test_a_later_text_pipes_its_wording(app, db, make):
     respondent = app.test_client()
     page = respondent.get(f"/s/{questionnaire.slug}").get_data(as_text=True)
     respondent.post(f"/s/{questionnaire.slug}", data={**hidden_fields(page), "q_x": "dk", "nav": "next"})
-    assert "You said: Don&#39;t know / prefer not to say" in respondent.get(
+    assert "You said: <bdi>Don&#39;t know / prefer not to say</bdi>" in respondent.get(
         f"/s/{questionnaire.slug}?page=2").get_data(as_text=True)
 
 

@@ -99,6 +99,10 @@ ERRORS = [
     ("${q1 = 1", "Missing “}” after “${” at position 1.", 1),
     ("${ } = 1", "“${}” at position 1 needs an item code between the braces, e.g. ${q1}.", 1),
     ("2nd = 1", "“2nd” at position 1: write an item code that starts with a digit as ${2nd}.", 1),
+    ("alter = 1e999", "“1e999” at position 9 is not a valid number here: write it with digits and at most one "
+                      "decimal point, e.g. 1500 or 2.5 (no exponent).", 9),
+    ("a > -2.5E+3 or b", "“-2.5E+3” at position 5 is not a valid number here: write it with digits and at most "
+                         "one decimal point, e.g. 1500 or 2.5 (no exponent).", 5),
     ("selectd(q, 'a')", "Unknown function “selectd” at position 1. Use selected, count, answered or empty.", 1),
     ("a = 1 or selected(q)",
      "“selected” at position 10 takes an item and an option code, e.g. selected(q1, 'yes').", 10),

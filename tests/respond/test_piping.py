@@ -3,7 +3,7 @@ while unanswered, never into another respondent's page."""
 from types import SimpleNamespace
 
 from surveyapp.itemtypes import item_type
-from surveyapp.piping import answer_texts, pipe, placeholders
+from surveyapp.piping import answer_texts, pipe, pipe_html, placeholders
 from surveyapp.questionnaires import service as builder
 from tests.conftest import hidden_fields
 
@@ -25,7 +25,7 @@ def piped_questionnaire(make, db):
     for lang, hello in (("en", "Hello"), ("de", "Hallo")):
         builder.set_item_texts(items["vehicle"], lang, {"help": f"{hello} {{name}}!"})
         builder.set_item_texts(items["how"], lang, {"label": f"{{vehicle}}, {{name}}: {{drives}} ({lang})",
-                                                    "help": "With {tools}; {unknown} stays."})
+                                                    "help": "With {tools}; { unknown } stays."})
         builder.update_option(items["rate"].options[0], "better", {lang: f"Better than the {{vehicle}} ({lang})"})
         builder.set_questionnaire_texts(questionnaire, lang, {"page.2": f"About {{name}} ({lang})"})
     db.session.commit()
@@ -39,15 +39,16 @@ def test_answers_are_piped_escaped_in_each_language(app, make, db):
     assert moved.status_code == 302
     escaped = "&lt;script&gt;alert(1)&lt;/script&gt;"
     english = client.get(f"{url}?page=2&lang=en").get_data(as_text=True)
-    assert f"bike-en, {escaped}: Yes (en)" in english
-    assert "With map-en, phone-en; {unknown} stays." in english
-    assert "Better than the bike-en (en)" in english
-    assert f"<h2>About {escaped} (en)</h2>" in english
+    assert f"<bdi>bike-en</bdi>, <bdi>{escaped}</bdi>: <bdi>Yes</bdi> (en)" in english
+    assert "With <bdi>map-en, phone-en</bdi>; { unknown } stays." in english
+    assert "Better than the <bdi>bike-en</bdi> (en)" in english
+    assert f"<h2>About <bdi>{escaped}</bdi> (en)</h2>" in english
     german = client.get(f"{url}?page=2&lang=de").get_data(as_text=True)
-    assert f"bike-de, {escaped}: Ja (de)" in german and "With map-de, phone-de;" in german
-    assert "Better than the bike-de (de)" in german and f"About {escaped} (de)" in german
+    assert f"<bdi>bike-de</bdi>, <bdi>{escaped}</bdi>: <bdi>Ja</bdi> (de)" in german
+    assert "With <bdi>map-de, phone-de</bdi>;" in german
+    assert "Better than the <bdi>bike-de</bdi> (de)" in german and f"About <bdi>{escaped}</bdi> (de)" in german
     assert SCRIPT not in english + german
-    assert f"Hello {escaped}!" in client.get(f"{url}?page=1&lang=en").get_data(as_text=True)
+    assert f"Hello <bdi>{escaped}</bdi>!" in client.get(f"{url}?page=1&lang=en").get_data(as_text=True)
 
 
 def test_a_new_respondent_sees_nothing_of_anothers_answers(app, make, db):
@@ -57,7 +58,7 @@ def test_a_new_respondent_sees_nothing_of_anothers_answers(app, make, db):
     blank = first.get(url).get_data(as_text=True)
     assert "Hello !" in blank  # not answered yet: an empty text
     first.post(url, data={**hidden_fields(blank), **PAGE1, "q_name": "Anna"})
-    assert "Hello Anna!" in first.get(url + "&page=1").get_data(as_text=True)
+    assert "Hello <bdi>Anna</bdi>!" in first.get(url + "&page=1").get_data(as_text=True)
     for _ in range(2):  # the second new respondent's page is spliced from the cached blank one
         other = app.test_client().get(url).get_data(as_text=True)
         assert "Anna" not in other and "Hello !" in other
@@ -77,3 +78,18 @@ def test_pipe_leaves_unknown_placeholders_and_skips_items_without_answers():
     assert answer_texts([display], {"intro": ["x"]}, "en") == {}
     assert pipe("{a} and {b}", {"a": "1"}) == "1 and {b}"
     assert placeholders("{a} {b_2} {} {c d}") == {"a", "b_2"}
+
+
+def test_pipe_html_escapes_the_wording_and_isolates_each_value():
+    html = pipe_html("<b>{a}</b> & {b}{c}", {"a": "x < y", "c": ""})
+    assert html == "&lt;b&gt;<bdi>x &lt; y</bdi>&lt;/b&gt; &amp; {b}"
+
+
+def test_a_right_to_left_override_in_an_answer_ends_with_the_answer(app, make, db):
+    questionnaire = piped_questionnaire(make, db)
+    client, url = app.test_client(), f"/s/{questionnaire.slug}"
+    client.post(url, data={**hidden_fields(client.get(url).get_data(as_text=True)), **PAGE1,
+                           "q_name": "\u202eevil"})
+    html = client.get(f"{url}?page=2&lang=en").get_data(as_text=True)
+    assert "<bdi>bike-en</bdi>, <bdi>\u202eevil</bdi>: <bdi>Yes</bdi> (en)" in html  # the question's own words
+    assert "<h2>About <bdi>\u202eevil</bdi> (en)</h2>" in html  # stay outside the isolate
