@@ -35,14 +35,15 @@ def _open(slug: str):
     try:
         return service.load_questionnaire(slug)
     except DomainError as error:
-        if isinstance(error, Gone):
+        if isinstance(error, Gone | service.NotYetOpen):
             _speak_survey_language(slug)
         raise http_error(error) from None
 
 
 def _speak_survey_language(slug: str) -> None:
-    """Let an error page of a survey known to exist (closed, rate limited) speak the respondent's language of
-    it: the one chosen (session, resume cookie), else what the survey page would show. A draft's stays as is."""
+    """Let an error page of a survey known to exist (closed, not open yet, rate limited) speak the respondent's
+    language of it: the one chosen (session, resume cookie), else what the survey page would show. A draft's stays
+    as is."""
     found = cache.questionnaire_by_slug(slug)
     if found is not None and found[1] is not Status.DRAFT:
         _language(found[0], resume.from_cookie(found[0])[1])
