@@ -110,17 +110,17 @@ def upcoming(make, db):
     return questionnaire
 
 
-@pytest.mark.parametrize(("query", "lang", "date"), [
-    ("", "de", "15.01.2030"),  # a language the survey does not offer asked for: its default language
-    ("?lang=ar", "ar", "2030، 10:00:00 ص"),  # the Arabic comma, ص: a.m.
-    ("?lang=en", "en", "Jan 15, 2030"),
+@pytest.mark.parametrize(("query", "lang", "title", "date"), [
+    ("", "de", "Diese Befragung ist noch nicht geöffnet", "15.01.2030"),  # French asked for, not offered: the default
+    ("?lang=ar", "ar", "هذا الاستطلاع غير مفتوح بعد", "2030، 10:00:00 ص"),  # the Arabic comma, ص: a.m.
+    ("?lang=en", "en", "This survey is not open yet", "Jan 15, 2030"),
 ])
-def test_the_not_yet_open_page_speaks_the_survey_language(app, upcoming, clock, query, lang, date):
+def test_the_not_yet_open_page_speaks_the_survey_language(app, upcoming, clock, query, lang, title, date):
     clock(OPENS - timedelta(days=1))
     early = app.test_client().get(f"/s/{upcoming.slug}{query}", headers={"Accept-Language": "fr"})
     html = early.get_data(as_text=True)
     assert early.status_code == 403 and early.headers["Cache-Control"] == "no-store"
-    assert "<h1>This survey is not open yet</h1>" in html and "Access denied" not in html
+    assert f"<h1>{title}</h1>" in html and f"<title>{title}" in html
     assert f'<html lang="{lang}"' in html and date in html
 
 
