@@ -17,7 +17,7 @@ from flask_babel import ngettext
 from surveyapp.accounts.access import MANAGE, READ, require, staff_required
 from surveyapp.errors import DomainError
 from surveyapp.extensions import db
-from surveyapp.questionnaires.lifecycle import ARCHIVED
+from surveyapp.questionnaires.lifecycle import Archived, ensure_not_archived
 from surveyapp.questionnaires.models import Questionnaire
 from surveyapp.questionnaires.slots import completeness, describe, needed, slots
 from surveyapp.translations_ui import service, transfer
@@ -30,8 +30,11 @@ bp = Blueprint("translations", __name__,
 def _questionnaire(questionnaire_id: int, roles) -> Questionnaire:
     questionnaire = db.session.get(Questionnaire, questionnaire_id) or abort(404)
     require(questionnaire.programme_id, roles)
-    if roles is MANAGE and questionnaire.archived_at is not None:  # kept as archived: see questionnaires.lifecycle
-        abort(make_response(*_render(questionnaire, [str(ARCHIVED)], 409)))
+    if roles is MANAGE:  # an archived questionnaire, or one of an archived programme, is kept as it was
+        try:
+            ensure_not_archived(questionnaire)
+        except Archived as archived:
+            abort(make_response(*_render(questionnaire, [str(archived.message)], 409)))
     return questionnaire
 
 

@@ -77,3 +77,20 @@ def test_other_programmes_managers_are_refused(client, make, auth):
     auth.login(make.user(Role.MANAGER).email)
     assert client.get(f"/manage/questionnaires/{questionnaire.id}/translations").status_code == 403
     assert client.get(f"/manage/questionnaires/{questionnaire.id}/translations/texts.xlsx").status_code == 403
+
+
+def test_an_archived_programmes_questionnaire_gets_no_new_language(client, make, auth, db):
+    """Archiving the programme keeps its questionnaires as they were, translations included (409, unchanged)."""
+    from surveyapp.db import utcnow
+
+    programme = make.programme()
+    questionnaire = make.questionnaire(programme, items=ITEMS)
+    auth.login(make.user(Role.MANAGER, programme).email)
+    url = f"/manage/questionnaires/{questionnaire.id}/translations"
+    token = csrf_token(client, url)
+    programme.archived_at = utcnow()
+    db.session.commit()
+    refused = client.post(f"{url}/languages", data={"csrf_token": token, "lang": "bs"})
+    assert refused.status_code == 409 and "programme is archived" in refused.get_data(as_text=True)
+    db.session.expire_all()
+    assert questionnaire.languages == ["de", "en"]
