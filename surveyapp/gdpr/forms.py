@@ -5,7 +5,7 @@ from wtforms import BooleanField, IntegerField
 from wtforms.validators import Optional, ValidationError
 
 from surveyapp.forms import StaffForm
-from surveyapp.gdpr.service import MAX_RETENTION_MONTHS
+from surveyapp.programmes.service import MAX_RETENTION_MONTHS
 
 MONTHS_MESSAGE = _l("Please enter a number of months between 1 and %(max)d, or nothing.", max=MAX_RETENTION_MONTHS)
 

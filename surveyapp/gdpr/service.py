@@ -20,11 +20,11 @@ from surveyapp.extensions import db
 from surveyapp.participants.models import Contact, Participant, TrainingSession
 from surveyapp.participants.service import stop_contact
 from surveyapp.programmes.models import Programme
+from surveyapp.programmes.service import MAX_RETENTION_MONTHS
 from surveyapp.responses.models import Answer, Response
 from surveyapp.waves.models import Invitation, SendAttempt
 from surveyapp.waves.scheduling import add_months, aware
 
-MAX_RETENTION_MONTHS = 240
 CHUNK = 500  # ids per IN (...): well below every database's parameter limit
 
 

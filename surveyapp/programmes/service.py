@@ -18,7 +18,7 @@ from surveyapp.textclean import normal_name
 
 CODE = re.compile(r"[A-Za-z0-9_-]{2,40}")
 MAX_NAME_LENGTH = 200
-MAX_RETENTION_MONTHS = 240  # as gdpr.service, which owns changing it later
+MAX_RETENTION_MONTHS = 240  # contact data kept at most 20 years; gdpr.service checks its changes against it
 
 
 class ProgrammeError(DomainError):

@@ -4,7 +4,6 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from surveyapp.accounts.access import MANAGE, require
-from surveyapp.accounts.models import Role
 from surveyapp.errors import DomainError
 from surveyapp.extensions import db
 from surveyapp.programmes.models import Programme
@@ -28,11 +27,12 @@ def managed_questionnaire(questionnaire_id: int) -> Questionnaire:
 
 
 def managed_programmes() -> list[Programme]:
-    """The active programmes the current user may build in (all for admins), by name; archived ones are not
+    """The active programmes the current user may build in (all for site admins; for members, those where
+    `require(..., MANAGE)` lets them: a programme's managers and its admins), by name; archived ones are not
     offered."""
     query = select(Programme).where(Programme.archived_at.is_(None)).order_by(Programme.name)
     if not current_user.is_admin:
-        ids = [m.programme_id for m in current_user.memberships if m.role is Role.MANAGER]
+        ids = [m.programme_id for m in current_user.memberships if current_user.can(m.programme_id, *MANAGE)]
         query = query.where(Programme.id.in_(ids))
     return list(db.session.scalars(query))
 

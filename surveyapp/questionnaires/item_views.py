@@ -152,13 +152,20 @@ def move_item(item_id: int):
 
 
 def _move(move, row, questionnaire, back):
-    """Up/down buttons: one swap with the neighbour, then back to the list."""
+    """Up/down buttons: one swap with the neighbour, then back to the list; refused (422, 409) on a page saying
+    why, nothing moved."""
+    form = FlaskForm()
     step = STEPS.get(request.form.get("direction", ""))
-    if not FlaskForm().validate() or step is None:
+    if not form.validate() or step is None:
         abort(400)
-    claim_edit(questionnaire, checked=False)
-    move(row, step)
-    db.session.commit()
+    try:
+        claim_edit(questionnaire, checked=False)
+        move(row, step)
+        db.session.commit()
+    except DomainError as error:
+        status = refused(form, error)
+        return render_template("questionnaires/page_refused.html", questionnaire=questionnaire, form=form,
+                               anchor="items"), status
     return back
 
 

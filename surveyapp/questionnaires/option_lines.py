@@ -1,4 +1,8 @@
-"""A choice item's options typed or pasted one per line ("code = label", or only the label).
+"""A choice item's options typed or pasted one per line: "code = label", or only the label.
+
+The syntax is strict, so nothing typed is silently read as something else: a line with "=" is a code (an
+option code: a-z, 0-9, _) before its first "=" and a label after it, both required ("x = a = b" labels x
+"a = b"); a line without "=" is a label, whose code is suggested from it.
 
 Matching keeps what answers hold: a line naming an existing code, or an existing option's label in the language
 being edited, is that option (reworded, reordered), so its code and its answers stay. Replacing the list deletes
@@ -18,23 +22,38 @@ from surveyapp.questionnaires.models import Item, Option, OptionText, set_text
 from surveyapp.questionnaires.versions import keeping_meaning
 from surveyapp.textclean import clean_text
 
-LINE = re.compile(r"^\s*([a-z0-9][a-z0-9_]{0,63})\s*=\s*(\S.*)$")
+CODE = re.compile(r"[a-z0-9][a-z0-9_]{0,63}")
 MAX_OPTIONS = 200
 
 
 def parse_lines(text: str) -> list[tuple[str | None, str]]:
-    """"1 = Never\\nOften" -> [("1", "Never"), (None, "Often")]; blank lines dropped."""
+    """"1 = Never\\nOften" -> [("1", "Never"), (None, "Often")]; blank lines dropped, a malformed one refused
+    naming its number."""
     entries = []
-    for line in (text or "").splitlines():
+    for number, line in enumerate((text or "").splitlines(), start=1):
         line = clean_text(line)
         if line:
-            found = LINE.match(line)
-            entries.append((found.group(1), found.group(2).strip()) if found else (None, line))
+            entries.append(_entry(number, line))
     if not entries:
         raise DomainError(_l("Please enter at least one option, one per line."))
     if len(entries) > MAX_OPTIONS:
         raise DomainError(_l("An item has at most %(num)s options.", num=MAX_OPTIONS))
     return entries
+
+
+def _entry(number: int, line: str) -> tuple[str | None, str]:
+    """(code, label) of one non-blank line; (None, label) without "="."""
+    if "=" not in line:
+        return None, line
+    code, label = (side.strip() for side in line.split("=", 1))
+    if not code or not label:
+        raise DomainError(_l("Line %(number)s (“%(line)s”): write an option code before “=” and its label "
+                             "after it, or only the label.", number=number, line=line))
+    if not CODE.fullmatch(code):
+        raise DomainError(_l("Line %(number)s: “%(code)s” is not an option code: use lower-case letters a–z, "
+                             "digits and _ (a label containing “=” needs its code first: “code = label”).",
+                             number=number, code=code))
+    return code, label
 
 
 def set_options(item: Item, text: str, lang: str, *, replace: bool) -> None:

@@ -219,10 +219,19 @@ def delete_item(item: Item) -> None:
 def move_item(item: Item, step: int) -> None:
     """Swap with the neighbour above (step -1) or below (+1); order is cosmetic, so allowed when locked.
 
-    Parts are not neighbours: a composite moves with its parts, a part stays with its composite."""
+    Parts are not neighbours: a composite moves with its parts, a part stays with its composite. Refused
+    (nothing is rolled back here: the caller does) when a condition, skip rule or pipe would then read an item
+    the respondent meets only later."""
     if item.parent is None:
         _swap([other for other in item.questionnaire.items if other.parent is None], item, step)
         parts.arrange(item.questionnaire)
+        try:
+            for member in (item, *item.parts):  # its own condition may now read the neighbour it passed
+                check_item_condition(member, member.condition)
+            check_readers(item)  # and what reads it may now come before it
+        except DomainError as error:
+            raise DomainError(_l("“%(code)s” was not moved: %(reason)s", code=item.code,
+                                 reason=error.message)) from error
 
 
 def add_option(item: Item, code: str, labels: dict[str, str]) -> Option:

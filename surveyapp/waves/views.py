@@ -42,7 +42,8 @@ def _programme(programme_id: int, roles=READ) -> Programme:
 @bp.get("/panel")
 @staff_required
 def programmes():
-    query = select(Programme).order_by(Programme.name)
+    """The panel's programme list: archived programmes (programmes.archive) are out of the day's work."""
+    query = select(Programme).where(Programme.archived_at.is_(None)).order_by(Programme.name)
     visible = visible_programme_ids()
     if visible is not None:
         query = query.where(Programme.id.in_(visible))

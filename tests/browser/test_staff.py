@@ -7,7 +7,8 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from surveyapp.demo import LOGINS
+from surveyapp.demo import LOGINS, PROGRAMME_CODE
+from surveyapp.programmes.models import Programme
 from surveyapp.questionnaires.models import Questionnaire
 from tests.browser.conftest import DEMO_RESPONSES, login
 
@@ -93,3 +94,17 @@ def test_evaluator_reads_the_report_preview(pages, db):
     assert page.locator("h1").inner_text() == "Evaluation report"
     pages.assert_accessible(page)
     pages.screenshot(page, "report", full_page=False)
+
+
+@pytest.mark.parametrize("who", [MANAGER, ADMIN])
+def test_the_programme_page_at_360_px_has_no_serious_violations(pages, db, who):
+    """On a phone the members table scrolls sideways: the scrolling region takes the focus (a manager's
+    read-only table holds nothing else that could), named by its heading."""
+    programme = db.session.scalar(select(Programme).where(Programme.code == PROGRAMME_CODE))
+    page = pages.open("/", viewport={"width": 360, "height": 740})
+    login(page, *who)
+    page.goto(f"/manage/programmes/{programme.id}")
+    assert page.locator("#members").count() == 1
+    region = page.get_by_role("region", name="Members")
+    assert region.evaluate("wrap => wrap.scrollWidth > wrap.clientWidth")
+    pages.assert_accessible(page)
