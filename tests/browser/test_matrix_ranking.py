@@ -85,14 +85,3 @@ def test_the_ranking_is_done_by_keyboard_alone(pages, survey, db, lang):
                                      .where(Item.questionnaire_id == slug_id)).all())
     assert stored == {"services_library": "4", "services_bus": "2", "modes_bike": "2", "modes_bus": "1"}
 
-
-def test_a_repeated_rank_is_refused_and_named(pages, survey):
-    page = pages.open(f"/s/{survey}?lang=de", phone=True, javascript=False, **PHONE_360)
-    page.locator("label[for=q_services_library-0]").click()
-    page.locator("label[for=q_services_bus-0]").click()
-    page.locator("#q_modes_bike").select_option("1")
-    page.locator("#q_modes_car").select_option("1")
-    page.locator("button.primary[name=nav]").click()
-    assert page.locator("#item-modes-error").is_visible()
-    assert page.locator(".errsum a[href='#q_modes_bike']").count() == 1
-    pages.assert_accessible(page)
