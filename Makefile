@@ -5,6 +5,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 export FLASK_APP := surveyapp
+# The public address in letters and printed links; production sets its own (README, "Running in production").
+export SURVEYAPP_PUBLIC_BASE_URL ?= http://127.0.0.1:5000
 
 .PHONY: run test setup translations db test-sqlite test-postgres bench lint screenshots
 

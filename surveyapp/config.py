@@ -39,7 +39,9 @@ class Defaults:
     # (a cookie); 0: only until the browser is closed.
     RESPONDENT_RESUME_DAYS = 30
     SUPPRESSION_MIN_N = 5
-    PUBLIC_BASE_URL = "http://127.0.0.1:5000"
+    # The public address in links (https://survey.example.org). None: a request's links use the address it came
+    # by; letters sent without a request (the wave dispatcher) need it set.
+    PUBLIC_BASE_URL = None
     MAIL_MODE = "console"  # "console" prints e-mails, "smtp" sends them
     MAIL_SERVER = "127.0.0.1"
     MAIL_PORT = 25

@@ -22,6 +22,7 @@ from surveyapp.waves.demo import load_panel_demo
 
 PROGRAMME_CODE = "closeto"
 SLUG = "close-to"
+LOCAL_ADDRESS = "http://127.0.0.1:5000"  # where `make run` serves; the printed links assume it when nothing is set
 LOGINS = (
     ("admin@demo.surveyapp.local", "demo-admin-2026", Role.ADMIN),
     ("manager@demo.surveyapp.local", "demo-manager-2026", Role.MANAGER),
@@ -77,7 +78,7 @@ def demo_command(responses: int) -> None:
         click.echo("Demo programme already present; nothing changed.")
     if load_panel_demo():
         click.echo("Demo panel loaded: past sessions, waves post-session / 3 / 12 months, participants.")
-    base = current_app.config["PUBLIC_BASE_URL"]
+    base = (current_app.config["PUBLIC_BASE_URL"] or LOCAL_ADDRESS).rstrip("/")
     click.echo("\nStaff logins (demo only):")
     for email, password, role in LOGINS:
         click.echo(f"  {role.value:<10} {email}  /  {password}")

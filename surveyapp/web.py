@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
 
-from flask import Flask, current_app, g, render_template, request, url_for
+from flask import Flask, current_app, g, has_request_context, render_template, request, url_for
 from flask.sessions import SecureCookieSessionInterface
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
@@ -319,3 +319,13 @@ def _static_hash(path: str) -> str:
 def static_url(filename: str) -> str:
     """Content-hashed static URL, so files can be cached for a year."""
     return url_for("static", filename=filename, v=_static_hash(filename))
+
+
+def public_url(path: str) -> str:
+    """`path` on the public address: SURVEYAPP_PUBLIC_BASE_URL when set, else the address this request came by
+    (so a share link or enrolment QR code works on whatever host staff use). Outside a request with no setting
+    the result is relative; code sending mail checks the setting first (waves.letters)."""
+    base = (current_app.config.get("PUBLIC_BASE_URL") or "").rstrip("/")
+    if not base and has_request_context():
+        base = request.host_url.rstrip("/")
+    return base + path

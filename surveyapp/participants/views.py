@@ -16,7 +16,7 @@ from surveyapp.participants.forms import ContactForm, EnrolForm, ParticipantForm
 from surveyapp.participants.models import Participant, TrainingSession
 from surveyapp.participants.roster import RosterRejected, import_roster
 from surveyapp.programmes.models import Programme
-from surveyapp.web import http_error
+from surveyapp.web import http_error, public_url
 
 bp = Blueprint("participants", __name__)
 
@@ -48,7 +48,7 @@ def sessions(programme_id: int):
 
 
 def enrol_url(session: TrainingSession) -> str:
-    return f"{current_app.config['PUBLIC_BASE_URL'].rstrip('/')}/e/{session.enrol_code}"
+    return public_url(f"/e/{session.enrol_code}")
 
 
 def qr_data_uri(url: str) -> str:

@@ -1,11 +1,11 @@
 """The sharing page: the full public link with a copy button, its QR code (SVG, PNG) and an A4 poster (PDF).
 
-The link follows the rule of every public link (enrolment, invitations, letters): it starts with
-SURVEYAPP_PUBLIC_BASE_URL when that is set; only when it is empty is it built for this request's host and scheme
+The link follows the rule of every public link (enrolment, invitations, letters; web.public_url): it starts with
+SURVEYAPP_PUBLIC_BASE_URL when that is set; when it is not (the default) it is built for this request's host and scheme
 (behind a proxy the SURVEYAPP_PROXY_FIX_X_PROTO / _X_HOST settings make them the public ones). Registered on the
 builder blueprint by views.py.
 """
-from flask import Response, current_app, render_template, url_for
+from flask import Response, render_template, url_for
 from flask_babel import gettext as _
 
 from surveyapp.accounts.access import staff_required
@@ -15,14 +15,12 @@ from surveyapp.questionnaires import sharing
 from surveyapp.questionnaires.blueprint import bp, managed_questionnaire
 from surveyapp.questionnaires.lifecycle import Reach, reachable
 from surveyapp.questionnaires.models import Questionnaire
+from surveyapp.web import public_url
 
 
 def public_link(questionnaire: Questionnaire) -> str:
     """The address respondents get: what the share page shows and the QR code and poster carry."""
-    base = (current_app.config.get("PUBLIC_BASE_URL") or "").rstrip("/")
-    if base:
-        return base + url_for("respond.show", slug=questionnaire.slug)
-    return url_for("respond.show", slug=questionnaire.slug, _external=True)
+    return public_url(url_for("respond.show", slug=questionnaire.slug))
 
 
 @bp.get("/questionnaires/<int:questionnaire_id>/share")

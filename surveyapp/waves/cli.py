@@ -9,6 +9,7 @@ from sqlalchemy import select
 from surveyapp.extensions import db
 from surveyapp.programmes.models import Programme
 from surveyapp.waves.dispatch import dispatch_due
+from surveyapp.waves.letters import NoPublicAddress
 from surveyapp.waves.service import ensure_invitations
 
 waves_cli = AppGroup("waves", help="Follow-up waves: invitations and reminders.")
@@ -27,7 +28,10 @@ waves_cli = AppGroup("waves", help="Follow-up waves: invitations and reminders."
 def dispatch_command(loop: bool, batch: int, interval: int, lease: int) -> None:
     """Send every invitation and reminder that is due (exactly once, even beside other dispatchers)."""
     while True:
-        report = dispatch_due(batch=batch, lease=lease)
+        try:
+            report = dispatch_due(batch=batch, lease=lease)
+        except NoPublicAddress as error:
+            raise click.ClickException(str(error.message)) from None
         click.echo(
             f"sent {report.sent} (of which retries {report.retried}), "
             f"failed {report.failed} (will retry), bounced {report.bounced}"

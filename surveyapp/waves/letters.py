@@ -21,6 +21,7 @@ from flask_babel import force_locale, format_date
 from flask_babel import gettext as _
 from markupsafe import escape
 
+from surveyapp.errors import DomainError
 from surveyapp.i18n import interface_language_for
 from surveyapp.piping import pipe
 from surveyapp.waves import tokens
@@ -57,6 +58,12 @@ class Letter:
     place: str
 
 
+class NoPublicAddress(DomainError):
+    """Letters are written without a request, so their links need the configured public address."""
+
+    status_code = 409
+
+
 @dataclass(frozen=True)
 class Kind:
     """One rendered kind of letter: header lines and bodies with `stand_in` where the token goes."""
@@ -72,7 +79,11 @@ class LetterWriter:
     def __init__(self):
         config = current_app.config
         self.secret = config["SECRET_KEY"]
-        self.base = config["PUBLIC_BASE_URL"].rstrip("/")
+        self.base = (config.get("PUBLIC_BASE_URL") or "").rstrip("/")
+        if not self.base:
+            raise NoPublicAddress(_("SURVEYAPP_PUBLIC_BASE_URL is not set: letters need the public address of the "
+                                    "survey site for their links (e.g. https://survey.example.org). Nothing was "
+                                    "sent."))
         self.host = urlsplit(self.base).hostname or "localhost"
         # MAIL_SENDER may carry a display name ("Survey team <survey@example.org>"): the envelope takes the address.
         self.sender = parseaddr(header_text(config["MAIL_SENDER"]))[1] or config["MAIL_SENDER"]

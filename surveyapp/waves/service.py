@@ -21,6 +21,7 @@ from surveyapp.textclean import normal_name
 from surveyapp.waves import scheduling, tokens
 from surveyapp.waves.letters import PLACEHOLDERS
 from surveyapp.waves.models import Invitation, Wave, WaveText
+from surveyapp.web import public_url
 
 WAVE_FIELDS = (
     "name",
@@ -247,7 +248,7 @@ def ensure_invitations(programme_id: int, now: datetime | None = None) -> int:
 
 def invitation_link(invitation: Invitation) -> str:
     token = tokens.make_token(current_app.config["SECRET_KEY"], invitation.token_salt)
-    return f"{current_app.config['PUBLIC_BASE_URL'].rstrip('/')}/i/{token}"
+    return public_url(f"/i/{token}")
 
 
 def find_invitation(token: str) -> Invitation:

@@ -3,6 +3,7 @@
 from sqlalchemy import select
 
 from surveyapp.participants.models import Consent, Contact
+from surveyapp.participants.views import enrol_url
 from surveyapp.waves.models import Invitation
 from tests import panel_factories as panel
 from tests.conftest import hidden_fields
@@ -24,3 +25,13 @@ def test_enrol_needs_consent_then_schedules_invitations(db, make, client):
     assert consent.source == "self" and consent.text_version and "withdraw" in consent.statement
     assert db.session.scalar(select(Invitation)) is not None
     assert client.get("/e/unknown-code").status_code == 404
+
+
+def test_the_enrolment_link_follows_the_address_staff_use_unless_one_is_set(app, db, make, monkeypatch):
+    session = panel.session(db, make.programme())
+    monkeypatch.setitem(app.config, "PUBLIC_BASE_URL", None)
+    with app.test_request_context(base_url="https://panel.example.org"):
+        assert enrol_url(session) == f"https://panel.example.org/e/{session.enrol_code}"
+    monkeypatch.setitem(app.config, "PUBLIC_BASE_URL", "https://survey.example.org/")
+    with app.test_request_context(base_url="https://panel.example.org"):
+        assert enrol_url(session) == f"https://survey.example.org/e/{session.enrol_code}"

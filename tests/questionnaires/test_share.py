@@ -14,6 +14,7 @@ from PIL import Image, ImageDraw
 from pypdf import PdfReader
 
 from surveyapp.accounts.models import Role
+from surveyapp.config import Defaults
 from surveyapp.questionnaires import service, sharing
 from surveyapp.questionnaires.models import Status
 
@@ -163,3 +164,13 @@ def test_the_enrolment_qr_code_is_made_by_segno_too_and_decodes():
     svg = unquote(qr_data_uri(link).partition(",")[2])
     svg = re.sub(r"width='(\d+)' height='\d+'", lambda m: f"viewBox='0 0 {int(m.group(1)) // 8} 0'", svg)
     assert decode(svg_image(svg)) == [link]
+
+
+def test_by_default_the_link_follows_the_address_staff_use(app, client, shared, monkeypatch):
+    assert Defaults.PUBLIC_BASE_URL is None  # not a development address in production's links
+    monkeypatch.setitem(app.config, "PUBLIC_BASE_URL", None)
+    html = client.get(f"/manage/questionnaires/{shared.id}/share",
+                      base_url="https://localhost:8443").get_data(as_text=True)  # the login is localhost's
+    link = f"https://localhost:8443/s/{shared.slug}"
+    assert f'value="{link}"' in html and "127.0.0.1" not in html
+    assert decode(svg_image(re.search(r"<svg.*?</svg>", html, re.S).group(0))) == [link]

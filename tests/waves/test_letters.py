@@ -3,11 +3,12 @@
 from datetime import UTC, date, datetime
 from email import message_from_bytes, policy
 
+import pytest
 from flask import render_template
 from flask_babel import force_locale, format_date
 
 from surveyapp.waves import tokens
-from surveyapp.waves.letters import Letter, LetterWriter, WaveFacts
+from surveyapp.waves.letters import Letter, LetterWriter, NoPublicAddress, WaveFacts
 from surveyapp.waves.mail import readable
 
 WAVE = WaveFacts(
@@ -76,3 +77,24 @@ def test_each_recipient_gets_the_directly_rendered_letter_with_own_token(app):
                     assert content == direct(app, row, sequence, part)
                 assert f"/i/{token}" in readable(raw)
         assert len(writer.kinds) == 4  # rendered once per language and step, not per recipient
+
+
+def test_letters_carry_the_configured_public_address_not_the_request_host(app, monkeypatch):
+    monkeypatch.setitem(app.config, "PUBLIC_BASE_URL", "https://survey.example.org/")
+    with app.test_request_context(base_url="http://10.0.0.5:8000"):
+        raw = LetterWriter().compose(letter(1, "en", "ben@example.org", "c" * 32), WAVE, 0,
+                                     datetime(2026, 3, 1, 8, tzinfo=UTC))
+    token = tokens.make_token(app.config["SECRET_KEY"], "c" * 32)
+    message = message_from_bytes(raw, policy=policy.default)
+    assert f"https://survey.example.org/i/{token}" in message.get_body(("plain",)).get_content()
+    assert b"10.0.0.5" not in raw
+
+
+def test_without_a_public_address_the_dispatcher_refuses_with_one_line(app, monkeypatch):
+    monkeypatch.setitem(app.config, "PUBLIC_BASE_URL", None)
+    with pytest.raises(NoPublicAddress):
+        LetterWriter()
+    result = app.test_cli_runner().invoke(args=["waves", "dispatch"])
+    assert result.exit_code == 1 and "sent 0" not in result.output
+    error = result.output.strip().removeprefix("Error: ")
+    assert "\n" not in error and error.startswith("SURVEYAPP_PUBLIC_BASE_URL is not set")
