@@ -20,6 +20,7 @@ from surveyapp.datasets.versions import History
 from surveyapp.i18n import date_range, is_rtl, quoted
 from surveyapp.indicators import service as indicator_service
 from surveyapp.itemtypes import SHARES, Statistic
+from surveyapp.piping import readable
 from surveyapp.questionnaires.models import Item, Questionnaire
 from surveyapp.reports import composites, groups, method, pathways, versions
 from surveyapp.reports.analysis import (
@@ -85,8 +86,9 @@ def build_report(scope: Scope, options: ReportOptions, today: date | None = None
 
 
 def question(item: Item, lang: str) -> str:
-    """Its wording; a part's after its composite's ("How satisfied are you with …: the library")."""
-    own = item.text("label", lang) or item.code
+    """Its wording, pipes made readable ("[vehicle]", a fallback's text); a part's after its composite's
+    ("How satisfied are you with …: the library")."""
+    own = readable(item.text("label", lang)) or item.code
     return f"{question(item.parent, lang)}: {own}" if item.parent is not None else own
 
 

@@ -43,6 +43,8 @@ def test_earlier_answers_facts_and_literal_braces_are_accepted(survey):
     builder.update_option(_item(survey, "t2").options[0], "a", {"en": "As {t1} said"})
     builder.set_questionnaire_texts(survey, "de", {"page.3": "Zu {t2}", "intro": "Am {date}", "thanks": "{t4}"})
     assert t3.text("label", "de") == "{t1}, {t2}: am {date} in {place}"
+    builder.set_item_texts(t3, "en", {"label": "{t1|you} at {place|your school} ({date|}), {t2|-}"})
+    assert t3.text("label", "en") == "{t1|you} at {place|your school} ({date|}), {t2|-}"
 
 
 @pytest.mark.parametrize(("code", "lang", "label", "message", "position"), [

@@ -3,7 +3,7 @@ while unanswered, never into another respondent's page."""
 from types import SimpleNamespace
 
 from surveyapp.itemtypes import item_type
-from surveyapp.piping import answer_texts, pipe, pipe_html, placeholders
+from surveyapp.piping import answer_texts, pipe, pipe_html, placeholders, readable
 from surveyapp.questionnaires import service as builder
 from tests.conftest import hidden_fields
 
@@ -83,6 +83,18 @@ def test_pipe_leaves_unknown_placeholders_and_skips_items_without_answers():
 def test_pipe_html_escapes_the_wording_and_isolates_each_value():
     html = pipe_html("<b>{a}</b> & {b}{c}", {"a": "x < y", "c": ""})
     assert html == "&lt;b&gt;<bdi>x &lt; y</bdi>&lt;/b&gt; &amp; {b}"
+
+
+def test_a_fallback_stands_in_for_a_missing_value_and_a_missing_fact_is_empty():
+    text = "Since {place|your school} ({date}), {vehicle|your car}: {a}"
+    assert pipe(text, None) == "Since your school (), your car: {a}"
+    assert pipe(text, {"place": "Graz", "date": "3 March", "vehicle": ""}) == "Since Graz (3 March), your car: {a}"
+    assert pipe_html("<{place|a & b}> {date|x}", {"date": "<1>"}) == "&lt;a &amp; b&gt; <bdi>&lt;1&gt;</bdi>"
+    assert placeholders("{place|your school} {a|} {b|{c}}") == {"place", "a", "c"}
+
+
+def test_reports_read_pipes_as_brackets_or_their_fallback():
+    assert readable("At {place|your school} on {date}, {vehicle}?") == "At your school on [date], [vehicle]?"
 
 
 def test_a_right_to_left_override_in_an_answer_ends_with_the_answer(app, make, db):

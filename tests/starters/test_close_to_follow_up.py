@@ -111,7 +111,7 @@ def test_the_personal_link_pipes_the_session_place_and_date_in_german(app, db, f
     respondent = Respondent(app.test_client(), url).open()
     respondent.open(respondent.answer({"q_driven_since": "yes", "nav": "next"}))
     held = format_date(held_on, "long", locale="de")
-    assert f"Seit der Session in der Fahrschule Graz am {held}: Wie oft bist du Auto gefahren?" in respondent.text
+    assert f"Seit der Session in der Fahrschule Graz ({held}): Wie oft bist du Auto gefahren?" in respondent.text
 
 
 def test_the_driving_pages_are_shown_only_to_who_has_driven(follow_up):

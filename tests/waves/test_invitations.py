@@ -53,7 +53,7 @@ def test_invitations_arrive_in_language_with_link_and_piped_session(db, make, cl
     assert "Title en" in english["Subject"] and "Title de" in german["Subject"]
     assert "/unsubscribe" in english["List-Unsubscribe"]
     page = client.get(link_of(english))
-    html = page.get_data(as_text=True)
+    html = page.get_data(as_text=True).replace("<bdi>", "").replace("</bdi>", "")  # piped values are isolated
     assert (
         page.status_code == 200
         and f"In your session at Fahrschule Graz on {held.strftime('%B')} {held.day}" in html
