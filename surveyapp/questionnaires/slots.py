@@ -16,6 +16,9 @@ from surveyapp.questionnaires.models import ItemText, OptionText, Questionnaire,
 
 QUESTIONNAIRE_KEYS = ("title", "intro", "thanks")
 ITEM_KEYS = ("label", "help", "low", "high", "dk", "other_label", "invalid")
+# Wordings with built-in words (the app's catalogues translate "Don't know" and "Other"): left empty in the default
+# language, they are not the questionnaire's to translate.
+BUILT_IN_WORDINGS = ("dk", "other_label")
 PLACEHOLDER = re.compile(r"%\(\w+\)[sdif]|\{[\w.]+\}")
 LISTED_MISSING = 12
 
@@ -77,8 +80,15 @@ def all_slots(questionnaire: Questionnaire) -> list[Slot]:
 
 
 def slots(questionnaire: Questionnaire) -> list[Slot]:
-    """The slots in use: the always-needed ones, those its item's type offers, any that holds a text."""
-    return [slot for slot in all_slots(questionnaire) if slot.required or slot.offered or slot.used()]
+    """The slots in use: the always-needed ones, those its item's type offers, any that holds a text; a wording
+    with built-in words only when the default language has its own."""
+    return [slot for slot in all_slots(questionnaire) if listed(slot, questionnaire.default_lang)]
+
+
+def listed(slot: Slot, default_lang: str) -> bool:
+    if slot.model is ItemText and slot.name in BUILT_IN_WORDINGS:
+        return bool(slot.get(default_lang))
+    return slot.required or slot.offered or slot.used()
 
 
 def needed(slot: Slot, default_lang: str) -> bool:

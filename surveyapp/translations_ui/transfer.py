@@ -57,8 +57,8 @@ class ImportRejected(DomainError):
 
     status_code = 422
 
-    def __init__(self, problems: list[str]):
-        super().__init__(_l("The file was not imported and nothing was changed."))
+    def __init__(self, problems: list[str], message=None):
+        super().__init__(message or _l("The file was not imported and nothing was changed."))
         self.problems = problems
 
 
@@ -72,9 +72,13 @@ class Row:
     sheet: str | None = None
     columns: dict[str, str] = field(default_factory=dict)
     entry: bool = False  # a .po entry rather than a row
+    field: str | None = None  # the reader's name of a side-by-side form's field (no file involved)
 
     def where(self, lang: str | None = None) -> str:
-        """Where a problem is, in the words of the file it came from: sheet, row and column, or .po entry."""
+        """Where a problem is, in the words of the file it came from: sheet, row and column, or .po entry; or
+        the form field."""
+        if self.field is not None:
+            return self.field
         if self.sheet is not None:
             if lang is None:
                 return _("Sheet “%(sheet)s”, row %(row)s", sheet=self.sheet, row=self.number)

@@ -78,10 +78,19 @@ def save(questionnaire_id: int):
     """Store the target-language texts typed into the side-by-side view (empty fields change nothing)."""
     questionnaire = _questionnaire(questionnaire_id, MANAGE)
     _source, target = _pair(questionnaire)
-    rows = [transfer.Row(number, slot.key, {target: request.form.get(f"t.{slot.key}", "").strip()})
+    rows = [transfer.Row(number, slot.key, {target: request.form.get(f"t.{slot.key}", "").strip()},
+                         field=describe(slot))
             for number, slot in enumerate(transfer.translatable(questionnaire), start=1)]
-    return _import(questionnaire,
-                   lambda: transfer.apply(questionnaire, transfer.validate(questionnaire, [target], rows)))
+    return _import(questionnaire, lambda: _save_rows(questionnaire, target, rows))
+
+
+def _save_rows(questionnaire: Questionnaire, target: str, rows: list[transfer.Row]) -> int:
+    """Validate and store the form's texts; a refusal speaks of the form (no file was uploaded)."""
+    try:
+        return transfer.apply(questionnaire, transfer.validate(questionnaire, [target], rows))
+    except transfer.ImportRejected as error:
+        raise transfer.ImportRejected(error.problems, _("Nothing was saved: please correct the texts named "
+                                                        "below.")) from None
 
 
 @bp.post("/import")

@@ -139,7 +139,7 @@ def test_too_long_a_wording_in_the_view_is_refused_and_nothing_kept(client, ques
     response = client.post(url, data={"csrf_token": csrf_token(client, url), "t.questionnaire.page.1": "Page",
                                       "t.item.nps.dk": "x" * 201})
     assert response.status_code == 422
-    assert "Row " in response.get_data(as_text=True) and "at most 200 characters" in response.get_data(as_text=True)
+    assert "Question nps: wording of “don’t know”: at most 200 characters" in response.get_data(as_text=True)
     db.session.expire_all()
     assert all_texts(db) == before
 
@@ -166,3 +166,23 @@ def test_a_language_is_added_by_its_name(client, questionnaire, db):
     db.session.expire_all()
     assert questionnaire.languages == ["de", "en", "tr"]
     assert item(questionnaire, "colour_other").text("label", "tr")  # the default wording of "other", in Turkish
+
+
+def test_built_in_wordings_left_as_they_are_are_not_asked_for(client, make, auth, db):
+    """"Don't know" and "other" without a wording of the questionnaire's own use the app's translated words: no
+    empty source to translate in the view or the files, and nothing missing when the questionnaire opens."""
+    questionnaire = make.questionnaire(make.programme(), languages=("de", "en"), status=Status.DRAFT, items=[
+        ("colour", "single", True, 1, {"other": True, "dont_know": True}, ["red", "green"]),
+        ("nps", "scale10", False, 1, {"dont_know": True}, [])])
+    builder.set_item_texts(item(questionnaire, "nps"), "de", {"dk": "Keine Angabe"})  # its own: translated
+    db.session.commit()
+    keys = {slot.key for slot in transfer.translatable(questionnaire)}
+    assert "item.nps.dk" in keys and not keys & {"item.colour.dk", "item.colour.other_label"}
+    assert {row[0] for row in sheet_rows(transfer.to_xlsx(questionnaire))} & {"item.colour.dk"} == set()
+    assert b"item.colour.dk" not in transfer.to_po(questionnaire, "en")
+    auth.login(make.user(Role.MANAGER, questionnaire.programme).email)
+    html = client.get(f"{base(questionnaire)}?source=de&target=en&ui=en").get_data(as_text=True)
+    assert 'name="t.item.colour.dk"' not in html and 'name="t.item.colour.other_label"' not in html
+    builder.set_item_texts(item(questionnaire, "nps"), "en", {"dk": "No answer"})
+    builder.set_status(questionnaire, Status.OPEN)  # English lacks nothing it needs
+    db.session.commit()

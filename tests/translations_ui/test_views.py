@@ -94,3 +94,17 @@ def test_an_archived_programmes_questionnaire_gets_no_new_language(client, make,
     assert refused.status_code == 409 and "programme is archived" in refused.get_data(as_text=True)
     db.session.expire_all()
     assert questionnaire.languages == ["de", "en"]
+
+
+def test_a_refused_form_speaks_of_the_form_and_its_field_not_of_a_file(client, make, auth, db):
+    programme = make.programme()
+    questionnaire = half_translated(make, programme)
+    db.session.commit()
+    auth.login(make.user(Role.MANAGER, programme).email)
+    url = f"/manage/questionnaires/{questionnaire.id}/translations?target=ar&ui=en"
+    refused = client.post(url, data={"csrf_token": csrf_token(client, url), "t.questionnaire.title": "العنوان",
+                                     "t.item.colour.label": "اللون {foo}"})
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 422 and "Nothing was saved: please correct the texts named below." in html
+    assert "file" not in html.split("<main", 1)[1].lower().split("<form", 1)[0] and "Row " not in html
+    assert "Question colour: question:" in html and completeness(questionnaire)[1].done == 1
