@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
+from surveyapp.db import utcnow
 from surveyapp.errors import DomainError
 from surveyapp.extensions import db
 from surveyapp.questionnaires.models import Questionnaire, Status
@@ -74,11 +75,18 @@ def ensure_not_archived(questionnaire: Questionnaire) -> None:
         raise Archived(PROGRAMME_ARCHIVED)
 
 
-def set_schedule(questionnaire: Questionnaire, opens_at: datetime | None, closes_at: datetime | None) -> None:
-    """Set the answering window (aware datetimes; None: no bound). The status still says whether it is open."""
+def set_schedule(questionnaire: Questionnaire, opens_at: datetime | None, closes_at: datetime | None,
+                 now: datetime | None = None) -> None:
+    """Set the answering window (aware datetimes; None: no bound). The status still says whether it is open.
+    A new closing date already past on an open questionnaire is refused: its link would turn everyone away at
+    once, silently (closing is a decision of its own, with its own confirmation)."""
     ensure_not_archived(questionnaire)
     if opens_at is not None and closes_at is not None and closes_at <= opens_at:
         raise DomainError(_l("The closing date must be after the opening date."))
+    if (questionnaire.status is Status.OPEN and closes_at is not None and closes_at != aware(questionnaire.closes_at)
+            and closes_at <= (now or utcnow())):
+        raise DomainError(_l("The closing date is in the past: respondents can no longer answer. Choose a later "
+                             "date, or close the questionnaire."))
     questionnaire.opens_at, questionnaire.closes_at = opens_at, closes_at
     db.session.flush()
 

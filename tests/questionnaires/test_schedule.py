@@ -141,3 +141,22 @@ def test_dates_out_of_range_are_refused_with_a_message(scheduled, client, db, ba
     assert refused.status_code == 422
     db.session.expire_all()
     assert (lifecycle.aware(scheduled.opens_at), lifecycle.aware(scheduled.closes_at)) == (OPENS, CLOSES)
+
+
+def test_a_past_closing_date_on_an_open_questionnaire_is_refused(app, scheduled, client, db):
+    assert scheduled.status is Status.OPEN
+    refused = Builder(client).post(f"/manage/questionnaires/{scheduled.id}/schedule", {
+        "opens_at": "", "closes_at": "2020-01-01T10:00", "edit_version": scheduled.edit_version})
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 422
+    assert "The closing date is in the past: respondents can no longer answer." in html
+    db.session.expire_all()
+    assert (lifecycle.aware(scheduled.opens_at), lifecycle.aware(scheduled.closes_at)) == (OPENS, CLOSES)
+    assert app.test_client().get(f"/s/{scheduled.slug}").status_code != 410
+    past = datetime(2020, 1, 1, 9, tzinfo=UTC)
+    scheduled.status = Status.DRAFT  # not answered yet: opening it is a decision of its own, with the dates shown
+    lifecycle.set_schedule(scheduled, None, past)
+    scheduled.status = Status.OPEN
+    lifecycle.set_schedule(scheduled, None, past)  # a closing date already stored may stay as it is
+    assert lifecycle.aware(scheduled.closes_at) == past
+    db.session.rollback()
