@@ -6,6 +6,12 @@ from __future__ import annotations
 import numpy as np
 
 
+def gives_away(k: int, n: int, min_n: int) -> bool:
+    """Whether a share k/n of at least min_n answers still tells a small cell: its numerator or its complement
+    holds somebody but fewer than min_n (3 of 8 agreeing, or 6 of 8 with 2 not), so it must be withheld."""
+    return 0 < k < min_n or 0 < n - k < min_n
+
+
 def secondary_suppression(sizes: np.ndarray, hidden: np.ndarray, min_n: int, floor: int = 1) -> np.ndarray:
     """Cells to hide as well so that no hidden cell can be worked out from the total and the cells shown.
 

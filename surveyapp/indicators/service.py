@@ -43,7 +43,7 @@ from surveyapp.itemtypes import SHARES, Statistic
 from surveyapp.programmes.models import Programme
 from surveyapp.questionnaires.models import Item, Questionnaire
 from surveyapp.stats import mean_interval, wilson_interval
-from surveyapp.suppression import secondary_suppression
+from surveyapp.suppression import gives_away, secondary_suppression
 from surveyapp.textclean import normal_name
 
 DIMENSIONS = ("site", "session", "all")
@@ -278,6 +278,8 @@ def _cell(indicator: Indicator, period: str, values: pd.Series, min_n: int) -> I
     n = int(values.size)
     if n < min_n:
         return _no_data(period, suppressed=n > 0)
+    if indicator.statistic == "share" and gives_away(int(values.sum()), n, min_n):
+        return _no_data(period, suppressed=True)
     if indicator.statistic == "share":
         value = float(values.sum()) / n
         low, high = wilson_interval(int(values.sum()), n)

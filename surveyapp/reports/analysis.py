@@ -18,7 +18,7 @@ import pandas as pd
 
 from surveyapp.reports.model import DEFAULT_MIN_N, FrequencyRow, NumericSummary, Share
 from surveyapp.stats import wilson_arrays, wilson_interval
-from surveyapp.suppression import secondary_suppression
+from surveyapp.suppression import gives_away, secondary_suppression
 
 
 def _opt_float(value: float) -> float | None:
@@ -34,9 +34,11 @@ def share_of(flags: pd.Series, min_n: int = DEFAULT_MIN_N) -> Share:
 
 
 def make_share(k: int, n: int, min_n: int = DEFAULT_MIN_N) -> Share:
-    """Build a Share from counts, suppressed when n < min_n."""
+    """Build a Share from counts, suppressed when n < min_n, withheld when it gives a small cell away."""
     if n < min_n:
         return Share(k=None, n=None, share=None, ci_low=None, ci_high=None, suppressed=True)
+    if gives_away(k, n, min_n):
+        return Share(k=None, n=None, share=None, ci_low=None, ci_high=None, suppressed=True, secondary=True)
     low, high = wilson_interval(k, n)
     return Share(k=k, n=n, share=k / n, ci_low=low, ci_high=high)
 
@@ -170,6 +172,7 @@ def breakdown(frame: pd.DataFrame, flag: str, by: str, min_n: int = DEFAULT_MIN_
         share = np.where(n > 0, k / np.maximum(n, 1), np.nan)
     primary = n < min_n
     secondary = secondary_suppression(n, primary, min_n, floor=0)  # an empty group is hidden too
+    secondary |= ~primary & _small_cells(k, n, primary | secondary, min_n)
     hidden = primary | secondary
     result = pd.DataFrame({
         "group": pd.Series([str(g) for g in counts.index], dtype="string"),
@@ -183,6 +186,16 @@ def breakdown(frame: pd.DataFrame, flag: str, by: str, min_n: int = DEFAULT_MIN_
     })
     result.loc[hidden, ["k", "n", "share", "ci_low", "ci_high"]] = pd.NA
     return result
+
+
+def _small_cells(k: np.ndarray, n: np.ndarray, hidden: np.ndarray, min_n: int) -> np.ndarray:
+    """Groups whose share gives a small numerator or complement away, with the next smallest shown so that the
+    total's k (the key figure beside the breakdown) does not give it away either."""
+    small = np.array([gives_away(int(a), int(b), min_n) for a, b in zip(k, n, strict=True)], dtype=bool) & ~hidden
+    withheld = small.copy()
+    for cells in (k, n - k):
+        withheld |= secondary_suppression(cells, small, min_n, floor=0)
+    return withheld
 
 
 def breakdown_shares(table: pd.DataFrame) -> list[tuple[str, Share]]:

@@ -216,7 +216,7 @@ class _Writer:
         out: list = [self.text(self._("Key figures"), "h1")] if part.key_figures else []
         for figure in part.key_figures:
             res = figure.result
-            big = self.hidden if res.suppressed else self.pct(res.share)
+            big = self.concealed(res.secondary) if res.suppressed else self.pct(res.share)
             detail = [self.text(figure.label, "h2", WIDTH * 0.7)]
             if not res.suppressed:
                 detail.append(self.text(self._("95 %% CI: %(interval)s") % {"interval": self.ci(res)}))
@@ -257,7 +257,7 @@ class _Writer:
                                               [WIDTH * 0.5, WIDTH * 0.15, WIDTH * 0.15, WIDTH * 0.2])]
         if item.agreement is not None:
             a = item.agreement
-            value = self.hidden if a.suppressed else f"{self.pct(a.share)} ({self.ci(a)})"
+            value = self.concealed(a.secondary) if a.suppressed else f"{self.pct(a.share)} ({self.ci(a)})"
             body.append(self.text(_("Agreement (top boxes): %(value)s") % {"value": value}))
         if item.summary is not None:
             s = item.summary
@@ -310,7 +310,7 @@ class _Writer:
 
     def nonresponse_note(self, note: NonResponseNote) -> str:
         def share(s: Share) -> str:
-            return self.hidden if s.suppressed else self.pct(s.share)
+            return self.concealed(s.secondary) if s.suppressed else self.pct(s.share)
 
         return self._("“%(item)s”: of those who answered %(later)s (%(n_later)s), %(share)s agreed in %(first)s, "
                       "against %(everyone)s of all %(first)s respondents (%(n_first)s).") % {
@@ -355,7 +355,7 @@ class _Writer:
 
     def _share_cell(self, s: Share) -> str:
         if s.suppressed:
-            return self.hidden
+            return self.concealed(s.secondary)
         return f"{self.pct(s.share)} ({self.ci(s)}), {self.n_text(s.n, False)}"
 
     def _unmatched_row(self, u: UnmatchedComparison) -> list[str]:

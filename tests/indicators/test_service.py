@@ -80,8 +80,8 @@ def test_mean_with_t_interval_per_quarter(close_to_panel, db):
 def test_year_periods_trend_and_flat(make, db):
     programme = make.programme()
     questionnaire = make.questionnaire(programme, items=[LIKERT])
-    for year, agreeing in ((2024, 6), (2025, 6), (2026, 9)):
-        rows = [{"agree": 5 if n < agreeing else 1} for n in range(10)]
+    for year, agreeing in ((2024, 30), (2025, 30), (2026, 45)):  # 45 of 50: the 5 others are enough to show
+        rows = [{"agree": 5 if n < agreeing else 1} for n in range(50)]
         seed_responses(questionnaire, rows, submitted_at=datetime(year, 5, 1, tzinfo=UTC))
     [result] = _results(programme, db, item_code="agree", dimension="all", period="year", target=0.7)
     assert result.periods == ["2024", "2025", "2026"]

@@ -98,10 +98,11 @@ def test_multi_frequencies_share_of_respondents():
 
 def test_agreement_top_two_boxes():
     values = pd.Series([5, 4, 4, 3, 2, 1, 5, None, 4, 3], dtype="Int64")
-    share = agreement_share(values, points=5)
+    assert agreement_share(values, points=5).secondary  # 5 of 9: the 4 who did not agree would be told
+    share = agreement_share(values, points=5, min_n=1)
     assert (share.k, share.n) == (5, 9)
     assert share.share == pytest.approx(5 / 9)
-    assert agreement_share(values, points=5, top=1).k == 2
+    assert agreement_share(values, points=5, top=1, min_n=1).k == 2
     flags = top_box_flags(pd.Series([7, 6, 5, None]), points=7)
     assert flags.tolist() == [True, True, False, pd.NA]
     with pytest.raises(ValueError):
@@ -126,19 +127,19 @@ def test_numeric_summary():
 
 def test_breakdown_suppresses_small_groups():
     frame = pd.DataFrame({
-        "agree": [True] * 8 + [False] * 2 + [True, True, False, True] + [True] * 3 + [False] * 3 + [None],
+        "agree": [True] * 5 + [False] * 5 + [True, True, False, True] + [True] * 3 + [False] * 3 + [None],
         "gender": ["f"] * 10 + ["d"] * 4 + ["x"] * 6 + ["f"],
     })
     table = breakdown(frame, "agree", "gender", order=["f", "m", "d", "x"]).set_index("group")
-    assert table.loc["f", "n"] == 10 and table.loc["f", "k"] == 8
-    assert table.loc["f", "ci_high"] == pytest.approx(wilson_interval(8, 10)[1])
+    assert table.loc["f", "n"] == 10 and table.loc["f", "k"] == 5
+    assert table.loc["f", "ci_high"] == pytest.approx(wilson_interval(5, 10)[1])
     assert bool(table.loc["d", "suppressed"]) and pd.isna(table.loc["d", "n"])
     assert bool(table.loc["m", "suppressed"]) and not bool(table.loc["m", "secondary"])
     # d alone would be total minus f and x: the smaller of them goes too.
     assert bool(table.loc["x", "secondary"]) and pd.isna(table.loc["x", "n"])
     shares = dict(breakdown_shares(table.reset_index()))
     assert shares["d"].suppressed and shares["d"].n is None
-    assert shares["f"].share == pytest.approx(0.8)
+    assert shares["f"].share == pytest.approx(0.5)
 
 
 def test_mcnemar_exact_small_counts():
@@ -185,10 +186,10 @@ def test_matched_comparison_rejects_duplicate_codes():
 
 
 def test_unmatched_comparison_and_attrition():
-    before = pd.DataFrame({"agree": [True] * 6 + [False] * 4})
+    before = pd.DataFrame({"agree": [True] * 6 + [False] * 5})
     after = pd.DataFrame({"agree": [True, False, True]})
     result = unmatched_comparison(before, after, "agree")
-    assert result.before.share == pytest.approx(0.6)
+    assert result.before.share == pytest.approx(6 / 11)
     assert result.after.suppressed
     table = attrition({"T1": pd.Series(list("abcd")), "T2": pd.Series(list("abz")), "T3": pd.Series(["a"])})
     assert table["n"].tolist() == [4, 3, 1]
@@ -201,6 +202,8 @@ def test_nonresponse_note_sets_stayers_beside_everyone():
                            "agree": [True] * 12 + [False] * 8 + [True]})
     stayers = pd.Series(["p0", "p1", "p2", "p3", "p4", "p15", "new", None])
     note = nonresponse_note(before, stayers, "agree", label="careful", wave_before="T1", wave_after="T2")
+    assert note.respondents.secondary  # 5 of 6 would tell the one who did not agree
+    note = nonresponse_note(before, stayers, "agree", min_n=1)
     assert (note.respondents.k, note.respondents.n) == (5, 6)  # "new" did not answer T1
     assert (note.everyone.k, note.everyone.n) == (13, 21)  # everyone, with or without a panel code
     assert nonresponse_note(before, stayers.head(3), "agree").respondents.suppressed
