@@ -24,7 +24,8 @@ Each template is one data file, `library/<key>.json`, turned into a DRAFT questi
           "stage": {"logic_model": "short_term", "phineo": "phineo_4"},   its outcome-pathway stage per model
           "texts": {"label": {…}, "help": {…}, "low": {…}, "high": {…}, "dk": {…}},  key -> language -> text
           "options": [{"code": "m", "label": {…}}],         choice items
-          "rows": [{"code": "library", "label": {…}}]       matrix rows (parts coded <code>_<row>)
+          "rows": [{"code": "library", "label": {…}, "condition": "…"}]   matrix rows (parts coded <code>_<row>),
+                                                   each optionally shown only when its condition holds
         }
       ]
     }

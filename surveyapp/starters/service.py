@@ -144,6 +144,8 @@ def _add_item(questionnaire: Questionnaire, spec: dict, page: int, languages: li
     for part, row in zip(item.parts, rows, strict=True):
         for lang, label in _labels(row, languages).items():
             builder.set_item_texts(part, lang, {"label": label})
+        if row.get("condition"):
+            builder.set_item_condition(part, row["condition"])
     if spec.get("condition"):
         builder.set_item_condition(item, spec["condition"])
     stage = spec.get("stage", {}).get(questionnaire.programme.pathway or pathways.DEFAULT)

@@ -9,8 +9,10 @@ from surveyapp.questionnaires import service as builder
 from surveyapp.questionnaires.models import Item, Questionnaire, Status
 from surveyapp.questionnaires.opening import check_openable
 from surveyapp.questionnaires.slots import completeness
+from surveyapp.responses.models import Answer
 from surveyapp.starters import service
 from surveyapp.starters.service import UnknownStarter
+from tests.conftest import hidden_fields
 
 KEYS = [starter.key for starter in service.library()]
 REPEATED = {"careful_driving", "remember_story", "recommend", "comment"}
@@ -103,7 +105,23 @@ def test_the_youth_survey_asks_its_satisfaction_as_a_matrix_with_a_row_per_servi
         ("satisfaction_youth_club", "Jugendzentrum", "Youth club", "likert"),
         ("satisfaction_sports", "Sportanlagen", "Sports facilities", "likert"),
     ]
-    assert all(part.page == matrix.page and part.required for part in matrix.parts)
+    assert all(part.page == matrix.page and not part.required for part in matrix.parts)
+    assert matrix.parts[0].condition == "selected(services_used, 'library')"
+
+
+def test_the_youth_survey_rates_only_the_services_used(app, db, make):
+    """No row must be rated, and a row of a service not used is ignored (logic.js hides it)."""
+    questionnaire = service.create_from("youth_survey", make.programme(), "youth", ["de", "en"])
+    builder.set_status(questionnaire, Status.OPEN)
+    db.session.commit()
+    client, url = app.test_client(), f"/s/{questionnaire.slug}?lang=en"
+    html = client.get(url).get_data(as_text=True)
+    assert "data-condition" in html.split('id="q_satisfaction_library"', 1)[1].split(">", 1)[0]
+    data = {"q_services_used": ["library"], "q_satisfaction_library": "4", "q_satisfaction_buses": "1",
+            "nav": "next"}
+    assert client.post(url, data={**hidden_fields(html), **data}).status_code == 302
+    stored = dict(db.session.execute(select(Item.code, Answer.value).join(Answer, Answer.item_id == Item.id)).all())
+    assert stored.get("satisfaction_library") == "4" and "satisfaction_buses" not in stored
 
 
 def test_only_the_chosen_languages_are_copied(db, make):

@@ -18,10 +18,11 @@ RESPONDENTS = 6  # above the report's smallest group shown (5)
 
 
 def _answer(client, slug: str, n: int) -> None:
-    """One young person answers every page without JavaScript; the matrix rows are items of their own."""
+    """One young person answers every page without JavaScript; the matrix rows are items of their own, each
+    shown to who uses its service."""
     url = f"/s/{slug}?lang=en"
     pages = [
-        {"q_services_used": ["library", "parks"], **{f"q_satisfaction_{row}": str(1 + (n + i) % 5)
+        {"q_services_used": list(ROWS), **{f"q_satisfaction_{row}": str(1 + (n + i) % 5)
                                                       for i, row in enumerate(ROWS)}, "nav": "next"},
         {"q_life_satisfaction": str(n), "q_safe_evening": "4", "q_taken_seriously": "3", "q_stay_here": "yes",
          "nav": "next"},
