@@ -54,9 +54,11 @@ class Place:
 
 
 def place(way: route.Walk, page: int) -> Place:
-    """Progress counts only the pages of the way (a page off it, e.g. posted after a change, counts as one)."""
-    before = sum(number < page for number in way.way)
-    return Place(before + 1, len(way.way) + (page not in way.way), before > 0, way.next_page(page) is route.END)
+    """Progress counts the pages of the way (a page off it, e.g. posted after a change, counts as one) and the
+    later ones an answer on this page may still bring on (route.Walk.may_follow): with one, it is not last."""
+    before, maybe = sum(number < page for number in way.way), way.may_follow(page)
+    last = way.next_page(page) is route.END and not maybe
+    return Place(before + 1, len(way.way) + (page not in way.way) + len(maybe), before > 0, last)
 
 
 def render(entry: EntryPoint, form, page: int, answers: Answers | None = None, *, show_errors: bool = True,

@@ -104,6 +104,18 @@ class Walk:
         """The page of the way after `page`; END when there is none (`page` submits)."""
         return next((number for number in self.way if number > page), END)
 
+    def may_follow(self, page: int) -> tuple[int, ...]:
+        """Later pages off the way that an answer on `page` could still bring on: their condition or one of
+        their items' reads `page`, or a skip rule of `page` does and they apply on the answers known. While the
+        respondent is on `page` its answers are not final, so its button must not submit before they are."""
+        codes = {item.code for item in self.questionnaire.items_on(page)}
+        later = [number for number in self.questionnaire.page_numbers if number > page and number not in self.way]
+        settings = self.questionnaire.page(page)
+        skips = (settings.skips or []) if settings is not None else []
+        skipping = any(codes & _reads(rule.get("when")) for rule in skips if isinstance(rule, Mapping))
+        return tuple(number for number in later if codes & _page_reads(self.questionnaire, number)
+                     or (skipping and applies(self.questionnaire, number, self.answers)))
+
     def previous_page(self, page: int) -> int:
         """Back from `page`: the page of the way before it (the way's first page for the first)."""
         return max((number for number in self.way if number < page), default=self.way[0])
@@ -111,6 +123,19 @@ class Walk:
     def nearest(self, page: int) -> int:
         """`page` if it is on the way, else the next page of the way after it, else the way's last."""
         return next((number for number in self.way if number >= page), self.way[-1])
+
+
+def _reads(text: str | None) -> set[str]:
+    """The item codes a condition reads (none for a blank or broken one)."""
+    node = parsed(text) if text and text.strip() else None
+    return set(references(node)) if node is not None else set()
+
+
+def _page_reads(questionnaire: Questionnaire, page: int) -> set[str]:
+    """The codes read by the page's condition and its items' conditions: what decides whether it applies."""
+    settings = questionnaire.page(page)
+    codes = _reads(settings.condition) if settings is not None else set()
+    return codes.union(*(_reads(item.condition) for item in questionnaire.items_on(page)))
 
 
 def walk(questionnaire: Questionnaire, answers: Answers) -> Walk:

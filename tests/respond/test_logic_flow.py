@@ -90,7 +90,7 @@ def submitted(db) -> bool:
 def test_the_driving_path_asks_every_page_that_applies(way, db):
     assert progress(way.open().get_data(as_text=True)) == "Page 1 of 3"  # page 4 is for daily drivers only
     assert page_of(answer(way, 1, DROVE)) == 2
-    assert progress(way.open(2).get_data(as_text=True)) == "Page 2 of 3"
+    assert progress(way.open(2).get_data(as_text=True)) == "Page 2 of 4"  # "daily" here may bring page 4 on
     assert page_of(answer(way, 2, DAILY)) == 3
     assert progress(way.open(3).get_data(as_text=True)) == "Page 3 of 4"
     assert page_of(answer(way, 3, {"q_feel": "4", "q_why": "not asked", "nav": "next"})) == 4
@@ -178,3 +178,30 @@ def test_group_check_messages_are_field_errors(public, db, monkeypatch):
     assert '<a href="#q_km">km (en): Too far for a day.</a>' in html and 'id="q_km-error"' in html
     assert "km" not in kept(db)
     assert page_of(answer(public, 2, DAILY)) == 3
+
+
+def _second_page_if_named(make, db):
+    """Page 2 is shown only to who gave a name on page 1."""
+    questionnaire = make.questionnaire(items=[("name", "text", False, 1, {}, []), ("more", "text", False, 2, {}, [])],
+                                       languages=("en",))
+    questionnaire.pages.append(Page(number=2, condition="answered(name)"))
+    db.session.commit()
+    return questionnaire
+
+
+def test_a_page_that_an_answer_may_still_bring_on_keeps_the_first_page_from_submitting(app, make, db):
+    way = _public(app, make, db, _second_page_if_named(make, db))
+    first = way.open().get_data(as_text=True)
+    assert progress(first) == "Page 1 of 2" and 'value="next" class="primary"' in first
+    assert page_of(answer(way, 1, {"q_name": "Lena", "nav": "next"})) == 2
+    second = way.open(2).get_data(as_text=True)
+    assert progress(second) == "Page 2 of 2" and 'value="submit" class="primary"' in second
+    again = way.open(1).get_data(as_text=True)
+    assert progress(again) == "Page 1 of 2" and 'value="next" class="primary"' in again
+
+
+def test_without_the_answer_the_first_page_still_shows_next_and_then_submits(app, make, db):
+    way = _public(app, make, db, _second_page_if_named(make, db))
+    assert 'value="next" class="primary"' in way.open().get_data(as_text=True)
+    assert finished(way, answer(way, 1, {"q_name": "", "nav": "next"}))
+    assert submitted(db)
