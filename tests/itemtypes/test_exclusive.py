@@ -60,3 +60,8 @@ def test_the_builder_sets_and_refuses_it(client, db, make, auth):
     assert forms.post(f"/manage/items/{item.id}", item_fields(item, exclusive="none")).status_code == 302
     db.session.expire_all()
     assert item.settings["exclusive"] == "none"
+
+
+def test_the_page_names_the_exclusive_option_for_its_script(app, questionnaire):
+    html = app.test_client().get(f"/s/{questionnaire.slug}").get_data(as_text=True)
+    assert '<div data-exclusive="none">' in html and "/exclusive" in html and "onclick" not in html
