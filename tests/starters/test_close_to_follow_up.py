@@ -114,6 +114,13 @@ def test_the_personal_link_pipes_the_session_place_and_date_in_german(app, db, f
     assert f"Seit der Session in der Fahrschule Graz ({held}): Wie oft bist du Auto gefahren?" in respondent.text
 
 
+def test_the_public_link_reads_naturally_without_an_invitation(app, follow_up):
+    respondent = Respondent(app.test_client(), f"/s/{follow_up.slug}?lang=en").open()
+    respondent.open(respondent.answer({"q_driven_since": "yes", "nav": "next"}))
+    assert "Since the session at your driving school (a few months ago), how often" in respondent.text
+    assert "{place" not in respondent.html and "{date" not in respondent.html
+
+
 def test_the_driving_pages_are_shown_only_to_who_has_driven(follow_up):
     assert [(page.number, page.condition, page.skips) for page in follow_up.pages] == [
         (2, "driven_since = 'yes'", []), (3, "driven_since = 'yes'", [])]
