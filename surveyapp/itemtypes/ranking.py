@@ -10,6 +10,7 @@ from flask_babel import ngettext
 from wtforms import BooleanField, IntegerField
 from wtforms.validators import NumberRange, Optional
 
+from surveyapp.errors import DomainError
 from surveyapp.itemtypes.base import ItemType, PartShape, SettingsPart, Statistic, register
 
 
@@ -35,6 +36,15 @@ class Ranking(ItemType):
         if not settings.get("rank_exactly"):
             settings.pop("rank_exactly", None)  # False is the default: stored as absent
         return settings
+
+    def check_item(self, item):
+        """k beyond the options is a mistake (the hint would promise more than can be ranked); checked once the
+        item has options."""
+        most, options = item.settings.get("rank_at_most"), len(item.options)
+        if most and options and int(most) > options:
+            raise DomainError(ngettext("“Rank at most” is %(most)s, but the ranking has only %(num)d option.",
+                                       "“Rank at most” is %(most)s, but the ranking has only %(num)d options.",
+                                       options, most=most))
 
     def field(self, item, lang):
         return None

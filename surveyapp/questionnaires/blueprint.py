@@ -66,4 +66,7 @@ def refused(form, error: DomainError) -> int:
     archived, saved meanwhile or still read by others), 422 for a plain DomainError (the form's input)."""
     db.session.rollback()
     form.form_errors.append(str(error.message))
+    field = getattr(error, "field", None)  # the input it is about (service.about_field): marked there too
+    if isinstance(field, str) and field in form:
+        form[field].errors = [*form[field].errors, str(error.message)]
     return 422 if error.status_code == DomainError.status_code else error.status_code

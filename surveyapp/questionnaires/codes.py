@@ -8,12 +8,15 @@ from collections.abc import Collection
 
 MAX_SUGGESTED = 30
 _WORDS = re.compile(r"[a-z0-9]+")
-_FOLDED = str.maketrans({"ß": "ss", "æ": "ae", "ø": "o", "œ": "oe", "ł": "l", "đ": "d", "ı": "i"})
+_GERMAN = {"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ß": "ss", "ẞ": "SS"}
+_FOLDED = str.maketrans({**_GERMAN, "æ": "ae", "ø": "o", "œ": "oe", "ł": "l", "đ": "d", "ı": "i"})
 
 
 def ascii_words(text: str) -> list[str]:
-    """'Wie zufrieden bist du?' -> ['wie', 'zufrieden', 'bist', 'du']: accents dropped, other scripts lost."""
-    folded = unicodedata.normalize("NFKD", (text or "").lower().translate(_FOLDED))
+    """'Wie oft fährst du?' -> ['wie', 'oft', 'faehrst', 'du']: German umlauts written out as Germans do
+    (before folding, which would drop them to 'fahrst'), other accents dropped, other scripts lost."""
+    composed = unicodedata.normalize("NFC", text or "").translate(_FOLDED).lower()
+    folded = unicodedata.normalize("NFKD", composed)
     return _WORDS.findall(folded.encode("ascii", "ignore").decode())
 
 
@@ -35,8 +38,16 @@ def unique(base: str, taken: Collection[str]) -> str:
     while code in taken:
         number += 1
         suffix = f"_{number}"
-        code = base[:MAX_SUGGESTED - len(suffix)].rstrip("_") + suffix
+        code = _cut(base, MAX_SUGGESTED - len(suffix)) + suffix
     return code
+
+
+def _cut(code: str, limit: int) -> str:
+    """`code` shortened to `limit` characters, at a word boundary ('_') when one is there."""
+    if len(code) <= limit:
+        return code
+    head = code[:limit + 1]
+    return head[:head.rfind("_")] if head.rfind("_") > 0 else code[:limit]
 
 
 def _joined(words: list[str], limit: int) -> str:

@@ -8,6 +8,7 @@ from surveyapp.accounts.access import staff_required
 from surveyapp.errors import DomainError
 from surveyapp.extensions import db
 from surveyapp.itemtypes import REGISTRY
+from surveyapp.itemtypes.base import OptionCodeField
 from surveyapp.questionnaires import option_lines, service
 from surveyapp.questionnaires.blueprint import (
     bp,
@@ -54,6 +55,7 @@ def add_item(questionnaire_id: int):
     data = {"type": kind.code, "page": str(questionnaire.page_numbers[-1])} if request.method == "GET" else None
     form = item_form(kind, new=True, data=data, pathway=questionnaire.programme.pathway,
                      pages=page_titles(questionnaire, lang))
+    _options_chosen_later(form)
     status = 422 if form.is_submitted() else 200
     if form.validate_on_submit():
         try:
@@ -64,10 +66,19 @@ def add_item(questionnaire_id: int):
             status = refused(form, error)
         else:
             flash(_("Item %(code)s added.", code=item.code))
-            return _back_to_item(item) if item.kind.has_options and not item.options else _back_to_items(
+            return _back_to_item(item) if item.kind.needs_options(item) and not item.options else _back_to_items(
                 questionnaire)
     return render_template("questionnaires/item_new.html", questionnaire=questionnaire, form=form, kind=kind,
                            lang=lang), status
+
+
+def _options_chosen_later(form) -> None:
+    """A new item has no options yet, so a setting naming one of them ("none of these") waits for them."""
+    for field in form:
+        if isinstance(field, OptionCodeField):
+            field.render_kw = {"disabled": True}
+            field.description = _("Save the item with its options first; then choose the option that excludes "
+                                  "the others here.")
 
 
 def _create_item(questionnaire, kind, form):
@@ -80,6 +91,7 @@ def _create_item(questionnaire, kind, form):
     service.set_item_condition(item, form.condition.data)
     if "options" in form and (form.options.data or "").strip():
         option_lines.set_options(item, form.options.data, lang, replace=False)
+        kind.check_item(item)  # settings naming its options (a ranking's k) are checked now that it has them
     service.set_item_stage(item, form.stage.data)
     return item
 

@@ -71,7 +71,8 @@ def set_options(item: Item, text: str, lang: str, *, replace: bool) -> None:
 
 
 def _match(item: Item, entries: list[tuple[str | None, str]], lang: str) -> list[Option]:
-    """The option each line stands for, existing (its label set to the line's) or appended."""
+    """The option each line stands for, existing (its label set to the line's) or appended; a line naming the
+    same option as an earlier one (its code, or its label in any letter case) is refused, adding or replacing."""
     by_code = {option.code: option for option in item.options}
     by_label = {option.label(lang).casefold(): option for option in item.options}
     taken = set(by_code)
@@ -82,6 +83,7 @@ def _match(item: Item, entries: list[tuple[str | None, str]], lang: str) -> list
             code = code or suggest_code(label, taken, fallback=str(len(taken) + 1), letter_first=False)
             option = service.new_option(item, code, {})
             taken.add(code)
+            by_code[code], by_label[label.casefold()] = option, option  # a later line repeating it is refused
         elif option in listed:
             raise DomainError(_l("The option %(code)s is listed twice.", code=option.code))
         check_pipes(option, "label", lang, label)

@@ -30,9 +30,7 @@ def add_page(questionnaire_id: int):
 @bp.route(PAGE_URL, methods=["GET", "POST"])
 @staff_required
 def edit_page(questionnaire_id: int, page_number: int):
-    questionnaire = managed_questionnaire(questionnaire_id)
-    if page_number not in questionnaire.page_numbers:
-        abort(404)
+    questionnaire = _managed_page(questionnaire_id, page_number)
     lang = edit_language(questionnaire)
     page = questionnaire.page(page_number)
     rules = len(page.skips if page else []) + SPARE_RULES
@@ -50,6 +48,7 @@ def edit_page(questionnaire_id: int, page_number: int):
                 pages.set_logic(questionnaire, page_number, form.condition.data, form.skips())
                 db.session.commit()
             except DomainError as error:
+                _rule_field(form, error)
                 status = refused(form, error)
             else:
                 flash(_("Page %(number)s saved.", number=page_number))
@@ -61,7 +60,7 @@ def edit_page(questionnaire_id: int, page_number: int):
 @bp.post(PAGE_URL + "/move")
 @staff_required
 def move_page(questionnaire_id: int, page_number: int):
-    questionnaire = managed_questionnaire(questionnaire_id)
+    questionnaire = _managed_page(questionnaire_id, page_number)
     step = STEPS.get(request.form.get("direction", ""))
     if step is None:
         abort(400)
@@ -72,9 +71,25 @@ def move_page(questionnaire_id: int, page_number: int):
 @bp.post(PAGE_URL + "/delete")
 @staff_required
 def delete_page(questionnaire_id: int, page_number: int):
-    questionnaire = managed_questionnaire(questionnaire_id)
+    questionnaire = _managed_page(questionnaire_id, page_number)
     return _change(questionnaire, lambda: pages.delete_page(questionnaire, page_number),
                    _("Page %(number)s deleted.", number=page_number))
+
+
+def _rule_field(form, error: DomainError) -> None:
+    """A refused skip rule (`error.field`: its index among the filled rules) is the "if" field of its row."""
+    rule = getattr(error, "field", None)
+    if isinstance(rule, int):
+        rows = [index for index, (when, _to) in enumerate(form.rule_rows()) if when]
+        error.field = f"when_{rows[rule]}"
+
+
+def _managed_page(questionnaire_id: int, page_number: int):
+    """The questionnaire, when it has this page (else 404: the address names nothing)."""
+    questionnaire = managed_questionnaire(questionnaire_id)
+    if page_number not in questionnaire.page_numbers:
+        abort(404)
+    return questionnaire
 
 
 def _change(questionnaire, change, done: str):

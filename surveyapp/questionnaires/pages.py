@@ -18,6 +18,7 @@ from surveyapp.questionnaires.conditions import (
     check_skips,
 )
 from surveyapp.questionnaires.models import Page, Questionnaire, QuestionnaireText, set_text
+from surveyapp.questionnaires.service import about_field
 from surveyapp.responses.models import Response
 
 MAX_PAGES = 100
@@ -49,7 +50,11 @@ def set_title(questionnaire: Questionnaire, number: int, lang: str, title: str |
 def set_logic(questionnaire: Questionnaire, number: int, condition: str | None, skips: list[dict]) -> None:
     """When the page is shown, and where to go after it (the first rule that holds)."""
     _existing(questionnaire, number)
-    condition = check_page_condition(questionnaire, number, condition) if (condition or "").strip() else None
+    with about_field("condition"):
+        condition = check_page_condition(questionnaire, number, condition) if (condition or "").strip() else None
+    for index in range(len(skips)):  # rule by rule, so a refusal names the rule (`error.field`: its index)
+        with about_field(index):
+            check_skips(questionnaire, number, skips[:index + 1])
     skips = check_skips(questionnaire, number, skips) if skips else []
     page = questionnaire.page(number)
     if page is None:

@@ -1,5 +1,6 @@
 """Domain operations on questionnaires. They flush, never commit: the caller owns the transaction."""
 import re
+from contextlib import contextmanager
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, func, select, update
@@ -192,8 +193,20 @@ def update_item(item: Item, *, code: str, required: bool, page: int, settings: d
 
 def set_item_condition(item: Item, text: str | None) -> None:
     """Show `item` only when `text` (the logic language, on earlier answers) holds; blank: always shown."""
-    item.condition = check_item_condition(item, text) if (text or "").strip() else None
+    with about_field("condition"):
+        item.condition = check_item_condition(item, text) if (text or "").strip() else None
     db.session.flush()
+
+
+@contextmanager
+def about_field(field: str | int):
+    """Name the input a DomainError raised inside is about (`error.field`), so the form can put the message
+    under that field as well as in its summary."""
+    try:
+        yield
+    except DomainError as error:
+        error.field = field
+        raise
 
 
 def set_item_stage(item: Item, code: str | None) -> None:
@@ -221,9 +234,15 @@ def move_item(item: Item, step: int) -> None:
 
     Parts are not neighbours: a composite moves with its parts, a part stays with its composite. Refused
     (nothing is rolled back here: the caller does) when a condition, skip rule or pipe would then read an item
-    the respondent meets only later."""
+    the respondent meets only later. Only within the item's page: past its edge the list would change but not
+    what respondents see, so that is refused too (the item's page field moves it to another page)."""
     if item.parent is None:
-        _swap([other for other in item.questionnaire.items if other.parent is None], item, step)
+        neighbours = [other for other in item.questionnaire.items if other.parent is None and other.page == item.page]
+        if not 0 <= neighbours.index(item) + step < len(neighbours):
+            raise DomainError(_l("Already the first item on its page — move it to another page on its item page.")
+                              if step < 0 else
+                              _l("Already the last item on its page — move it to another page on its item page."))
+        _swap(neighbours, item, step)
         parts.arrange(item.questionnaire)
         try:
             for member in (item, *item.parts):  # its own condition may now read the neighbour it passed

@@ -63,14 +63,15 @@ def test_the_code_is_suggested_from_the_question_and_editable_afterwards(builder
     item = _item(db, questionnaire, "wie_zufrieden_bist_du_mit_der")
     assert item is not None and item.text("label", "de").startswith("Wie zufrieden")
     again = _new(builder, questionnaire, "text", label="Wie zufrieden bist du mit der Straßenbahn?")
-    assert again.status_code == 302 and _item(db, questionnaire, "wie_zufrieden_bist_du_mit_de_2") is not None
+    assert again.status_code == 302 and _item(db, questionnaire, "wie_zufrieden_bist_du_mit_2") is not None
     renamed = b.post(f"/manage/items/{item.id}", {"code": "tram", "page": "1", "label": "Straßenbahn?"})
     assert renamed.status_code == 302 and _item(db, questionnaire, "tram") is not None
 
 
 def test_suggested_codes():
     assert suggest_code("Hast du seit der Session ein Auto gefahren?", set()) == "hast_du_seit_der_session_ein"
-    assert suggest_code("Ça va? Öffis & Straße", set()) == "ca_va_offis_strasse"
+    assert suggest_code("Ça va? Öffis & Straße", set()) == "ca_va_oeffis_strasse"
+    assert suggest_code("Wie oft fährst du? ÄRGER, ÜBER", set()) == "wie_oft_faehrst_du_aerger"  # whole words
     assert suggest_code("كيف حالك؟", {"q"}) == "q_2"
     assert suggest_code("2024 plans", set()) == "q_2024_plans"
     assert suggest_code("Ja", {"ja"}, letter_first=False) == "ja_2"

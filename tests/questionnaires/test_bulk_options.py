@@ -54,7 +54,7 @@ def test_append_keeps_existing_options_and_suggests_codes(colour, db):
     b, item = colour
     assert _post(b, item, "Blau\nred-de\nGelb und Grün\n9 = Weiß").status_code == 302
     assert _options(db, item) == [("red", "red-de"), ("green", "green-de"), ("blau", "Blau"),
-                                  ("gelb_und_grun", "Gelb und Grün"), ("9", "Weiß")]
+                                  ("gelb_und_gruen", "Gelb und Grün"), ("9", "Weiß")]
 
 
 def test_replace_keeps_codes_by_label_reorders_and_deletes_the_rest(colour, db):

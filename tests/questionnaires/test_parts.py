@@ -27,7 +27,7 @@ def _codes(questionnaire):
 def test_rows_from_lines_with_given_and_suggested_codes_right_after_the_matrix(make):
     questionnaire = _matrix(make)
     assert _codes(questionnaire) == ["intro", "services", "services_library", "services_buses_and_trams",
-                                     "services_offentliche_parks", "after"]
+                                     "services_oeffentliche_parks", "after"]
     matrix = questionnaire.items[1]
     assert [part.text("label", "de") for part in matrix.parts] == ["Library", "Buses and trams", "Öffentliche Parks"]
     assert parts.rows_text(matrix, "de").splitlines()[0] == "library = Library"
@@ -74,7 +74,7 @@ def test_rewording_and_reordering_keep_codes_new_rows_get_codes_removed_rows_go(
 def test_rows_in_another_language_show_and_take_that_language_s_texts_only(make, db):
     matrix = _matrix(make).items[1]
     assert parts.rows_text(matrix, "en").splitlines()[0] == "library = "  # not the German text
-    parts.sync(matrix, {"rows": "library = Library\nbuses_and_trams = \noffentliche_parks = Parks"}, "en")
+    parts.sync(matrix, {"rows": "library = Library\nbuses_and_trams = \noeffentliche_parks = Parks"}, "en")
     assert [part.text("label", "en") for part in matrix.parts] == ["Library", "Buses and trams", "Parks"]
     assert [row.lang for row in matrix.parts[1].texts] == ["de"]  # still to be translated
     with pytest.raises(DomainError, match="needs a text"):
