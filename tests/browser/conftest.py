@@ -87,7 +87,9 @@ def live_server(app, db):
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
+    url = f"http://127.0.0.1:{server.server_port}"
+    app.config["PUBLIC_BASE_URL"] = url  # as deployed: the public address is the one browsers reach
+    yield url
     server.shutdown()
     thread.join(5)
     db.session.remove()
