@@ -23,8 +23,10 @@ AGREE = {"de": ("trifft gar nicht zu", "trifft voll zu"), "en": ("strongly disag
 FOLLOW_UP_TEXTS = {
     "title": {"de": "Close To – wie geht es dir heute?", "en": "Close To – how are things today?"},
     "intro": {
-        "de": "Du warst bei der Close-To-Session in der {place|Fahrschule} ({date|vor ein paar Monaten}). Zwei Minuten, anonym unter einem Code.",
-        "en": "You took part in the Close To session at {place|your driving school} ({date|a few months ago}). Two minutes, stored under a code.",
+        "de": "Du warst bei der Close-To-Session in der {place|Fahrschule} ({date|vor ein paar Monaten}). "
+              "Zwei Minuten, anonym unter einem Code.",
+        "en": "You took part in the Close To session at {place|your driving school} ({date|a few months ago}). "
+              "Two minutes, stored under a code.",
     },
     "thanks": {"de": "Danke! Fahr vorsichtig.", "en": "Thank you! Drive safely."},
 }
