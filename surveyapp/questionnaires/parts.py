@@ -172,8 +172,10 @@ def detach(item: Item) -> None:
 
 
 def arrange(questionnaire) -> None:
-    """Positions in order, each composite's parts right after it (in their own order)."""
-    top = [item for item in sorted(questionnaire.items, key=lambda item: item.position) if item.parent is None]
+    """Positions in page order, each composite's parts right after it (in their own order): an item added to or
+    moved onto an earlier page goes after that page's items, not after every item of the questionnaire."""
+    top = [item for item in sorted(questionnaire.items, key=lambda item: (item.page, item.position))
+           if item.parent is None]
     ordered = [member for item in top for member in (item, *item.parts)]
     for position, member in enumerate(ordered, start=1):
         if member.position != position:

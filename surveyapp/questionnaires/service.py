@@ -157,6 +157,7 @@ def add_item(questionnaire: Questionnaire, code: str, type_code: str, *, require
         _append_option(item, option_code, labels)
     item.kind.check_item(item)
     parts.sync(item, listed)
+    parts.arrange(questionnaire)
     db.session.flush()
     return item
 
@@ -187,6 +188,7 @@ def update_item(item: Item, *, code: str, required: bool, page: int, settings: d
         item.settings = check_settings(item.kind, {**item.settings, **settings})
         item.kind.check_item(item)
         parts.sync(item, listed, lang)
+        parts.arrange(item.questionnaire)
         db.session.flush()
     check_readers(item)  # it may have moved to another page
 

@@ -101,11 +101,16 @@ def test_few_dont_knows_are_withheld_as_other_small_counts(app, client, answered
     assert 'class="hint declined"' in html
 
 
-def test_the_translations_page_offers_its_wording(client, make, auth):
+def test_the_translations_page_offers_its_own_wording_only(client, make, auth, db):
+    """The built-in wording is translated by the app; a wording of its own is the manager's to translate."""
     programme = make.programme()
     auth.login(make.user(Role.MANAGER, programme).email)
     questionnaire = questionnaire_with(make, "yesno", programme, settings={"dont_know": True})
-    html = client.get(f"/manage/questionnaires/{questionnaire.id}/translations?target=ar").get_data(as_text=True)
+    url = f"/manage/questionnaires/{questionnaire.id}/translations?target=ar"
+    assert 'name="t.item.x.dk"' not in client.get(url).get_data(as_text=True)
+    builder.set_item_texts(questionnaire.items[0], "en", {"dk": "Not sure"})
+    db.session.commit()
+    html = client.get(url).get_data(as_text=True)
     assert 'name="t.item.x.dk"' in html and "wording of “don’t know”" in html
 
 

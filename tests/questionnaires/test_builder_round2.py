@@ -128,3 +128,17 @@ def test_a_refused_skip_rule_is_marked_on_its_row(survey):
     assert 'id="when_1-error"' in page and 'id="when_0-error"' not in page
     refused = b.post(f"/manage/questionnaires/{questionnaire.id}/pages/2", {"condition": "nirgends = 1"})
     assert refused.status_code == 422 and 'id="condition-error"' in refused.get_data(as_text=True)
+
+
+def test_an_item_added_or_moved_to_an_earlier_page_goes_after_that_pages_items(survey, db):
+    """Positions follow the pages: the builder's list, its arrows and the export's columns read them in order."""
+    from surveyapp.questionnaires import service
+
+    _b, questionnaire = survey
+    service.add_item(questionnaire, "neu", "text", page=1)
+    db.session.commit()
+    assert _order(db, questionnaire) == ["verkehr", "erste", "neu", "zweite", "dritte"]
+    dritte = _item(questionnaire, "dritte")
+    service.update_item(dritte, code="dritte", required=False, page=1, settings={})
+    db.session.commit()
+    assert _order(db, questionnaire) == ["verkehr", "erste", "neu", "dritte", "zweite"]
