@@ -87,6 +87,7 @@ def fill_every_table(app) -> None:
     _make_a_version()
     _tag_evaluation()
     _add_logic()
+    _add_imports()
     invitation = db.session.scalars(select(Invitation).where(Invitation.sends > 0).order_by(Invitation.id)).first()
     db.session.add(SendAttempt(invitation_id=invitation.id, sequence=0, attempt=1, worker="migration-test",
                                claimed_at=utcnow(), sent_at=utcnow() + timedelta(seconds=1)))
@@ -154,6 +155,14 @@ def _add_logic() -> None:
     last = db.session.scalars(select(Questionnaire).order_by(Questionnaire.id.desc())).first()
     last.archived_at = utcnow()
     db.session.scalars(select(Programme).order_by(Programme.id.desc())).first().archived_at = utcnow()
+
+
+def _add_imports() -> None:
+    """Data in the columns of 0012_imports: a response marked as imported, with its import key."""
+    from surveyapp.responses.models import Response
+
+    response = db.session.scalars(select(Response).order_by(Response.id)).first()
+    response.imported_from, response.import_key = "earlier-round.csv", "0" * 64
 
 
 def snapshot(engine) -> dict[str, dict]:
@@ -368,7 +377,8 @@ def test_migrations_leave_foreign_keys_on_for_the_app(fresh_app, database_url):
 
 
 @pytest.mark.parametrize(("start", "down_to", "lost"), [
-    ("head", "0010_evaluation", "page conditions and skip rules"),
+    ("0012_imports", "0011_logic", "the marks of imported responses"),
+    ("0011_logic", "0010_evaluation", "page conditions and skip rules"),
     ("0010_evaluation", "0009_versions", "indicators and their targets"),
     ("0009_versions", "0008_edit_version", "earlier questionnaire versions"),
     ("0008_edit_version", "0006_audit", "erasure records of participants"),

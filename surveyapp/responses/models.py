@@ -1,7 +1,7 @@
 """Responses and answers. Answers hold option codes and raw values, never labels: they are language-independent."""
 from datetime import datetime
 
-from sqlalchemy import DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import DateTime, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from surveyapp.db import utcnow
@@ -10,6 +10,9 @@ from surveyapp.extensions import db
 
 class Response(db.Model):
     __tablename__ = "responses"
+    # an imported row is stored once per questionnaire (NULL keys, answers given here, never clash)
+    __table_args__ = (Index("ix_responses_questionnaire_id_import_key", "questionnaire_id", "import_key",
+                            unique=True),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     questionnaire_id: Mapped[int] = mapped_column(ForeignKey("questionnaires.id", ondelete="CASCADE"), index=True)
@@ -24,6 +27,10 @@ class Response(db.Model):
     participant_id: Mapped[int | None] = mapped_column(ForeignKey("participants.id", ondelete="SET NULL"), index=True)
     wave_id: Mapped[int | None] = mapped_column(ForeignKey("waves.id", ondelete="SET NULL"), index=True)
     invitation_id: Mapped[int | None] = mapped_column(ForeignKey("invitations.id", ondelete="SET NULL"), unique=True)
+    # Set only for responses imported from earlier data collection (response_import): the source file or batch
+    # label, and a stable key of the imported row (importing the same file again stores nothing twice).
+    imported_from: Mapped[str | None] = mapped_column(String(200))
+    import_key: Mapped[str | None] = mapped_column(String(64))
 
     # by name: this package sits below questionnaires, which asks it whether a questionnaire has answers
     questionnaire = relationship("Questionnaire")
