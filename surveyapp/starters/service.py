@@ -53,10 +53,7 @@ class Starter:
 
     def _pick(self, texts: dict[str, str], lang: str) -> str:
         """In `lang` if the template has it, else English, else its default language."""
-        for candidate in (lang, FALLBACK_LANGUAGE, self.languages[0]):
-            if candidate in texts:
-                return texts[candidate]
-        return ""
+        return pick(texts, lang, self.languages[:1])
 
 
 @cache
@@ -97,18 +94,34 @@ def create_from(starter_key: str, programme: Programme, slug: str, languages: li
                 default_lang: str | None = None) -> Questionnaire:
     """A draft questionnaire of `programme` from the template, in `languages` (default: the first)."""
     starter = find(starter_key)
-    languages = _chosen_languages(starter, languages, default_lang)
+    return build(starter.data, programme, slug, _chosen_languages(starter, languages, default_lang))
+
+
+def build(data: dict, programme: Programme, slug: str, languages: list[str],
+          default_lang: str | None = None) -> Questionnaire:
+    """A draft questionnaire of `programme` from `data` in the starter format (a template, or a file read by
+    surveyapp.interchange), through the builder's own checks; texts in languages `data` lacks are left out."""
+    languages = list(dict.fromkeys([default_lang, *languages] if default_lang else languages))
     default = languages[0]
-    questionnaire = builder.create_questionnaire(programme.id, slug, default, languages, starter.title(default))
+    questionnaire = builder.create_questionnaire(programme.id, slug, default, languages,
+                                                 pick(data["title"], default, languages))
     for lang in languages:
-        builder.set_questionnaire_texts(questionnaire, lang, _questionnaire_texts(starter, lang))
-    for number, page in enumerate(starter.pages, start=1):
+        builder.set_questionnaire_texts(questionnaire, lang, _questionnaire_texts(data, lang, languages))
+    for number, page in enumerate(data["pages"], start=1):
         for spec in page["items"]:
             _add_item(questionnaire, spec, number, languages)
-    for number, page in enumerate(starter.pages, start=1):
+    for number, page in enumerate(data["pages"], start=1):
         if page.get("condition") or page.get("skips"):
             page_service.set_logic(questionnaire, number, page.get("condition"), page.get("skips", []))
     return questionnaire
+
+
+def pick(texts: dict[str, str], lang: str, languages: list[str]) -> str:
+    """In `lang` if given, else English, else the first of `languages` given, else empty."""
+    for candidate in (lang, FALLBACK_LANGUAGE, *languages):
+        if candidate in texts:
+            return texts[candidate]
+    return ""
 
 
 def _chosen_languages(starter: Starter, languages: list[str], default_lang: str | None) -> list[str]:
@@ -123,10 +136,10 @@ def _chosen_languages(starter: Starter, languages: list[str], default_lang: str 
     return chosen
 
 
-def _questionnaire_texts(starter: Starter, lang: str) -> dict[str, str]:
-    texts = {"title": starter.title(lang)}
-    texts |= {key: starter.data.get("texts", {}).get(key, {}).get(lang) for key in QUESTIONNAIRE_TEXTS}
-    texts |= {f"page.{number}": page["title"][lang] for number, page in enumerate(starter.pages, start=1)}
+def _questionnaire_texts(data: dict, lang: str, languages: list[str]) -> dict[str, str]:
+    texts = {"title": data["title"].get(lang) or pick(data["title"], lang, languages)}
+    texts |= {key: data.get("texts", {}).get(key, {}).get(lang) for key in QUESTIONNAIRE_TEXTS}
+    texts |= {f"page.{number}": page.get("title", {}).get(lang) for number, page in enumerate(data["pages"], start=1)}
     return texts
 
 
@@ -160,4 +173,4 @@ def _in_languages(texts: dict[str, dict[str, str]], languages: list[str]) -> dic
 
 
 def _labels(entry: dict, languages: list[str]) -> dict[str, str]:
-    return {lang: entry["label"][lang] for lang in languages}
+    return {lang: entry["label"][lang] for lang in languages if lang in entry["label"]}
