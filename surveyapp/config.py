@@ -32,6 +32,9 @@ class Defaults:
     BABEL_DEFAULT_LOCALE = "en"
     BABEL_DEFAULT_TIMEZONE = "Europe/Vienna"
     RATELIMIT_STORAGE_URI = "memory://"
+    # Live poll updates between app processes (Redis pub/sub); None: the rate limiter's storage when it is Redis,
+    # else within one process only (other processes' votes then reach a presenter by polling, within ~2 s).
+    LIVE_REDIS_URL = None
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_RATE_LIMIT = "10 per minute"
     TOKEN_RATE_LIMIT = "60 per minute"  # noqa: S105 (a rate, not a secret)
@@ -55,6 +58,7 @@ _ENV_KEYS = {
     "SECRET_KEY": str,
     "SURVEYAPP_PUBLIC_BASE_URL": str,
     "SURVEYAPP_RATELIMIT_STORAGE_URI": str,
+    "SURVEYAPP_LIVE_REDIS_URL": str,
     "SURVEYAPP_SESSION_COOKIE_SECURE": lambda v: v.lower() in {"1", "true", "yes"},
     "SURVEYAPP_MAIL_MODE": str,
     "SURVEYAPP_MAIL_SERVER": str,

@@ -1,0 +1,199 @@
+"""Live poll updates: coalescing (fake clock), the aggregate cache, in-process and Redis pub/sub, the SSE stream
+and the ETag of the polling fallback."""
+import itertools
+import json
+import os
+import random
+import threading
+import time
+
+import pytest
+
+from surveyapp import create_app
+from surveyapp.polls import live
+from surveyapp.polls.live import AggregateCache, Coalescer, Hub, announce, broker_of, redis_url, stream_events
+
+REDIS = "redis://127.0.0.1:6379/0"
+
+
+class FakeClock:
+    def __init__(self):
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.now += seconds
+
+
+def test_a_burst_of_500_votes_makes_at_most_4_pushes_a_second_and_the_last_within_250_ms():
+    coalescer, pushes = Coalescer(), []
+    votes = [1000.0 + i * 0.003 for i in range(500)]  # 500 votes in 1.5 s
+    clock = 1000.0
+    for at in votes:
+        while (wait := coalescer.wait_time(clock)) is not None and clock + wait <= at:
+            clock += wait  # the publisher wakes when the next push is due
+            pushes += [clock for _ in coalescer.due(clock)]
+        clock = at
+        coalescer.mark(7)
+        pushes += [clock for _ in coalescer.due(clock)]
+    while (wait := coalescer.wait_time(clock)) is not None:
+        clock += wait
+        pushes += [clock for _ in coalescer.due(clock)]
+
+    assert all(later - earlier >= 0.25 - 1e-9 for earlier, later in itertools.pairwise(pushes))
+    assert len(pushes) <= 1.5 / 0.25 + 1
+    assert pushes[0] == votes[0]  # the first vote of a quiet poll goes out at once
+    assert 0 <= pushes[-1] - votes[-1] <= 0.25
+
+
+def test_polls_are_coalesced_apart():
+    coalescer = Coalescer()
+    coalescer.mark(1)
+    assert coalescer.due(0.0) == [1]
+    coalescer.mark(1)
+    coalescer.mark(2)
+    assert coalescer.due(0.1) == [2]
+    assert coalescer.wait_time(0.1) == pytest.approx(0.15)
+    assert coalescer.due(0.25) == [1]
+    assert coalescer.wait_time(0.25) is None
+
+
+def test_the_cache_computes_at_most_4_times_a_second_and_never_serves_an_announced_change():
+    clock, computed = FakeClock(), []
+    cache = AggregateCache(clock=clock, sleep=clock.sleep)
+
+    def compute():
+        computed.append(clock())
+        return {"version": len(computed)}
+
+    assert cache.get((7, True), compute) == {"version": 1}
+    assert cache.get((7, True), compute) == {"version": 1}  # unchanged: no query
+    cache.invalidate(7)
+    clock.sleep(0.1)
+    assert cache.get((7, True), compute) == {"version": 2}  # waited out the interval, then read the change
+    assert computed[1] - computed[0] == pytest.approx(0.25)
+    clock.sleep(1.0)
+    assert cache.get((7, True), compute) == {"version": 3}  # old enough: another process may have voted
+    cache.invalidate(8)
+    assert cache.get((7, True), compute) == {"version": 3}
+
+
+def test_in_process_announce_wakes_a_waiting_stream(app):
+    broker = broker_of(app)
+    seen = broker.hub.generation(5)
+    woke = []
+    waiter = threading.Thread(target=lambda: woke.append(broker.hub.wait(5, seen, 5.0)))
+    waiter.start()
+    time.sleep(0.05)
+    announce(5)
+    waiter.join(2)
+    assert woke == [seen + 1]
+    assert broker.redis is None  # the test configuration has no Redis: in-process only
+
+
+def test_redis_url_defaults_to_the_rate_limiter_storage_only_when_that_is_redis():
+    assert redis_url({"RATELIMIT_STORAGE_URI": "memory://"}) is None
+    assert redis_url({"RATELIMIT_STORAGE_URI": REDIS}) == REDIS
+    assert redis_url({"LIVE_REDIS_URL": "redis://other:6379/2", "RATELIMIT_STORAGE_URI": REDIS}) == \
+        "redis://other:6379/2"
+
+
+def _stream(hub, versions, **options):
+    """Run stream_events in a thread; returns the list its chunks land in (with arrival times)."""
+    chunks = []
+
+    def run():
+        for chunk in stream_events(hub, 9, lambda: {"version": versions[-1], "votes": versions[-1]}, **options):
+            chunks.append((time.monotonic(), chunk))
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    return chunks, thread
+
+
+def test_the_stream_coalesces_a_burst_sends_the_last_vote_and_keeps_alive():
+    hub, versions = Hub(), [0]
+    chunks, thread = _stream(hub, versions, lifetime=1.6, heartbeat=0.4)
+    time.sleep(0.05)
+    started = time.monotonic()
+    for vote in range(1, 201):  # 200 votes in about 0.6 s
+        versions.append(vote)
+        hub.bump(9)
+        time.sleep(0.003)
+    last_vote = time.monotonic()
+    thread.join(3)
+
+    assert chunks[0][1] == "retry: 1000\n\n"
+    events = [(at, json.loads(chunk.split("data: ")[1])) for at, chunk in chunks if chunk.startswith("id: ")]
+    assert events[0][1]["votes"] == 0
+    burst = [at for at, _ in events if at >= started]
+    assert len(burst) <= (last_vote - started) / 0.25 + 2
+    assert all(later - earlier >= 0.24 for earlier, later in itertools.pairwise(burst))
+    final_at, final = events[-1]
+    assert final["votes"] == 200 and final_at - last_vote <= 0.3
+    assert any(chunk == ": heartbeat\n\n" for _, chunk in chunks)
+    assert not thread.is_alive()  # ended after its lifetime: the client reconnects
+
+
+def test_the_stream_ends_when_the_poll_is_gone():
+    chunks = list(stream_events(Hub(), 9, lambda: None, lifetime=5))
+    assert chunks == ["retry: 1000\n\n"]
+
+
+@pytest.fixture
+def redis_apps(_schema):
+    """Two app instances (as two gunicorn workers would be) sharing the real Redis."""
+    import redis
+
+    try:
+        redis.Redis.from_url(REDIS, socket_connect_timeout=1).ping()
+    except redis.RedisError:
+        if os.environ.get("CI") == "true":
+            pytest.fail("Redis is not reachable at 127.0.0.1:6379")
+        pytest.skip("Redis is not reachable at 127.0.0.1:6379")
+    config = {"TESTING": True, "SQLALCHEMY_DATABASE_URI": _schema, "SECRET_KEY": "test", "LIVE_REDIS_URL": REDIS}
+    apps = [create_app(config), create_app(config)]
+    yield apps
+    for app in apps:
+        broker_of(app).close()
+
+
+def test_redis_carries_an_announcement_to_the_other_process_and_drops_its_cache(redis_apps):
+    voter_app, presenter_app = redis_apps
+    poll_id = random.randrange(10**8, 10**9)  # other test runs may share this Redis
+    presenter = broker_of(presenter_app)
+    presenter.watch()
+    presenter.cache.get((poll_id, True), lambda: {"version": "old"})
+    seen = presenter.hub.generation(poll_id)
+
+    with voter_app.app_context():
+        announce(poll_id)
+
+    assert presenter.hub.wait(poll_id, seen, 3.0) != seen
+    assert presenter.cache.get((poll_id, True), lambda: {"version": "new"}) == {"version": "new"}
+
+
+def test_redis_messages_of_a_burst_are_coalesced(redis_apps):
+    import redis
+
+    voter_app, _ = redis_apps
+    poll_id = random.randrange(10**8, 10**9)
+    subscriber = redis.Redis.from_url(REDIS).pubsub(ignore_subscribe_messages=True)
+    subscriber.subscribe(f"{live.CHANNEL_PREFIX}{poll_id}")
+    subscriber.get_message(timeout=1.0)
+    started = time.monotonic()
+    with voter_app.app_context():
+        for _ in range(500):
+            announce(poll_id)
+            time.sleep(0.001)
+    last_announce = time.monotonic()
+    heard = []
+    while time.monotonic() < last_announce + 0.6:
+        if subscriber.get_message(timeout=0.1):
+            heard.append(time.monotonic())
+    subscriber.close()
+
+    assert 1 <= len(heard) <= (last_announce - started) / 0.25 + 2
+    assert heard[-1] - last_announce <= 0.3
