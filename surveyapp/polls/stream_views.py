@@ -6,23 +6,22 @@ Neither route is rate limited: a presenter polls every second for a whole worksh
 from flask import Response, abort, current_app, jsonify, request
 from flask_login import current_user
 
-from surveyapp.accounts.access import READ, require, staff_required
+from surveyapp.accounts.access import READ, staff_required
 from surveyapp.extensions import db
 from surveyapp.polls import service
+from surveyapp.polls.blueprint import bp, poll
 from surveyapp.polls.live import broker_of, stream_events
 from surveyapp.polls.models import Poll, State
-from surveyapp.polls.views import bp
 from surveyapp.web import stream_in_app_context
 
 
 @bp.get("/polls/<int:poll_id>/stream")
 @staff_required
 def stream(poll_id: int):
-    poll = db.get_or_404(Poll, poll_id)
-    require(poll.programme_id, READ)
+    poll(poll_id)  # staff of the poll's programme
     broker = broker_of(current_app)
     broker.watch()
-    events = stream_events(broker.hub, poll.id, lambda: cached_results(poll_id, for_presenter=True))
+    events = stream_events(broker.hub, poll_id, lambda: cached_results(poll_id, for_presenter=True))
     return Response(stream_in_app_context(events), mimetype="text/event-stream",
                     headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
 
@@ -31,9 +30,9 @@ def stream(poll_id: int):
 def results_json(poll_id: int):
     """Staff of the poll's programme: always (the presenter's fallback). Anyone else: only once revealed, and
     the same 404 as an unknown poll before, so hidden results and drafts give nothing away."""
-    poll = db.get_or_404(Poll, poll_id)
-    for_presenter = current_user.is_authenticated and current_user.can(poll.programme_id, *READ)
-    if not for_presenter and (poll.state != State.REVEALED or poll.session.closed_at is not None):
+    row = db.session.get(Poll, poll_id) or abort(404)
+    for_presenter = current_user.is_authenticated and current_user.can(row.programme_id, *READ)
+    if not for_presenter and (row.state != State.REVEALED or row.session.closed_at is not None):
         abort(404)
     aggregate = cached_results(poll_id, for_presenter=for_presenter)
     etag = f"{poll_id}-{'presenter' if for_presenter else 'public'}-{aggregate['version']}"

@@ -197,3 +197,92 @@ def test_redis_messages_of_a_burst_are_coalesced(redis_apps):
 
     assert 1 <= len(heard) <= (last_announce - started) / 0.25 + 2
     assert heard[-1] - last_announce <= 0.3
+
+
+@pytest.fixture
+def workshop(make, db):
+    """An open single-choice poll in a programme, and a manager of that programme."""
+    from surveyapp.polls import service
+
+    programme = make.programme()
+    manager = make.user(programme=programme)
+    session = service.create_session(programme.id, "Workshop", "en", manager.id)
+    poll = service.add_poll(session, "single", "Which Co first?", ["Co-design", "Co-delivery"])
+    service.change_state(poll, "open")
+    db.session.commit()
+    return {"poll": poll.id, "code": session.code, "manager": manager.email, "codes": [o.code for o in poll.options]}
+
+
+def _vote(client, workshop, answer: str):
+    from tests.conftest import csrf_token
+
+    token = csrf_token(client, f"/j/{workshop['code']}")
+    return client.post(f"/j/{workshop['code']}/{workshop['poll']}", data={"answer": answer, "csrf_token": token})
+
+
+def _events(response):
+    """The streamed body's SSE events as they arrive, parsed: {"id": ..., "data": {...}} or the comment."""
+    for chunk in response.response:
+        text = chunk.decode() if isinstance(chunk, bytes) else chunk
+        fields = dict(line.split(": ", 1) for line in text.strip().splitlines() if ": " in line)
+        yield {"id": fields["id"], "data": json.loads(fields["data"])} if "data" in fields else text
+
+
+def test_the_presenter_stream_sends_the_aggregate_and_then_each_vote(app, client, auth, workshop):
+    auth.login(workshop["manager"])
+    response = client.get(f"/polls/{workshop['poll']}/stream", buffered=False)
+    assert response.status_code == 200
+    assert response.mimetype == "text/event-stream"
+    assert response.headers["Cache-Control"] == "no-cache"
+    events = _events(response)
+    assert next(events) == "retry: 1000\n\n"
+    first = next(events)
+    assert first["data"]["votes"] == 0 and first["id"] == str(first["data"]["version"])
+
+    voted_at = time.monotonic()
+    assert _vote(app.test_client(), workshop, workshop["codes"][0]).status_code == 302
+    second = next(events)
+    response.close()
+
+    assert time.monotonic() - voted_at < 1.0
+    assert second["data"]["votes"] == 1
+    assert [item["count"] for item in second["data"]["items"]] == [1, 0]
+    assert "voter" not in json.dumps(second["data"])
+
+
+def test_the_stream_is_for_the_programme_staff_only(client, auth, make, workshop):
+    assert client.get(f"/polls/{workshop['poll']}/stream").status_code == 302  # to the login
+    auth.login(make.user().email)  # a manager of another programme
+    assert client.get(f"/polls/{workshop['poll']}/stream").status_code == 403
+    assert client.get(f"/polls/{workshop['poll']}/results.json").status_code == 404
+
+
+def test_results_json_answers_304_until_the_aggregate_changes(app, client, auth, workshop):
+    auth.login(workshop["manager"])
+    url = f"/polls/{workshop['poll']}/results.json"
+    first = client.get(url)
+    assert first.status_code == 200 and first.json["votes"] == 0
+    etag = first.headers["ETag"]
+    unchanged = client.get(url, headers={"If-None-Match": etag})
+    assert unchanged.status_code == 304 and unchanged.headers["ETag"] == etag and unchanged.data == b""
+
+    _vote(app.test_client(), workshop, workshop["codes"][1])
+    changed = client.get(url, headers={"If-None-Match": etag})
+    assert changed.status_code == 200 and changed.json["votes"] == 1 and changed.headers["ETag"] != etag
+
+
+def test_participants_get_results_json_only_once_revealed(app, client, auth, workshop):
+    url = f"/polls/{workshop['poll']}/results.json"
+    _vote(client, workshop, workshop["codes"][0])
+    assert client.get(url).status_code == 404  # open: hidden (avoids group-think), like an unknown poll
+    staff = app.test_client()
+    from tests.conftest import Auth, csrf_token
+
+    Auth(staff).login(workshop["manager"])
+    for action in ("close", "reveal"):
+        token = csrf_token(staff, f"/manage/polls/{workshop['poll']}/present")
+        staff.post(f"/manage/polls/{workshop['poll']}/state", data={"action": action, "csrf_token": token})
+    revealed = client.get(url)
+    assert revealed.status_code == 200
+    assert revealed.json["state"] == "revealed" and revealed.json["votes"] == 1
+    assert client.get("/polls/999999/results.json").status_code == 404

@@ -1,6 +1,7 @@
 // The presenter's live chart (templates/polls/present.html). #live-chart holds the server-rendered chart and
 // names its feeds: data-stream (Server-Sent Events, polls/stream_views.py) and data-results (the same aggregate
-// as JSON with an ETag). This script redraws the bars or the word cloud and the vote count from each aggregate.
+// as JSON with an ETag). This script updates that markup (templates/polls/_chart.html: bars, word cloud, vote
+// count, mean) from each aggregate.
 // Without EventSource, or when the stream keeps failing (a proxy that buffers, sync gunicorn workers all busy),
 // it polls data-results every second with If-None-Match, which costs a 304 while nothing changed. Without
 // JavaScript the page's meta refresh reloads it.
@@ -16,49 +17,42 @@
   var etag = null;
   var polling = false;
 
-  function element(tag, className, text) {
-    var node = document.createElement(tag);
-    if (className) {
-      node.className = className;
-    }
-    if (text !== undefined) {
-      node.textContent = text;
-    }
-    return node;
-  }
-
-  function percent(share) {
-    return Math.round((share || 0) * 100) + " %";
-  }
-
-  function bars(data) {
-    var list = element("ol", "poll-bars");
+  // Bars: the options never change, so each row (data-key) is updated in place and keeps its translated text;
+  // a ranking's figure ("12 points", in the page's language) gets its number replaced.
+  function updateBars(list, data) {
     data.items.forEach(function (item) {
-      var row = element("li", "poll-bar");
-      row.appendChild(element("span", "poll-bar-label", item.label));
-      var meter = element("meter", "poll-bar-meter");
-      meter.min = 0;
-      meter.max = 1;
-      meter.value = Math.min(item.share || 0, 1);
-      meter.setAttribute("aria-label", item.label);
-      row.appendChild(meter);
-      var figure = data.kind === "ranking" ? item.points : item.count;
-      row.appendChild(element("span", "poll-bar-count", figure + " (" + percent(item.share) + ")"));
-      list.appendChild(row);
+      var row = list.querySelector('li[data-key="' + CSS.escape(item.key) + '"]');
+      if (!row) {
+        return;
+      }
+      var rect = row.querySelector("rect");
+      if (rect) {
+        rect.setAttribute("width", (Math.round((item.share || 0) * 1000) / 10).toString());
+      }
+      var figure = row.querySelector(".bar-figure");
+      if (figure) {
+        figure.textContent = data.kind === "ranking"
+          ? figure.textContent.replace(/\d+/, String(item.points))
+          : item.count + " (" + Math.round((item.share || 0) * 100) + " %)";
+      }
     });
-    return list;
   }
 
-  function cloud(data) {
-    var list = element("ul", "poll-cloud");
-    var most = Math.max.apply(null, data.items.map(function (item) { return item.count; }).concat([1]));
+  // A word cloud: words come and go, so it is redrawn; sizes w1..w5 as templates/polls/_chart.html.
+  function redrawCloud(cloud, data) {
+    var top = Math.max.apply(null, data.items.map(function (item) { return item.count; }).concat([1]));
+    while (cloud.firstChild) {
+      cloud.removeChild(cloud.firstChild);
+    }
     data.items.forEach(function (item) {
-      var size = 1 + Math.round(4 * item.count / most);  // poll-word-1 .. poll-word-5
-      var word = element("li", "poll-word poll-word-" + size, item.label);
-      word.setAttribute("data-count", item.count);
-      list.appendChild(word);
+      var word = document.createElement("span");
+      word.className = "word w" + (1 + Math.floor(4 * item.count / top));
+      word.setAttribute("data-key", item.key);
+      word.title = String(item.count);
+      word.textContent = item.label;
+      cloud.appendChild(word);
+      cloud.appendChild(document.createTextNode(" "));
     });
-    return list;
   }
 
   function render(data) {
@@ -66,24 +60,23 @@
       return;
     }
     shownVersion = String(data.version);
-    var drawing = data.kind === "words" ? cloud(data) : bars(data);
-    var old = chart.querySelector("[data-live-drawing]") || chart.firstElementChild;
-    drawing.setAttribute("data-live-drawing", "");
-    if (old) {
-      chart.replaceChild(drawing, old);
-    } else {
-      chart.appendChild(drawing);
+    var list = chart.querySelector("[data-bars]");
+    var cloud = chart.querySelector("[data-cloud]");
+    if (list) {
+      updateBars(list, data);
     }
+    if (cloud) {
+      redrawCloud(cloud, data);
+    }
+    chart.querySelectorAll("[data-votes]").forEach(function (node) {
+      node.textContent = String(data.votes);
+    });
     if (data.mean !== null && data.mean !== undefined) {
-      document.querySelectorAll("[data-live-mean]").forEach(function (node) {
-        node.textContent = Number(data.mean).toFixed(1);
+      chart.querySelectorAll("[data-mean]").forEach(function (node) {
+        node.textContent = String(data.mean);
       });
     }
-    document.querySelectorAll("[data-live-votes]").forEach(function (node) {
-      node.textContent = data.votes;
-    });
     chart.setAttribute("data-version", shownVersion);
-    chart.setAttribute("data-votes", data.votes);
   }
 
   function poll() {
