@@ -48,6 +48,7 @@ def _register_blueprints(app: Flask) -> None:
     from surveyapp.gdpr.views import bp as gdpr_bp
     from surveyapp.indicators.views import bp as indicators_bp
     from surveyapp.participants.views import bp as participants_bp
+    from surveyapp.polls.views import bp as polls_bp
     from surveyapp.programmes.views import bp as programmes_bp
     from surveyapp.questionnaires.views import bp as questionnaires_bp
     from surveyapp.reports.views import bp as reports_bp
@@ -62,7 +63,7 @@ def _register_blueprints(app: Flask) -> None:
 
     for blueprint in (accounts_bp, questionnaires_bp, respond_bp, exports_bp, participants_bp, waves_bp, invite_bp,
                       translations_bp, reports_bp, audit_bp, gdpr_bp, responses_bp, preview_bp, indicators_bp,
-                      people_bp, starters_bp, programmes_bp, members_bp):
+                      people_bp, starters_bp, programmes_bp, members_bp, polls_bp):
         app.register_blueprint(blueprint)
 
 

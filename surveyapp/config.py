@@ -38,6 +38,8 @@ class Defaults:
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_RATE_LIMIT = "10 per minute"
     TOKEN_RATE_LIMIT = "60 per minute"  # noqa: S105 (a rate, not a secret)
+    # Joining and voting in live polls, per client address: a whole workshop may share the venue's one address.
+    POLL_RATE_LIMIT = "600 per minute"
     # A public survey's respondent continues on the same device for this many days after their last saved page
     # (a cookie); 0: only until the browser is closed.
     RESPONDENT_RESUME_DAYS = 30
@@ -69,6 +71,7 @@ _ENV_KEYS = {
     "SURVEYAPP_MAIL_SENDER": str,
     "SURVEYAPP_SUPPRESSION_MIN_N": int,
     "SURVEYAPP_RESPONDENT_RESUME_DAYS": int,
+    "SURVEYAPP_POLL_RATE_LIMIT": str,
     "SURVEYAPP_MAX_CONTENT_LENGTH": int,
     "SURVEYAPP_IMPORT_SECONDS": float,
     "SURVEYAPP_STAFF_SESSION_IDLE_LIFETIME": lambda v: timedelta(seconds=int(v)),

@@ -14,6 +14,7 @@ from surveyapp.accounts.models import Role
 from surveyapp.accounts.service import create_user, find_user
 from surveyapp.db import utcnow
 from surveyapp.extensions import db
+from surveyapp.polls.demo import load_poll_demo
 from surveyapp.programmes.models import Programme
 from surveyapp.questionnaires import service as builder
 from surveyapp.questionnaires.models import Questionnaire, Status
@@ -78,12 +79,14 @@ def demo_command(responses: int) -> None:
         click.echo("Demo programme already present; nothing changed.")
     if load_panel_demo():
         click.echo("Demo panel loaded: past sessions, waves post-session / 3 / 12 months, participants.")
+    poll_code = load_poll_demo()
     base = (current_app.config["PUBLIC_BASE_URL"] or LOCAL_ADDRESS).rstrip("/")
     click.echo("\nStaff logins (demo only):")
     for email, password, role in LOGINS:
         click.echo(f"  {role.value:<10} {email}  /  {password}")
     click.echo(f"\nStaff area:  {base}/login")
-    click.echo(f"Demo survey: {base}/s/{SLUG}\n")
+    click.echo(f"Demo survey: {base}/s/{SLUG}")
+    click.echo(f"Demo poll:   {base}/j/{poll_code}  (presenter: Live polls in the staff area)\n")
 
 
 def load_demo(responses: int = 300, seed: int = 7) -> bool:

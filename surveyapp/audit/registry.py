@@ -26,6 +26,11 @@ CHANGES = {
     "participants.sessions": "session.create",
     "participants.withdraw": "participant.withdraw",
     "people.fix_address": "participant.fix_address",
+    "polls.add_poll": "poll.create",
+    "polls.close_session": "poll_session.close",
+    "polls.index": "poll_session.create",
+    "polls.state": "poll.state",
+    "polls.words": "poll.moderate_word",
     "people.resend": "invitation.resend",
     "programmes.archive": "programme.archive",
     "programmes.create": "programme.create",
@@ -76,6 +81,8 @@ CREATES = {
     "membership.create": ("memberships", "membership"),
     "option.create": ("options", "option"),
     "page.create": ("pages", "page"),
+    "poll.create": ("polls", "poll"),
+    "poll_session.create": ("poll_sessions", "poll_session"),
     "participant.create": ("participants", "participant"),
     "programme.create": ("programmes", "programme"),
     "questionnaire.create": ("questionnaires", "questionnaire"),
@@ -98,6 +105,8 @@ READS = {
     "participants.session": "participant.read_list",
     "people.detail": "participant.read_history",
     "people.index": "participant.read_status",
+    "polls.export_csv": "export.poll_csv",
+    "polls.export_xlsx": "export.poll_xlsx",
     "questionnaires.share_poster": "questionnaire.poster",
     "reports.programme_pdf": "report.programme_pdf",
     "reports.programme_report": "report.programme",
@@ -111,7 +120,7 @@ READS = {
 
 PUBLIC = frozenset({
     "accounts.login", "accounts.logout", "invite.answer", "invite.unsubscribe",
-    "invite.unsubscribe_one_click", "participants.enrol",
+    "invite.unsubscribe_one_click", "participants.enrol", "polls.vote",
     "respond.answer",
 })
 
