@@ -76,6 +76,7 @@ def _register_cli(app: Flask) -> None:
     from surveyapp.i18n_cli import translate_cli
     from surveyapp.programmes.cli import programmes_cli
     from surveyapp.reports.cli import report_command
+    from surveyapp.response_import.cli import responses_cli
     from surveyapp.starters.cli import starters_cli
     from surveyapp.waves.cli import waves_cli
 
@@ -87,6 +88,7 @@ def _register_cli(app: Flask) -> None:
     app.cli.add_command(translate_cli)
     app.cli.add_command(gdpr_cli)
     app.cli.add_command(starters_cli)
+    app.cli.add_command(responses_cli)
     for command in member_commands:  # membership lives in accounts, above programmes
         programmes_cli.add_command(command)
     app.cli.add_command(programmes_cli)

@@ -14,7 +14,7 @@ from surveyapp.participants.models import Participant, TrainingSession
 from surveyapp.responses.models import Response
 from surveyapp.waves.models import Invitation, Wave
 
-RESPONDENT_COLUMNS = ["wave", "panel_code", "session", "site"]
+RESPONDENT_COLUMNS = ["wave", "panel_code", "session", "site", "imported"]
 
 
 def meta_columns() -> tuple[list, list]:
@@ -25,6 +25,7 @@ def meta_columns() -> tuple[list, list]:
         Participant.panel_code,
         TrainingSession.held_on.label("session_date"),
         TrainingSession.place.label("site"),
+        Response.imported_from.label("imported"),  # the source file of a response imported from earlier data
     ]
     joins = [
         lambda s: s.outerjoin(Wave, Wave.id == Response.wave_id),
@@ -36,7 +37,7 @@ def meta_columns() -> tuple[list, list]:
 
 def tidy(meta: pd.DataFrame) -> pd.DataFrame:
     """Typed respondent columns; the session is named by its date and place."""
-    for column in ("wave", "panel_code", "site"):
+    for column in ("wave", "panel_code", "site", "imported"):
         meta[column] = meta[column].astype("str").where(meta[column].notna())
     held = pd.to_datetime(meta.pop("session_date")).dt.strftime("%Y-%m-%d")
     meta["session"] = (held + " " + meta["site"]).where(held.notna())

@@ -32,6 +32,7 @@ META_LABELS = {
     "panel_code": "Panel code",
     "session": "Training session",
     "site": "Site",
+    "imported": "Imported from (file; empty: answered in surveyapp)",
 }
 
 

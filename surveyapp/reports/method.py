@@ -14,6 +14,7 @@ import pandas as pd
 from babel.dates import format_date
 from babel.numbers import format_percent
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import case, func, select
 
 from surveyapp.datasets import respondents
@@ -92,7 +93,9 @@ def method_rows(scope: Scope, frame: pd.DataFrame, lang: str, wave_filter: str |
     for wave in waves:
         n = int((frame["wave"] == wave.name).sum())
         invited = sent[wave.id].sent if wave.id in sent and sent[wave.id].sent else None
-        rows.append(MethodRow(wave.name, _fielded(wave, sent.get(wave.id), lang), invited, n,
+        fielded = _fielded(wave, sent.get(wave.id), lang) or (_submitted(frame[frame["wave"] == wave.name], lang)
+                                                               if n else None)  # imported: no invitations
+        rows.append(MethodRow(wave.name, fielded, invited, n,
                               n / invited if invited else None,
                               retained.get(wave.name) if wave is not waves[0] else None))
     public = frame[frame["wave"].isna()]
@@ -130,6 +133,16 @@ def source_wordings(scope: Scope, frame: pd.DataFrame, codes: Iterable[str],
                 words = item.text("label", lang or questionnaire.default_lang)
                 out.setdefault(item.code, {})[wave.name] = words or item.code
     return out
+
+
+def imported_notes(frame: pd.DataFrame) -> list[str]:
+    """One note per source file of imported responses (response_import): how many came from it."""
+    if "imported" not in frame or not frame["imported"].notna().any():
+        return []
+    counts = frame["imported"].dropna().value_counts(sort=False).sort_index()
+    return [ngettext("%(num)d response was imported from earlier data collection (file %(file)s).",
+                     "%(num)d responses were imported from earlier data collection (file %(file)s).",
+                     int(n), file=source) for source, n in counts.items()]
 
 
 def _dates_counted(filters: Filters | None, lang: str) -> list[str]:
