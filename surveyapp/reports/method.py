@@ -12,7 +12,7 @@ from datetime import date, datetime
 
 import pandas as pd
 from babel.dates import format_date
-from babel.numbers import format_percent
+from babel.numbers import format_decimal, format_percent
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import case, func, select
@@ -135,14 +135,15 @@ def source_wordings(scope: Scope, frame: pd.DataFrame, codes: Iterable[str],
     return out
 
 
-def imported_notes(frame: pd.DataFrame) -> list[str]:
+def imported_notes(frame: pd.DataFrame, lang: str) -> list[str]:
     """One note per source file of imported responses (response_import): how many came from it."""
     if "imported" not in frame or not frame["imported"].notna().any():
         return []
     counts = frame["imported"].dropna().value_counts(sort=False).sort_index()
-    return [ngettext("%(num)d response was imported from earlier data collection (file %(file)s).",
-                     "%(num)d responses were imported from earlier data collection (file %(file)s).",
-                     int(n), file=source) for source, n in counts.items()]
+    return [ngettext("%(count)s response was imported from earlier data collection (file %(file)s).",
+                     "%(count)s responses were imported from earlier data collection (file %(file)s).",
+                     int(n), count=format_decimal(int(n), locale=lang), file=source)
+            for source, n in counts.items()]
 
 
 def _dates_counted(filters: Filters | None, lang: str) -> list[str]:
