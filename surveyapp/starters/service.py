@@ -154,7 +154,7 @@ def _add_item(questionnaire: Questionnaire, spec: dict, page: int, languages: li
         settings=settings, texts=_in_languages(spec.get("texts", {}), languages),
         options=[(option["code"], _labels(option, languages)) for option in spec.get("options", [])],
     )
-    for part, row in zip(item.parts, rows, strict=True):
+    for part, row in zip(item.parts if rows else [], rows, strict=True):  # a ranking derives its parts
         for lang, label in _labels(row, languages).items():
             builder.set_item_texts(part, lang, {"label": label})
         if row.get("condition"):
