@@ -23,6 +23,7 @@ from surveyapp.interchange.model import Draft, Problem
 from surveyapp.questionnaires.service import LANG_PATTERN
 
 SOURCE = "limesurvey"
+MAX_LISTED = 5  # expressions named in one problem
 CODE_WIDTH = 30  # leaves room for a matrix row's code in its part's code (64 at most)
 _CODE_CHARS = re.compile(r"[^a-z0-9_]+")
 _SGQA = re.compile(r"[0-9]+X[0-9]+X([0-9]+)(\w*)")
@@ -110,13 +111,13 @@ class _Reader:
             page["condition"] = condition
         description = self._texts({lang: t.get("description", "") for lang, t in group.texts.items()},
                                   where=name, known=earlier)
-        if any(description.values()):
-            page["items"].append({"code": self._claim(f"page{number}_text"), "type": "display",
-                                  "texts": {"label": description}})
         for question in group.questions:
             item = self._item(question, number)
             if item:
                 page["items"].append(item)
+        if page["items"] and any(description.values()):  # a group's description heads its page
+            page["items"].insert(0, {"code": self._claim(f"page{number}_text"), "type": "display",
+                                     "texts": {"label": description}})
         return page
 
     # --- items ---
@@ -129,9 +130,14 @@ class _Reader:
             self.problems.append(Problem(where, str(refused.reason)))
             return None
         known = dict(self.emitted)
+        texts = self._item_texts(question, where, known)
+        if shape.type == "display" and not any(texts["label"].values()):
+            self.left_out.add(question.title)
+            self.problems.append(Problem(where, _("nothing of its text is left to show; the text is left out.")))
+            return None
         code = self._claim(question.title)
         item = {"code": code, "type": shape.type, "required": question.mandatory == "Y" and shape.type != "display",
-                "settings": dict(shape.settings), "texts": self._item_texts(question, where, known)}
+                "settings": dict(shape.settings), "texts": texts}
         if shape.options:
             item["options"] = [{"code": c.code, "label": self._choice_label(c, where, known)}
                                for c in shape.options]
@@ -217,9 +223,11 @@ class _Reader:
             return emitted.code if answered else None
 
         text, dropped = lss_text.pipes(text, pipe)
-        for expression in dict.fromkeys(dropped):
-            problem = Problem(where, _("“%(expression)s” in its text is left out: only an earlier question's "
-                                       "answer can be shown in a text.", expression=expression[:80]))
+        if dropped:
+            shown = list(dict.fromkeys(expression[:60] for expression in dropped))
+            listed = ", ".join(shown[:MAX_LISTED]) + (" …" if len(shown) > MAX_LISTED else "")
+            problem = Problem(where, _("%(expressions)s left out of its text: a text shows only an earlier "
+                                       "question's answer, as {code}.", expressions=listed))
             if problem not in self.problems:
                 self.problems.append(problem)
         return text

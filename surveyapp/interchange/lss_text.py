@@ -12,6 +12,7 @@ from html.parser import HTMLParser
 
 BLOCKS = frozenset({"p", "div", "br", "li", "ul", "ol", "tr", "table", "h1", "h2", "h3", "h4", "h5", "h6",
                     "blockquote", "pre", "hr", "dd", "dt"})
+CELLS = frozenset({"td", "th"})
 HIDDEN = frozenset({"script", "style"})
 BRACES = re.compile(r"\{([^{}]*)\}")
 PIPE = re.compile(r"\s*([A-Za-z_][A-Za-z0-9_]*)(?:\.(?:NAOK|shown|value))?\s*")
@@ -39,6 +40,8 @@ class _Plain(HTMLParser):
             self.hidden = max(0, self.hidden - 1)
         elif tag in BLOCKS:
             self.pieces.append("\n")
+        elif tag in CELLS:
+            self.pieces.append(" ")
 
     def handle_data(self, data):
         if not self.hidden:

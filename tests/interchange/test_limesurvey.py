@@ -1,0 +1,272 @@
+"""LimeSurvey files (.lss) read into Drafts and created as questionnaires: the real files in
+../shared/limesurvey/ (LimeSurvey's own demo surveys), hostile XML refused, equations translated.
+
+Each shared file is read once per module (drafts are plain data); creating runs per test, in the test's
+database, through interchange.service.create.
+"""
+import os
+import time
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from surveyapp import create_app
+from surveyapp.interchange import limesurvey, service
+from surveyapp.interchange.lss_expressions import Target, Untranslatable, translate
+from surveyapp.interchange.lss_file import NotLimeSurvey
+from surveyapp.interchange.lss_text import pipes, plain
+from surveyapp.questionnaires.models import Page, Questionnaire
+from tests.conftest import _test_config
+
+SHARED = Path(__file__).parents[2].parent / "shared" / "limesurvey"
+FILES = sorted(path.name for path in SHARED.glob("*.lss")) if SHARED.is_dir() else []
+needs_files = pytest.mark.skipif(not FILES and os.environ.get("CI") != "true",
+                                 reason="../shared/limesurvey is not here")
+
+
+@pytest.fixture(scope="module")
+def drafts(database_url):
+    """Every shared file's draft, read once per module in an app context of its own (messages in English):
+    reading stores nothing, so no test database is needed."""
+    with create_app(_test_config(database_url, None)).app_context():
+        yield {name: limesurvey.read((SHARED / name).read_bytes()) for name in FILES}
+
+
+def items(read) -> dict[str, dict]:
+    return {item["code"]: item for page in read.data["pages"] for item in page["items"]}
+
+
+def reasons(read) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for problem in read.problems:
+        found.setdefault(problem.where, []).append(problem.reason)
+    return found
+
+
+# --- every shared file ---
+@needs_files
+@pytest.mark.parametrize("name", FILES)
+def test_every_file_reads_with_problems_named_by_question_or_group(drafts, name):
+    read = drafts[name]
+    assert read.source == "limesurvey" and read.item_count > 20
+    assert all(problem.where.startswith(("question ", "group ")) for problem in read.problems)
+    assert all(problem.reason.endswith(".") for problem in read.problems)
+
+
+@needs_files
+@pytest.mark.parametrize("name", FILES)
+def test_every_file_creates_a_questionnaire_when_problems_are_skipped(app, db, make, drafts, name):
+    """Refused while it has problems; with them skipped, every item, text (in every language) and condition
+    of the draft is in the database, each page's condition too."""
+    read = drafts[name]
+    with pytest.raises(service.Refused):
+        service.create(read, make.programme(), "refused")
+    db.session.rollback()
+    questionnaire = service.create(read, make.programme(), "imported", skip_unsupported=True)
+    db.session.commit()
+    assert questionnaire.languages == read.data["languages"]
+    stored = {item.code: item for item in questionnaire.items}
+    for spec in (spec for page in read.data["pages"] for spec in page["items"]):
+        item = stored[spec["code"]]
+        assert (item.type, item.condition) == (spec["type"], spec.get("condition"))
+        assert {lang: item.text("label", lang) for lang in questionnaire.languages} == spec["texts"]["label"]
+        assert [part.condition for part in item.parts][:len(spec.get("rows", []))] == \
+            [row.get("condition") for row in spec.get("rows", [])]
+    conditions = [page.get("condition") for page in read.data["pages"]]
+    assert [(questionnaire.page(n) or Page()).condition for n in range(1, len(conditions) + 1)] == conditions
+    assert max(item.page for item in questionnaire.items) == len(read.data["pages"])
+
+
+# --- languages and texts (the multilingual LimeSurvey 5 file) ---
+LS5 = "ls5_sample_survey_multilingual_fr_de_en_it.lss"
+
+
+@needs_files
+def test_every_language_of_the_file_with_a_variant_read_as_its_base(drafts):
+    read = drafts[LS5]
+    assert read.data["languages"] == ["en", "fr", "it", "de"]
+    assert read.notes == ["LimeSurvey language “de-informal” read as “de”."]
+    assert read.data["title"]["de"] == "Beispielfragebogen für Limesurvey EN/FR/DE"
+    assert read.data["texts"]["intro"]["fr"].startswith("Ce sondage montre")
+    assert "<" not in read.data["texts"]["intro"]["en"] and "\n" in read.data["texts"]["intro"]["en"]
+    yes_no = items(drafts[LS5])["y"]
+    assert yes_no["type"] == "yesno" and yes_no["texts"]["label"] == {"en": "Yes/No", "fr": "Oui/Non",
+                                                                       "it": "Sì/No", "de": "Ja/Nein"}
+
+
+@needs_files
+def test_question_types_map_to_the_registry(drafts):
+    found = items(drafts[LS5])
+    types = {code: found[code]["type"] for code in ("s", "t", "h", "n", "y", "g", "q5", "ldd", "l", "d", "x",
+                                                    "f", "abc", "a", "b", "e", "c", "m", "r")}
+    assert types == {"s": "text", "t": "longtext", "h": "longtext", "n": "number", "y": "yesno", "g": "single",
+                     "q5": "likert", "ldd": "single", "l": "single", "d": "date", "x": "display", "f": "matrix",
+                     "abc": "matrix", "a": "matrix", "b": "matrix", "e": "matrix", "c": "matrix", "m": "multiple",
+                     "r": "ranking"}
+    assert found["l"]["settings"]["other"] is True and found["m"]["settings"]["other"] is True
+    assert found["a"]["settings"] == {"scale": "likert", "points": 5}
+    assert [option["code"] for option in found["c"]["options"]] == ["y", "n", "u"]
+    assert found["c"]["options"][0]["label"] == {"en": "Yes", "fr": "Oui", "it": "Sì", "de": "Ja"}
+    assert [row["code"] for row in found["f"]["rows"]] == ["sq01", "sq02", "sq03", "sq04"]
+    assert found["r1"]["settings"] == {"rank_at_most": 2, "rank_exactly": True}
+
+
+@needs_files
+def test_unsupported_types_are_reported_question_by_question(drafts):
+    found = reasons(drafts[LS5])
+    for code, kind in (("Q", "Q"), ("MN", "K"), ("AT", ";"), ("ANT", ":"), ("I", "I"), ("O", "O"), ("dual", "1"),
+                       ("K", "P")):
+        assert any(f"its type “{kind}”" in reason for reason in found[f"question {code}"]), code
+        assert code.lower() not in items(drafts[LS5])
+
+
+@needs_files
+def test_relevance_equations_become_conditions(drafts):
+    found = items(drafts[LS5])
+    assert found["qcyes"]["condition"] == "qc = 'yes'"
+    assert found["qcdefault"]["condition"] == "empty(qc)"
+    assert found["qcs3"]["condition"] == ("(selected(qcs1, 'sh101') or selected(qcs1, 'sh102')) or "
+                                          "(selected(qcs2, 'sq201') or selected(qcs2, 'sq202'))")  # SGQA names
+    assert found["faf"]["condition"] == "count(af) > 0"
+    assert [row["condition"] for row in found["faf"]["rows"]][:2] == ["selected(af, 'sq01')", "selected(af, 'sq02')"]
+    assert found["fafe"]["rows"][0]["condition"] == "not selected(af, 'sq01')"
+
+
+# --- group relevance ---
+GROUPS = "ls205_group_relevance.lss"
+
+
+@needs_files
+def test_group_relevance_becomes_the_page_condition(drafts):
+    pages = drafts[GROUPS].data["pages"]
+    assert [page.get("condition") for page in pages] == [
+        None, "cohabs > 0", "cohabs > 1 and answered(p1rel)", "cohabs > 2 and answered(p2rel)",
+        "cohabs > 3 and answered(p3rel)", "answered(cohabs)", None]
+    finished = reasons(drafts[GROUPS])["group “Finished”"]
+    assert finished == ["its condition “!is_empty(cohabs) && count(p1rel.NAOK, p2rel.NAOK, p3rel.NAOK, "
+                        "p4rel.NAOK) == cohabs” is left out (the function count() is not supported here), so "
+                        "the page is shown to everyone."]
+    assert items(drafts[GROUPS])["age"]["settings"] == {"decimals": 6, "min": 18, "max": 65}
+    assert items(drafts[GROUPS])["p1age"]["texts"]["label"]["en"] == "How old is {p1name}?"  # a pipe kept
+    assert any("{if (p1sex == 'M' , 'his' , 'her')}" in reason for reason in reasons(drafts[GROUPS])["question p1name"])
+
+
+# --- validation ---
+VALIDATION = "ls205_validation_tests.lss"
+
+
+@needs_files
+def test_validation_maps_where_it_fits_and_is_reported_where_not(drafts):
+    found, problems = items(drafts[VALIDATION]), reasons(drafts[VALIDATION])
+    assert found["v1mc"]["settings"] == {"other": True, "min_choices": 1, "max_choices": 3}
+    assert found["vs"]["settings"] == {"pattern": r"\$?\d+(\.(\d{2}))?"}
+    assert found["minselect"]["settings"] == {"decimals": 0, "min": 0, "max": 5}
+    assert "min_num_value_n “yearsMarried” is not a whole number and is left out." in problems["question v5N"]
+    assert any("its format" in reason for reason in problems["question vT"])  # long text: no pattern
+    assert any("options cannot be filtered" in reason for reason in problems["question afL"])
+    assert "min_answers “minSelect” is not a fixed number and is left out." in problems["question afMC"]
+
+
+# --- array filters ---
+FILTERS = "ls205_array_filter_tests.lss"
+
+
+@needs_files
+def test_array_filters_from_a_ranking_are_reported(drafts):
+    problems = reasons(drafts[FILTERS])
+    assert problems["question afivet1"] == ["its array filter on “ft1” is left out: it must name an earlier "
+                                            "multiple choice that was imported."]
+    assert any("options cannot be filtered" in reason for reason in problems["question listt1"])
+    assert "rows" in items(drafts[FILTERS])["afivet1"]
+
+
+# --- the classic sample survey ---
+SAMPLE = "ls205_sample_survey_english.lss"
+
+
+@needs_files
+def test_sample_survey_maps_its_types_and_reports_the_rest(drafts):
+    found, problems = items(drafts[SAMPLE]), reasons(drafts[SAMPLE])
+    assert found["married"]["type"] == "yesno" and found["yearsmarried"]["condition"] == "married = 'yes'"
+    assert found["q5pointchoice"]["condition"] == "selected(onpagerelevance, 'q5c')"
+    assert found["qgender"]["options"] == [{"code": "f", "label": {"en": "Female"}},
+                                           {"code": "m", "label": {"en": "Male"}}]
+    for code, kind in (("qFileUpload", "|"), ("hidden2", "*"), ("qLanguage", "I"), ("qMultipleNumerical", "K")):
+        assert any(f"its type “{kind}”" in reason for reason in problems[f"question {code}"]), code
+    assert any("hidden" in reason for reason in problems["question hidden1"])
+
+
+# --- refused files: nothing stored ---
+BOMB = b"""<?xml version="1.0"?>
+<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
+<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">
+<!ENTITY lol4 "&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;">
+<!ENTITY lol9 "&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;">]>
+<document><LimeSurveyDocType>Survey</LimeSurveyDocType><DBVersion>&lol9;</DBVersion></document>"""
+EXTERNAL = b"""<?xml version="1.0"?>
+<!DOCTYPE document [<!ENTITY secret SYSTEM "file:///etc/passwd">]>
+<document><LimeSurveyDocType>Survey</LimeSurveyDocType><DBVersion>177</DBVersion>
+<languages><language>&secret;</language></languages></document>"""
+
+
+@pytest.mark.parametrize(("data", "message"), [
+    (BOMB, "unsafe XML"),
+    (EXTERNAL, "unsafe XML"),
+    (b"PK\x03\x04 not xml at all", "not readable XML"),
+    (b"<document><LimeSurveyDocType>Group</LimeSurveyDocType></document>", "<LimeSurveyDocType>Survey"),
+    (b"<document><LimeSurveyDocType>Survey</LimeSurveyDocType><DBVersion>111</DBVersion></document>",
+     "DBVersion 111"),
+])
+def test_hostile_or_foreign_files_are_refused_fast_and_store_nothing(app, db, data, message):
+    started = time.perf_counter()
+    with pytest.raises(NotLimeSurvey) as refused:
+        service.read("survey.lss", data)
+    assert time.perf_counter() - started < 1
+    assert message in str(refused.value.message) and refused.value.status_code == 422
+    assert db.session.scalar(select(func.count()).select_from(Questionnaire)) == 0
+
+
+# --- the pieces, without files ---
+QUESTIONS = {"q1": Target("q1", {"A1": "a1", "A2": "a2"}), "age": Target("age"), "yn": Target("yn", {"Y": "yes"}),
+             "m_sq1": Target("m", choice="sq1"), "m": Target("m", {}, multi=True)}
+
+
+def _resolve(name):
+    if name not in QUESTIONS:
+        raise Untranslatable("unknown")
+    return QUESTIONS[name]
+
+
+@pytest.mark.parametrize(("equation", "condition"), [
+    ("1", None), ("", None),
+    ('q1.NAOK == "A1"', "q1 = 'a1'"), ("q1 != 'A2'", "q1 != 'a2'"),
+    ("yn == 'Y'", "yn = 'yes'"), ("!is_empty(age)", "answered(age)"), ("is_empty(q1)", "empty(q1)"),
+    ("age >= 18 && age < 65 || !(q1 == 'A1')", "age >= 18 and age < 65 or not q1 = 'a1'"),
+    ("age gt 5 and yn eq 'Y'", "age > 5 and yn = 'yes'"), ("18 <= age", "age >= 18"),
+    ('m_sq1 == "Y"', "selected(m, 'sq1')"), ('m_sq1.NAOK != "Y"', "not selected(m, 'sq1')"),
+    ("count(that.m) >= 2", "count(m) >= 2"), ('q1 == ""', "empty(q1)"), ("age > -1", "age > -1"),
+])
+def test_expressionscript_translates_what_fits(equation, condition):
+    assert translate(equation, _resolve) == condition
+
+
+@pytest.mark.parametrize("equation", [
+    "q1 == 'A9'", "age + 1 > 3", "strlen(q1) > 2", "age = 3", "q1.shown == 'x'", "age", "count(q1, age) > 1",
+    "(age > 1", "age > 'abc' && $", "m == 'x'", 'Q1.NAOK == "A1"',
+])
+def test_expressionscript_refuses_what_does_not(equation):
+    with pytest.raises(Untranslatable):
+        translate(equation, _resolve)
+
+
+def test_html_becomes_plain_text_with_line_breaks():
+    html = ("<p>Hello&nbsp;<b>you</b>,</p>\n<p>line<br/>two &amp; <script>alert(1)</script>"
+            "<style>p{}</style></p><ul><li>a</li><li>b</li></ul>")
+    assert plain(html) == "Hello you,\n\nline\ntwo &\n\na\n\nb"
+    assert plain("<img src=x onerror=alert(1)>&lt;b&gt;") == "<b>"
+
+
+def test_pipes_are_rewritten_and_expressions_taken_out():
+    text, dropped = pipes("Hi {Name}, {if(a, 'x', 'y')} you are {Age.shown}.", {"Name": "name", "Age": "age"}.get)
+    assert text == "Hi {name}, you are {age}." and dropped == ["{if(a, 'x', 'y')}"]
