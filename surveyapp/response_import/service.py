@@ -19,7 +19,7 @@ from datetime import UTC, date, datetime
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, insert, select, text
 
 from surveyapp.db import utcnow
 from surveyapp.errors import DomainError
@@ -329,11 +329,26 @@ def apply(result: ImportPlan, now: datetime | None = None) -> Imported:
         "wave_id": wave.id if wave else None, "imported_from": result.source, "import_key": row.key,
     } for row in result.rows]
     ids = _insert_returning(Response, responses, "import_key")
-    answers = [{"response_id": ids[row.key], "item_id": item_id, "value": value}
-               for row in result.rows for item_id, values in row.answers.items() for value in values]
-    for start in range(0, len(answers), 5 * BATCH):
-        db.session.execute(insert(Answer.__table__), answers[start:start + 5 * BATCH])
+    _insert_answers([(ids[row.key], item_id, value)
+                     for row in result.rows for item_id, values in row.answers.items() for value in values])
     return Imported(len(responses), result.already, result.new_participants, wave.name if wave else None)
+
+
+# PostgreSQL: one statement with three arrays per batch; psycopg sends an executemany row by row
+_ANSWERS_UNNEST = text("INSERT INTO answers (response_id, item_id, value) SELECT * FROM unnest("
+                       "CAST(:responses AS integer[]), CAST(:items AS integer[]), CAST(:values AS text[]))")
+
+
+def _insert_answers(answers: list[tuple[int, int, str]]) -> None:
+    postgres = db.session.connection().dialect.name == "postgresql"
+    for start in range(0, len(answers), 10 * BATCH):
+        batch = answers[start:start + 10 * BATCH]
+        if postgres:
+            responses, items, values = (list(column) for column in zip(*batch, strict=True))
+            db.session.execute(_ANSWERS_UNNEST, {"responses": responses, "items": items, "values": values})
+        else:
+            db.session.execute(insert(Answer.__table__), [{"response_id": response_id, "item_id": item_id,
+                                                           "value": value} for response_id, item_id, value in batch])
 
 
 def _insert_returning(model, rows: list[dict], key: str) -> dict:

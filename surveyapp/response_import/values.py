@@ -44,6 +44,7 @@ class ItemCheck:
         self.unbound = self.kind.field(item, lang)
         self.form = _Row()
         self.codes: dict[str, str] = {}
+        self.checked: dict[tuple[str, ...], tuple[list[str], str | None]] = {}
         if self.kind.coded:
             self._learn_choices(languages)
 
@@ -64,13 +65,24 @@ class ItemCheck:
         return self.codes.get(normal(text))
 
     def values(self, raw: list[str]) -> list[str]:
-        """The stored values of `raw` (already option codes for a coded item); ValueError with the reason."""
-        data = raw if self.kind.multi else raw[:1]
+        """The stored values of `raw` (already option codes for a coded item); ValueError with the reason.
+
+        A file repeats the same few values (scale points, options) thousands of times: each distinct value is
+        checked once, as the check depends on the value alone."""
+        data = tuple(raw if self.kind.multi else raw[:1])
+        if data not in self.checked:
+            self.checked[data] = self._check(data)
+        values, reason = self.checked[data]
+        if reason is not None:
+            raise ValueError(reason)
+        return values
+
+    def _check(self, data: tuple[str, ...]) -> tuple[list[str], str | None]:
         field = self.unbound.bind(self.form, "value")
         field.process(MultiDict([("value", value) for value in data]))
         if not field.validate(self.form):
-            raise ValueError(" ".join(str(error) for error in field.errors))
-        return self.kind.to_values(field.data)
+            return [], " ".join(str(error) for error in field.errors)
+        return self.kind.to_values(field.data), None
 
 
 def chosen_flag(text: str) -> bool | None:
