@@ -88,6 +88,7 @@ def fill_every_table(app) -> None:
     _tag_evaluation()
     _add_logic()
     _add_imports()
+    _add_kiosk()
     invitation = db.session.scalars(select(Invitation).where(Invitation.sends > 0).order_by(Invitation.id)).first()
     db.session.add(SendAttempt(invitation_id=invitation.id, sequence=0, attempt=1, worker="migration-test",
                                claimed_at=utcnow(), sent_at=utcnow() + timedelta(seconds=1)))
@@ -163,6 +164,26 @@ def _add_imports() -> None:
 
     response = db.session.scalars(select(Response).order_by(Response.id)).first()
     response.imported_from, response.import_key = "earlier-round.csv", "0" * 64
+
+
+def _add_kiosk() -> None:
+    """Data in the tables and columns of 0014_kiosk: a kiosk device and one kiosk submission, flagged (the demo's
+    kiosk questionnaire has flagged responses too, when it has ten or more)."""
+    from surveyapp.kiosk.demo import SLUG
+    from surveyapp.kiosk.models import KioskDevice, KioskSubmission
+    from surveyapp.questionnaires.models import Questionnaire
+    from surveyapp.responses.models import Response
+
+    questionnaire = db.session.scalar(select(Questionnaire).where(Questionnaire.slug == SLUG))
+    device = KioskDevice(questionnaire_id=questionnaire.id, token_hash="0" * 64, pin_hash="!", idle_seconds=90,
+                         on_idle="submit", restart_seconds=8, created_at=utcnow(), pin_failures=1,
+                         locked_until=utcnow())
+    db.session.add(device)
+    db.session.flush()
+    response = db.session.scalars(select(Response).where(Response.questionnaire_id == questionnaire.id)
+                                  .order_by(Response.id)).first()
+    response.flagged_at, response.flag_reason = utcnow(), "repeat"
+    db.session.add(KioskSubmission(response_id=response.id, device_id=device.id, seconds=3, idle=True))
 
 
 def snapshot(engine) -> dict[str, dict]:
@@ -377,6 +398,7 @@ def test_migrations_leave_foreign_keys_on_for_the_app(fresh_app, database_url):
 
 
 @pytest.mark.parametrize(("start", "down_to", "lost"), [
+    ("0014_kiosk", "0013_polls", "kiosk devices"),
     ("0012_imports", "0011_logic", "the marks of imported responses"),
     ("0011_logic", "0010_evaluation", "page conditions and skip rules"),
     ("0010_evaluation", "0009_versions", "indicators and their targets"),

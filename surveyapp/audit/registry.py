@@ -17,6 +17,8 @@ CHANGES = {
     "indicators.create": "indicator.create",
     "indicators.delete": "indicator.delete",
     "indicators.edit": "indicator.edit",
+    "kiosk_admin.end_kiosk": "kiosk.end",
+    "kiosk_admin.open_kiosk": "kiosk.open",
     "members.add": "membership.create",
     "members.remove": "membership.delete",
     "members.role": "membership.role",
@@ -121,6 +123,7 @@ READS = {
 PUBLIC = frozenset({
     "accounts.login", "accounts.logout", "invite.answer", "invite.unsubscribe",
     "invite.unsubscribe_one_click", "participants.enrol", "polls.vote",
+    "kiosk.answer", "kiosk.idle", "kiosk.leave",
     "respond.answer",
 })
 

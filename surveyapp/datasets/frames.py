@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import pandas as pd
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from surveyapp.datasets import respondents
 from surveyapp.datasets.pivot import (
@@ -46,12 +46,14 @@ META_COLUMNS = ["response_id", "lang", "version", "started_at", "submitted_at", 
 
 @dataclass(frozen=True)
 class Filters:
-    """Which submitted responses count: one wave (name or id) and/or submission dates, both ends inclusive."""
+    """Which submitted responses count: one wave (name or id) and/or submission dates, both ends inclusive;
+    responses flagged as implausible (too fast, repeated: kiosk.flags) only with `flagged`."""
 
     wave: str | None = None
     date_from: date | None = None
     date_to: date | None = None
     timezone: str = "UTC"
+    flagged: bool = False
 
     def bounds(self) -> tuple[datetime | None, datetime | None]:
         """The dates as UTC instants: from the start of ``date_from`` to the end of ``date_to`` locally.
@@ -141,18 +143,29 @@ def resolve_scope(target: str) -> Scope:
     raise NotFound(_("No questionnaire or programme called “%(target)s”.") % {"target": target})
 
 
-def _conditions(scope: Scope, filters: Filters | None) -> list:
+def _conditions(scope: Scope, filters: Filters | None, flagged: bool | None = None) -> list:
+    """Who counts; `flagged` True or False asks for the flagged or the unflagged ones whatever the filters say."""
     filters = filters or Filters()
     conditions = [
         Response.questionnaire_id.in_([q.id for q in scope.questionnaires]),
         Response.submitted_at.is_not(None),
     ]
+    if flagged is not None or not filters.flagged:
+        conditions.append(Response.flagged_at.is_not(None) if flagged else Response.flagged_at.is_(None))
     start, end = filters.bounds()
     if start is not None:
         conditions.append(Response.submitted_at >= start)
     if end is not None:
         conditions.append(Response.submitted_at < end)
     return conditions + respondents.wave_conditions(filters.wave)
+
+
+def flagged_left_out(scope: Scope, filters: Filters | None) -> int:
+    """How many responses the filters would count but for their flag (0 when flagged ones are included)."""
+    if filters is not None and filters.flagged:
+        return 0
+    conditions = _conditions(scope, filters, flagged=True)
+    return db.session.scalar(select(func.count()).select_from(Response).where(*conditions))
 
 
 def _read(statement) -> pd.DataFrame:

@@ -18,7 +18,7 @@ from flask_babel import ngettext
 from sqlalchemy import case, func, select
 
 from surveyapp.datasets import respondents
-from surveyapp.datasets.frames import Filters, Scope
+from surveyapp.datasets.frames import Filters, Scope, flagged_left_out
 from surveyapp.extensions import db
 from surveyapp.i18n import date_range
 from surveyapp.reports import groups
@@ -144,6 +144,17 @@ def imported_notes(frame: pd.DataFrame, lang: str) -> list[str]:
                      "%(count)s responses were imported from earlier data collection (file %(file)s).",
                      int(n), count=format_decimal(int(n), locale=lang), file=source)
             for source, n in counts.items()]
+
+
+def flagged_notes(scope: Scope, filters: Filters | None) -> list[str]:
+    """How many responses were left out as implausible (kiosk.flags), if any."""
+    left_out = flagged_left_out(scope, filters)
+    if not left_out:
+        return []
+    return [ngettext("%(num)d response was left out as implausible (answered too fast, or the same answers sent "
+                     "again at once from a kiosk).",
+                     "%(num)d responses were left out as implausible (answered too fast, or the same answers sent "
+                     "again at once from a kiosk).", left_out)]
 
 
 def _dates_counted(filters: Filters | None, lang: str) -> list[str]:

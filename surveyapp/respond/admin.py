@@ -28,6 +28,7 @@ class ResponseRow:
     submitted_at: datetime | None
     lang: str
     panel_code: str | None
+    flag_reason: str | None  # flagged as implausible (kiosk.flags): left out of reports
 
 
 @dataclass(frozen=True)
@@ -46,7 +47,8 @@ def list_responses(questionnaire: Questionnaire, page: int = 1, size: int = PAGE
     pages = max(1, -(-total // size))
     page = min(max(page, 1), pages)
     rows = db.session.execute(
-        select(Response.id, Response.started_at, Response.submitted_at, Response.lang, Participant.panel_code)
+        select(Response.id, Response.started_at, Response.submitted_at, Response.lang, Participant.panel_code,
+               Response.flag_reason)
         .outerjoin(Participant, Participant.id == Response.participant_id)
         .where(Response.questionnaire_id == questionnaire.id)
         .order_by(Response.id.desc())

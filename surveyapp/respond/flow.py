@@ -58,6 +58,7 @@ class EntryPoint:
     continue_later = False  # offers "Continue later": a personal link to this response
     preview = False  # shows the preview notice
     piping: Mapping[str, str] | None = None  # facts about the respondent filled into texts
+    template = "respond/page.html"  # the page's template (a kiosk's extends it)
 
     def __init__(self, questionnaire: Questionnaire, lang: str):
         self.questionnaire = questionnaire
@@ -95,6 +96,10 @@ class EntryPoint:
 
     def action_url(self) -> str:
         raise NotImplementedError
+
+    def page_context(self) -> dict:
+        """What else the entry point's template needs to draw a page."""
+        return {}
 
 
 def clamp(questionnaire: Questionnaire, page: int | None) -> int:
@@ -182,6 +187,25 @@ def advance(entry: EntryPoint, formdata: Mapping) -> Outcome:
     except AlreadySubmitted:
         return Outcome(Kind.ALREADY_SUBMITTED, page)
     return Outcome(Kind.FINISHED, page) if final else Outcome(Kind.NEXT, following)
+
+
+def submit_partly(entry: EntryPoint, formdata: Mapping) -> Outcome:
+    """Submit a page as it is, without asking for what is missing: its shown items' values that pass their own
+    checks (as Back keeps them). For a respondent who is gone (a kiosk left idle, an answer queued offline that
+    the server refuses only when nobody can correct it any more). NEW when nothing was answered: nothing stored."""
+    questionnaire = entry.questionnaire
+    page = clamp(questionnaire, page_number(formdata))
+    form = service.page_form(questionnaire, page, entry.lang, formdata=formdata)
+    entry.check(form)
+    posted = posted_values(form, questionnaire, page)
+    kept = _draft(route.walk(questionnaire, _by_code(posted)), posted)
+    if not any(kept.values()):
+        return Outcome(Kind.NEW, page)
+    try:
+        entry.save(page, kept, final=True)
+    except AlreadySubmitted:
+        return Outcome(Kind.ALREADY_SUBMITTED, page)
+    return Outcome(Kind.FINISHED, page)
 
 
 def checked(form: FlaskForm, questionnaire: Questionnaire, page: int, shown: list[Item]) -> bool:

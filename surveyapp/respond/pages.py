@@ -72,12 +72,13 @@ def render(entry: EntryPoint, form, page: int, answers: Answers | None = None, *
     items = [(item, fields.get(item), [(part, fields.get(part)) for part in shown if part.parent is item])
              for item in shown if item.parent is None]
     return render_template(
-        "respond/page.html", questionnaire=questionnaire, form=form, page=page, lang=lang, items=items,
+        entry.template, questionnaire=questionnaire, form=form, page=page, lang=lang, items=items,
         fields=[(item, fields[item]) for item in shown if fields.get(item) is not None],
         place=place(way, page), show_errors=show_errors, preview=entry.preview,
         continue_later=entry.continue_later, action=entry.action_url(),
         own_url=entry.page_url(page, lang=lang) if posted else None, html_lang=lang, html_dir=text_direction(lang),
         piping=_piping(entry, way.answers), conditions=conditions(shown, way.answers), notice=notice,
+        **entry.page_context(),
     )
 
 

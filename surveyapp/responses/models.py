@@ -31,6 +31,9 @@ class Response(db.Model):
     # label, and a stable key of the imported row (importing the same file again stores nothing twice).
     imported_from: Mapped[str | None] = mapped_column(String(200))
     import_key: Mapped[str | None] = mapped_column(String(64))
+    # Implausible submissions (a kiosk's too fast or repeated answers, kiosk.flags): left out of reports by default.
+    flagged_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    flag_reason: Mapped[str | None] = mapped_column(String(20))
 
     # by name: this package sits below questionnaires, which asks it whether a questionnaire has answers
     questionnaire = relationship("Questionnaire")

@@ -17,7 +17,7 @@ from tests import panel_factories as panel
 from tests.reports.seed import seed_responses
 
 ITEMS = [("colour", "single", True, 1, {}, ["red", "green"]), ("remark", "text", False, 1, {}, [])]
-PUBLIC = {"respond", "invite", "static"}
+PUBLIC = {"respond", "invite", "static", "kiosk"}
 PUBLIC_ENDPOINTS = {"participants.enrol", "accounts.login"}
 _seq = itertools.count(1)
 
