@@ -88,6 +88,7 @@ def fill_every_table(app) -> None:
     _tag_evaluation()
     _add_logic()
     _add_imports()
+    _add_polls()
     _add_kiosk()
     invitation = db.session.scalars(select(Invitation).where(Invitation.sends > 0).order_by(Invitation.id)).first()
     db.session.add(SendAttempt(invitation_id=invitation.id, sequence=0, attempt=1, worker="migration-test",
@@ -184,6 +185,18 @@ def _add_kiosk() -> None:
                                   .order_by(Response.id)).first()
     response.flagged_at, response.flag_reason = utcnow(), "repeat"
     db.session.add(KioskSubmission(response_id=response.id, device_id=device.id, seconds=3, idle=True))
+
+
+def _add_polls() -> None:
+    """Data in the tables of 0013_polls: the demo workshop (its session, polls and options), a vote on its open
+    poll and a hidden word of its word cloud."""
+    from surveyapp.polls import service
+    from surveyapp.polls.demo import load_poll_demo
+    from surveyapp.polls.models import PollSession
+
+    session = db.session.scalar(select(PollSession).where(PollSession.code == load_poll_demo()))
+    service.cast_vote(session.polls[0], service.voter_hash("migration-test-token"), [session.polls[0].options[1].code])
+    service.set_word_hidden(session.polls[2], "Rude", True)
 
 
 def snapshot(engine) -> dict[str, dict]:
@@ -398,6 +411,7 @@ def test_migrations_leave_foreign_keys_on_for_the_app(fresh_app, database_url):
 
 
 @pytest.mark.parametrize(("start", "down_to", "lost"), [
+    ("0013_polls", "0012_imports", "live poll sessions"),
     ("0014_kiosk", "0013_polls", "kiosk devices"),
     ("0012_imports", "0011_logic", "the marks of imported responses"),
     ("0011_logic", "0010_evaluation", "page conditions and skip rules"),

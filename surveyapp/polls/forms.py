@@ -1,6 +1,7 @@
 """Staff forms of live polls: a session, a poll (the simple builder) and a word's moderation."""
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from surveyapp.forms import StaffForm
@@ -19,12 +20,12 @@ class SessionForm(StaffForm):
 
     def __init__(self, programmes, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.programme.choices = [(programme.id, programme.name) for programme in programmes]
+        self.programme.choices = [SelectChoice(programme.id, programme.name) for programme in programmes]
         self.lang.choices = language_choices()
 
 
 class PollForm(StaffForm):
-    kind = SelectField(_l("Kind"), choices=[(kind.value, label) for kind, label in KIND_LABELS.items()])
+    kind = SelectField(_l("Kind"), choices=[SelectChoice(kind.value, label) for kind, label in KIND_LABELS.items()])
     question = StringField(_l("Question"), validators=[DataRequired(), Length(max=500)])
     options = TextAreaField(_l("Options, one per line (choice and ranking polls)"),
                             validators=[Optional(), Length(max=5000)])

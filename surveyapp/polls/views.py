@@ -173,3 +173,6 @@ def _check_csrf() -> None:
     if not FlaskForm().validate_on_submit():  # the CSRF token only
         abort(400)
 
+
+
+from surveyapp.polls import stream_views  # noqa: E402,F401 - the live stream and results.json, on this blueprint

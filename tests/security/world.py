@@ -10,6 +10,7 @@ from sqlalchemy import select
 from surveyapp.accounts.access import SEEN_KEY
 from surveyapp.accounts.models import Membership, Role, User
 from surveyapp.indicators.models import Indicator
+from surveyapp.polls import service as polls
 from surveyapp.waves.models import Invitation
 from surveyapp.waves.service import ensure_invitations
 from surveyapp.waves.tokens import make_token
@@ -18,7 +19,7 @@ from tests.reports.seed import seed_responses
 
 ITEMS = [("colour", "single", True, 1, {}, ["red", "green"]), ("remark", "text", False, 1, {}, [])]
 PUBLIC = {"respond", "invite", "static", "kiosk"}
-PUBLIC_ENDPOINTS = {"participants.enrol", "accounts.login"}
+PUBLIC_ENDPOINTS = {"participants.enrol", "accounts.login", "polls.join", "polls.vote", "polls.results_json"}
 _seq = itertools.count(1)
 
 
@@ -53,10 +54,14 @@ def build(db, make, code: str) -> Programme:
     db.session.add(indicator)
     db.session.commit()
     member = staff(db, Role.MANAGER, programme)  # for the member routes' <membership_id>
+    poll_session = polls.create_session(programme.id, f"Workshop of {code}", "en", member.id)
+    poll = polls.add_poll(poll_session, "words", "One word?", [])
+    db.session.commit()
     ids = {"programme_id": programme.id, "questionnaire_id": questionnaire.id, "item_id": item.id,
            "option_id": item.options[0].id, "session_id": session.id, "participant_id": participant.id,
            "wave_id": wave.id, "response_id": response_id, "lang": "en", "indicator_id": indicator.id,
            "invitation_id": invitation.id, "page_number": 1, "membership_id": member.memberships[0].id,
+           "poll_session_id": poll_session.id, "poll_id": poll.id,
            # the public routes: /s/<slug>, /e/<code>, /i/<token>
            "slug": questionnaire.slug, "code": session.enrol_code,
            "token": make_token(current_app.config["SECRET_KEY"], invitation.token_salt)}
