@@ -47,6 +47,7 @@ def _register_blueprints(app: Flask) -> None:
     from surveyapp.exports.views import bp as exports_bp
     from surveyapp.gdpr.views import bp as gdpr_bp
     from surveyapp.indicators.views import bp as indicators_bp
+    from surveyapp.interchange.views import bp as interchange_bp
     from surveyapp.kiosk.admin_views import bp as kiosk_admin_bp
     from surveyapp.kiosk.views import bp as kiosk_bp
     from surveyapp.participants.views import bp as participants_bp
@@ -66,7 +67,7 @@ def _register_blueprints(app: Flask) -> None:
     for blueprint in (accounts_bp, questionnaires_bp, respond_bp, exports_bp, participants_bp, waves_bp, invite_bp,
                       translations_bp, reports_bp, audit_bp, gdpr_bp, responses_bp, preview_bp, indicators_bp,
                       people_bp, starters_bp, programmes_bp, members_bp, polls_bp,
-                      kiosk_bp, kiosk_admin_bp):
+                      kiosk_bp, kiosk_admin_bp, interchange_bp):
         app.register_blueprint(blueprint)
 
 
@@ -77,6 +78,7 @@ def _register_cli(app: Flask) -> None:
     from surveyapp.demo import demo_command
     from surveyapp.gdpr.cli import gdpr_cli
     from surveyapp.i18n_cli import translate_cli
+    from surveyapp.interchange.cli import questionnaires_cli
     from surveyapp.programmes.cli import programmes_cli
     from surveyapp.reports.cli import report_command
     from surveyapp.response_import.cli import responses_cli
@@ -91,6 +93,7 @@ def _register_cli(app: Flask) -> None:
     app.cli.add_command(translate_cli)
     app.cli.add_command(gdpr_cli)
     app.cli.add_command(starters_cli)
+    app.cli.add_command(questionnaires_cli)
     app.cli.add_command(responses_cli)
     for command in member_commands:  # membership lives in accounts, above programmes
         programmes_cli.add_command(command)
