@@ -26,6 +26,7 @@ SOURCE = "limesurvey"
 MAX_LISTED = 5  # expressions named in one problem
 CODE_WIDTH = 30  # leaves room for a matrix row's code in its part's code (64 at most)
 _CODE_CHARS = re.compile(r"[^a-z0-9_]+")
+_REGION = re.compile(r"[A-Z]{2}|[0-9]{3}|[A-Z][a-z]{3}")  # pt-BR, es-419, zh-Hans; not de-informal, de-easy
 _SGQA = re.compile(r"[0-9]+X[0-9]+X([0-9]+)(\w*)")
 
 
@@ -239,7 +240,8 @@ class _Reader:
                 with in_language(ours):
                     label[ours] = str(choice.fixed)
             return label
-        return self._texts(choice.texts, where=where, known=known, line=True)
+        labels = self._texts(choice.texts, where=where, known=known, line=True)
+        return {lang: label or choice.lss for lang, label in labels.items()}  # a row needs a text: its code
 
     def _base(self, texts: dict) -> dict:
         return texts.get(next(iter(self.languages))) or next(iter(texts.values()), {})
@@ -321,7 +323,7 @@ def _language(lss: str) -> str | None:
     """A LimeSurvey language code as ours: `pt-BR` -> `pt_BR`, a variant (`de-informal`) -> `de`."""
     base, _sep, variant = lss.partition("-")
     base = base.lower()
-    if variant:
+    if _REGION.fullmatch(variant):
         regional = f"{base}_{variant}"
         if LANG_PATTERN.match(regional) and is_known_language(regional):
             return regional

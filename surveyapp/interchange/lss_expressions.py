@@ -56,8 +56,12 @@ def translate(equation: str | None, resolve: Resolve) -> str | None:
     text = (equation or "").strip()
     if text.lower() in ALWAYS:
         return None
-    tree = _Parser(_tokens(text)).parse()
-    node = _Converter(resolve).condition(tree)
+    if len(text) > logic.MAX_LENGTH:
+        raise Untranslatable(_l("it is longer than %(num)s characters.", num=logic.MAX_LENGTH))
+    try:
+        node = _Converter(resolve).condition(_Parser(_tokens(text)).parse())
+    except RecursionError:
+        raise Untranslatable(_l("it is nested too deeply.")) from None
     rendered = logic.render(node)
     try:
         logic.parse(rendered)
@@ -202,13 +206,13 @@ class _Converter:
         if left[0] == "lit" and right[0] != "lit":
             left, right, op = right, left, _FLIPPED[op]
         if left[0] == "call":
-            return Compare(op, self.count(left), self.value(right, None))
+            return Compare(op, self.count(left), self.value(right))
         if left[0] != "ref":
             raise Untranslatable(_l("“%(text)s” cannot be compared here.", text=_shown(left)))
         target = self.target(left[1])
         if right[0] == "lit":
             return self.against_literal(op, target, right)
-        other = self.value(right, None)
+        other = self.value(right)
         if target.choice or target.values is not None or isinstance(other, Ref) and self._coded(right):
             raise Untranslatable(_l("comparing two questions with options is not supported."))
         return Compare(op, Ref(target.code), other)
@@ -231,7 +235,7 @@ class _Converter:
             return Compare(op, Ref(target.code), Literal(target.values[value]))
         return Compare(op, Ref(target.code), Literal(value, number))
 
-    def value(self, node, _target):
+    def value(self, node):
         if node[0] == "lit":
             return Literal(node[1], node[2])
         if node[0] == "ref":

@@ -101,9 +101,10 @@ class _Reader:
     def __init__(self, root: Element):
         self.root = root
 
-    def rows(self, table: str) -> list[dict[str, str]]:
-        return [{cell.tag: (cell.text or "").strip() for cell in row}
-                for row in self.root.findall(f"{table}/rows/row")]
+    def rows(self, table: str, *keys: str) -> list[dict[str, str]]:
+        """The table's rows as {field: text}; a row lacking one of `keys` (a damaged file) is passed over."""
+        rows = ({cell.tag: (cell.text or "").strip() for cell in row} for row in self.root.findall(f"{table}/rows/row"))
+        return [row for row in rows if all(row.get(key) for key in keys)]
 
     def survey(self) -> Survey:
         languages = self.languages()
@@ -132,7 +133,7 @@ class _Reader:
 
     def groups(self) -> dict[str, Group]:
         groups: dict[str, Group] = {}
-        for row in self.rows("groups") + self.rows("group_l10ns"):
+        for row in self.rows("groups", "gid") + self.rows("group_l10ns", "gid"):
             group = groups.setdefault(row["gid"], Group(row["gid"], _number(row.get("group_order")),
                                                         row.get("grelevance", "")))
             group.relevance = group.relevance or row.get("grelevance", "")
@@ -159,10 +160,10 @@ class _Reader:
     def _questions(self, table: str) -> dict[str, Question]:
         questions: dict[str, Question] = {}
         texts = defaultdict(dict)
-        for row in self.rows("question_l10ns"):
+        for row in self.rows("question_l10ns", "qid"):
             texts[row["qid"]][row.get("language", "")] = {"question": row.get("question", ""),
                                                           "help": row.get("help", "")}
-        for row in self.rows(table):
+        for row in self.rows(table, "qid"):
             question = questions.get(row["qid"])
             if question is None:
                 question = _question(row)
@@ -186,10 +187,10 @@ class _Reader:
 
     def _answers(self):
         labels = defaultdict(dict)
-        for row in self.rows("answer_l10ns"):
+        for row in self.rows("answer_l10ns", "aid"):
             labels[row["aid"]][row.get("language", "")] = row.get("answer", "")
         merged: dict[tuple[str, str, int], Answer] = {}
-        for row in self.rows("answers"):
+        for row in self.rows("answers", "qid"):
             key = (row["qid"], row.get("code", ""), _number(row.get("scale_id")))
             answer = merged.get(key)
             if answer is None:

@@ -32,7 +32,8 @@ UNSUPPORTED = {
 VALIDATION = ("em_validation_q", "em_validation_sq")
 CODE_CHARS = re.compile(r"[^a-z0-9_]+")
 ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-OTHER = "-oth-"  # LimeSurvey's stored code of "other"
+OTHER = "-oth-"
+MAX_PREG = 500  # LimeSurvey's stored code of "other"
 
 
 class Unsupported(Exception):
@@ -225,7 +226,7 @@ def _length(question: Question, result: Shape) -> None:
 
 def _pattern(preg: str, result: Shape) -> None:
     """A PHP pattern (/…/ with flags, matched anywhere unless anchored) as one the whole answer matches."""
-    found = re.fullmatch(r"\s*/(.*)/([a-zA-Z]*)\s*", preg, re.DOTALL)
+    found = len(preg) <= MAX_PREG and re.fullmatch(r"\s*/(.*)/([a-zA-Z]*)\s*", preg, re.DOTALL)
     body = found.group(1) if found and not found.group(2) else None
     if body is not None:
         starts, ends = body.startswith("^"), body.endswith("$") and not body.endswith("\\$")

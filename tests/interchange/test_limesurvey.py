@@ -270,3 +270,56 @@ def test_html_becomes_plain_text_with_line_breaks():
 def test_pipes_are_rewritten_and_expressions_taken_out():
     text, dropped = pipes("Hi {Name}, {if(a, 'x', 'y')} you are {Age.shown}.", {"Name": "name", "Age": "age"}.get)
     assert text == "Hi {name}, you are {age}." and dropped == ["{if(a, 'x', 'y')}"]
+
+
+# --- a small file of our own: codes, languages, conditions on what was left out ---
+def _rows(table: str, rows: list[dict]) -> str:
+    cells = "".join("<row>" + "".join(f"<{k}><![CDATA[{v}]]></{k}>" for k, v in row.items()) + "</row>"
+                    for row in rows)
+    return f"<{table}><rows>{cells}</rows></{table}>"
+
+
+def _question(qid, title, kind, text, order, relevance="1", lang="en", parent="0", mandatory="N"):
+    return {"qid": qid, "parent_qid": parent, "gid": "1", "type": kind, "title": title, "question": text,
+            "mandatory": mandatory, "other": "N", "question_order": order, "language": lang,
+            "relevance": relevance, "scale_id": "0"}
+
+
+def _small_survey() -> bytes:
+    questions = [
+        _question("1", "Q1", "Y", "<b>First</b>", 1, mandatory="Y"),
+        _question("1", "Q1", "Y", "Erste", 1, "1", "de-easy"),
+        _question("2", "q1", "S", "Second {Q1}", 2, 'Q1 == "Y"'), _question("3", "k1", "K", "Numbers", 3),
+        _question("4", "a-b", "N", "Third", 4, "!is_empty(k1) or q1 == 'x'"),
+        _question("5", "later", "S", "Fourth", 5, "!is_empty(last)"), _question("6", "last", "S", "Last", 6),
+    ]
+    return ("<document><LimeSurveyDocType>Survey</LimeSurveyDocType><DBVersion>177</DBVersion>"
+            "<languages><language>en</language><language>de-easy</language></languages>"
+            + _rows("groups", [{"gid": "1", "group_name": "Start", "group_order": "0", "language": "en",
+                                "grelevance": ""}])
+            + _rows("questions", questions)
+            + _rows("surveys", [{"language": "en", "additional_languages": "de-easy"}])
+            + _rows("surveys_languagesettings", [{"surveyls_language": "en", "surveyls_title": "Small"}])
+            + "</document>").encode()
+
+
+def test_codes_are_sanitised_unique_and_followed_by_conditions_and_pipes(drafts):
+    read = limesurvey.read(_small_survey())
+    found = items(read)
+    assert list(found) == ["q1", "q1_2", "a_b", "later", "last"]
+    assert found["q1"]["required"] is True and found["q1"]["texts"]["label"] == {"en": "First", "de": "Erste"}
+    assert found["q1_2"]["condition"] == "q1 = 'yes'" and found["q1_2"]["texts"]["label"]["en"] == "Second {q1}"
+    assert read.data["languages"] == ["en", "de"] and read.notes == ["LimeSurvey language “de-easy” read as “de”."]
+    assert "condition" not in found["a_b"] and "condition" not in found["later"]
+    problems = reasons(read)
+    assert problems["question a-b"] == ["its condition “!is_empty(k1) or q1 == 'x'” is left out (it reads k1, "
+                                        "which is left out), so the question is shown to everyone."]
+    assert problems["question later"] == ["its condition “!is_empty(last)” is left out (it reads last, which is "
+                                          "not asked before it), so the question is shown to everyone."]
+
+
+def test_deeply_nested_or_overlong_equations_are_refused_not_crashed():
+    with pytest.raises(Untranslatable):
+        translate("!" * 5000 + "is_empty(age)", _resolve)
+    with pytest.raises(Untranslatable):
+        translate("(" * 600 + "age > 1" + ")" * 600, _resolve)
