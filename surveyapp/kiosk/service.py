@@ -70,7 +70,7 @@ def open_device(questionnaire: Questionnaire, settings: Settings, pin: str, user
     device = KioskDevice(questionnaire_id=questionnaire.id, token_hash=hash_token(token),
                          pin_hash=generate_password_hash(pin), idle_seconds=settings.idle_seconds,
                          on_idle=settings.on_idle, restart_seconds=settings.restart_seconds,
-                         created_by=user.id, created_at=now, pin_failures=0)
+                         created_by=user.id if user else None, created_at=now, pin_failures=0)
     db.session.add(device)
     db.session.flush()
     return device, token
