@@ -50,6 +50,7 @@ def _register_blueprints(app: Flask) -> None:
     from surveyapp.interchange.views import bp as interchange_bp
     from surveyapp.kiosk.admin_views import bp as kiosk_admin_bp
     from surveyapp.kiosk.views import bp as kiosk_bp
+    from surveyapp.mystery.views import bp as mystery_bp
     from surveyapp.participants.views import bp as participants_bp
     from surveyapp.polls.views import bp as polls_bp
     from surveyapp.programmes.views import bp as programmes_bp
@@ -66,7 +67,7 @@ def _register_blueprints(app: Flask) -> None:
 
     for blueprint in (accounts_bp, questionnaires_bp, respond_bp, exports_bp, participants_bp, waves_bp, invite_bp,
                       translations_bp, reports_bp, audit_bp, gdpr_bp, responses_bp, preview_bp, indicators_bp,
-                      people_bp, starters_bp, programmes_bp, members_bp, polls_bp,
+                      people_bp, starters_bp, programmes_bp, members_bp, polls_bp, mystery_bp,
                       kiosk_bp, kiosk_admin_bp, interchange_bp):
         app.register_blueprint(blueprint)
 

@@ -15,6 +15,7 @@ from surveyapp.accounts.service import create_user, find_user
 from surveyapp.db import utcnow
 from surveyapp.extensions import db
 from surveyapp.kiosk.demo import load_kiosk_demo
+from surveyapp.mystery.demo import load_mystery_demo
 from surveyapp.polls.demo import load_poll_demo
 from surveyapp.programmes.models import Programme
 from surveyapp.questionnaires import service as builder
@@ -104,6 +105,7 @@ def load_demo(responses: int = 300, seed: int = 7) -> bool:
     for item in questionnaire.items:
         builder.set_item_stage(item, STAGES.get(item.code))
     add_synthetic_responses(questionnaire, responses, random.Random(seed))
+    load_mystery_demo(programme)
     load_kiosk_demo(programme, min(responses, 40))
     db.session.commit()
     return True

@@ -413,6 +413,7 @@ def test_migrations_leave_foreign_keys_on_for_the_app(fresh_app, database_url):
 @pytest.mark.parametrize(("start", "down_to", "lost"), [
     ("0013_polls", "0012_imports", "live poll sessions"),
     ("0014_kiosk", "0013_polls", "kiosk devices"),
+    ("0015_mystery", "0014_kiosk", "mystery-shopping checklists"),
     ("0012_imports", "0011_logic", "the marks of imported responses"),
     ("0011_logic", "0010_evaluation", "page conditions and skip rules"),
     ("0010_evaluation", "0009_versions", "indicators and their targets"),

@@ -54,6 +54,7 @@ def build(db, make, code: str) -> Programme:
     db.session.add(indicator)
     db.session.commit()
     member = staff(db, Role.MANAGER, programme)  # for the member routes' <membership_id>
+    checklist = mystery_checklist(db, programme, member)
     poll_session = polls.create_session(programme.id, f"Workshop of {code}", "en", member.id)
     poll = polls.add_poll(poll_session, "words", "One word?", [])
     db.session.commit()
@@ -62,10 +63,26 @@ def build(db, make, code: str) -> Programme:
            "wave_id": wave.id, "response_id": response_id, "lang": "en", "indicator_id": indicator.id,
            "invitation_id": invitation.id, "page_number": 1, "membership_id": member.memberships[0].id,
            "poll_session_id": poll_session.id, "poll_id": poll.id,
+           "checklist_id": checklist.id,
            # the public routes: /s/<slug>, /e/<code>, /i/<token>
            "slug": questionnaire.slug, "code": session.enrol_code,
            "token": make_token(current_app.config["SECRET_KEY"], invitation.token_salt)}
     return Programme(programme, ids)
+
+
+def mystery_checklist(db, programme, shopper):
+    """A mystery-shopping checklist with one visit whose evidence note is the programme's secret."""
+    from datetime import UTC, datetime
+
+    from surveyapp.mystery import service
+
+    checklist = service.create_checklist(programme.id, f"Checklist of {programme.name}", "en", ["web"],
+                                         "greeted | Greeted? | yn")
+    service.record_visit(checklist, shopper.id, service.VisitInput(
+        "web", "Ask", datetime(2026, 1, 11, tzinfo=UTC), "", {checklist.items[0].id: "yes"},
+        {checklist.items[0].id: f"evidence of {programme.name}"}))
+    db.session.commit()
+    return checklist
 
 
 def url(app, endpoint: str, ids: dict) -> str:
