@@ -116,6 +116,7 @@ READS = {
     "mystery.results": "report.mystery",
     "interchange.export": "export.xlsform",
     "participants.edit": "participant.read_contact",
+    "participants.handout": "session.handout",
     "participants.session": "participant.read_list",
     "people.detail": "participant.read_history",
     "people.index": "participant.read_status",

@@ -1,7 +1,7 @@
 """Staff pages for sessions and participants (contacts: managers only; evaluators see codes); enrolment."""
 
 import segno
-from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
@@ -10,8 +10,9 @@ from flask_wtf import FlaskForm
 from surveyapp.accounts.access import MANAGE, READ, require, staff_required
 from surveyapp.errors import DomainError
 from surveyapp.extensions import db, limiter, token_rate_limit
+from surveyapp.filenames import safe_filename
 from surveyapp.i18n import FALLBACK_LANGUAGE, INTERFACE_LANGUAGES, choose_language, interface_language_for
-from surveyapp.participants import service, signals
+from surveyapp.participants import handouts, service, signals
 from surveyapp.participants.forms import ContactForm, EnrolForm, ParticipantForm, RosterForm, SessionForm
 from surveyapp.participants.models import Participant, TrainingSession
 from surveyapp.participants.roster import RosterRejected, import_roster
@@ -74,7 +75,21 @@ def _session_page(session: TrainingSession, roster_form, status: int = 200):
         roster_form=roster_form,
         enrol_url=url,
         qr=qr_data_uri(url) if can_manage else None,
+        handout_languages=INTERFACE_LANGUAGES,
     ), status
+
+
+@bp.get("/manage/sessions/<int:session_id>/handout.pdf")
+@staff_required
+def handout(session_id: int):
+    """The printable A4 handout with the enrolment QR code, in ?lang= or the programme's language."""
+    session = _get(TrainingSession, session_id)
+    require(session.programme_id, MANAGE)  # the enrolment link: managers only, as on the session page
+    asked = request.args.get("lang")
+    lang = asked if asked in INTERFACE_LANGUAGES else handouts.session_language(session)
+    name = safe_filename(f"handout-{session.held_on.isoformat()}-{lang}", "pdf")
+    return Response(handouts.handout_pdf(session, enrol_url(session), lang), mimetype="application/pdf",
+                    headers={"Content-Disposition": f'inline; filename="{name}"'})
 
 
 def _managed_session(session_id: int, form_class):
