@@ -1,8 +1,9 @@
 """LimeSurvey files (.lss) read into Drafts and created as questionnaires: the real files in
-../shared/limesurvey/ (LimeSurvey's own demo surveys), hostile XML refused, equations translated.
+../shared/limesurvey/ (LimeSurvey's own demo surveys), hostile XML refused (service, command line, upload),
+ExpressionScript translated, HTML made plain.
 
 Each shared file is read once per module (drafts are plain data); creating runs per test, in the test's
-database, through interchange.service.create.
+database, through interchange.service.create, the command line or the builder's upload.
 """
 import os
 import time
@@ -18,9 +19,12 @@ from surveyapp.interchange.lss_file import NotLimeSurvey
 from surveyapp.interchange.lss_text import pipes, plain
 from surveyapp.questionnaires.models import Page, Questionnaire
 from tests.conftest import _test_config
+from tests.interchange import test_views
+from tests.interchange.test_views import _confirm, _counts, _upload
 
 SHARED = Path(__file__).parents[2].parent / "shared" / "limesurvey"
 FILES = sorted(path.name for path in SHARED.glob("*.lss")) if SHARED.is_dir() else []
+manager = test_views.manager  # the upload's fixture: a logged-in manager of a programme
 needs_files = pytest.mark.skipif(not FILES and os.environ.get("CI") != "true",
                                  reason="../shared/limesurvey is not here")
 
@@ -323,3 +327,40 @@ def test_deeply_nested_or_overlong_equations_are_refused_not_crashed():
         translate("!" * 5000 + "is_empty(age)", _resolve)
     with pytest.raises(Untranslatable):
         translate("(" * 600 + "age > 1" + ")" * 600, _resolve)
+
+
+# --- through the command line and the builder's upload ---
+@needs_files
+def test_the_command_line_imports_every_language_and_reports_each_question(runner, db, make):
+    make.programme(code="council")
+    args = ["questionnaires", "import", str(SHARED / LS5), "--programme", "council", "--slug", "sample"]
+    refused = runner.invoke(args=args)
+    assert refused.exit_code == 1 and "not imported: question MN: its type “K”" in refused.output
+    created = runner.invoke(args=[*args, "--skip-unsupported"])
+    assert created.exit_code == 0, created.output
+    assert "note: LimeSurvey language “de-informal” read as “de”." in created.output
+    questionnaire = db.session.scalar(select(Questionnaire).where(Questionnaire.slug == "sample"))
+    assert questionnaire.languages == ["en", "fr", "it", "de"]
+
+
+def test_an_xml_bomb_is_refused_on_the_command_line_and_in_the_upload(runner, client, db, manager, tmp_path):
+    path = tmp_path / "bomb.lss"
+    path.write_bytes(BOMB)
+    result = runner.invoke(args=["questionnaires", "import", str(path), "--programme", manager.code])
+    assert result.exit_code == 1 and "unsafe XML" in result.output
+    before = _counts(db)
+    response = _upload(client, manager, EXTERNAL, "survey.lss")
+    assert response.status_code == 422 and "unsafe XML" in response.get_data(as_text=True)
+    assert _counts(db) == before
+    assert db.session.scalar(select(func.count()).select_from(Questionnaire)) == 0
+
+
+@needs_files
+def test_the_upload_previews_page_conditions_and_problems_then_creates(client, db, manager):
+    preview = _upload(client, manager, (SHARED / GROUPS).read_bytes(), "household.lss")
+    html = preview.get_data(as_text=True)
+    assert preview.status_code == 200 and "cohabs &gt; 0" in html and "question p1name" in html
+    assert _confirm(client, preview).status_code == 422
+    assert _confirm(client, preview, skip_unsupported="y").status_code == 302
+    questionnaire = db.session.scalar(select(Questionnaire).where(Questionnaire.programme_id == manager.id))
+    assert questionnaire.page(2).condition == "cohabs > 0"
