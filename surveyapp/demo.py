@@ -14,7 +14,7 @@ from surveyapp.accounts.models import Role
 from surveyapp.accounts.service import create_user, find_user
 from surveyapp.db import utcnow
 from surveyapp.extensions import db
-from surveyapp.kiosk.demo import load_kiosk_demo
+from surveyapp.kiosk.demo import kiosk_path, load_kiosk_demo
 from surveyapp.mystery.demo import load_mystery_demo
 from surveyapp.polls.demo import load_poll_demo
 from surveyapp.programmes.models import Programme
@@ -88,6 +88,7 @@ def demo_command(responses: int) -> None:
         click.echo(f"  {role.value:<10} {email}  /  {password}")
     click.echo(f"\nStaff area:  {base}/login")
     click.echo(f"Demo survey: {base}/s/{SLUG}")
+    click.echo(f"Demo kiosk:  {base}{kiosk_path()}  (a manager opens it on the tablet)")
     click.echo(f"Demo poll:   {base}/j/{poll_code}  (presenter: Live polls in the staff area)\n")
 
 

@@ -53,6 +53,12 @@ def load_kiosk_demo(programme: Programme, responses: int = 40, seed: int = 16) -
     return questionnaire
 
 
+def kiosk_path() -> str:
+    """Where a manager opens the demo's kiosk questionnaire in kiosk mode."""
+    questionnaire_id = db.session.scalar(select(Questionnaire.id).where(Questionnaire.slug == SLUG))
+    return f"/manage/questionnaires/{questionnaire_id}/kiosk"
+
+
 def _add_responses(questionnaire: Questionnaire, count: int, rng: random.Random) -> None:
     """Synthetic kiosk answers; every tenth given in 2 seconds and flagged "fast"."""
     items = {item.code: item for item in questionnaire.items}
