@@ -160,8 +160,10 @@ class _Reader:
         except Untranslatable as error:
             self.problem(group.row, error.reason)
             extension = {}
-        if extension.get("skips"):
+        if _valid_skips(extension.get("skips")):
             page["skips"] = extension["skips"]
+        elif extension.get("skips"):
+            self.problem(group.row, _("The surveyapp column holds no valid skip rules: they are left out."))
         pages.append(page)
         for node in group.children:
             page["items"] += self._member(node, [])
@@ -247,6 +249,13 @@ class _Reader:
         if not self.settings:
             return {}
         return {key: texts for key in ("intro", "thanks") if (texts := self.texts(self.settings, f"surveyapp_{key}"))}
+
+
+def _valid_skips(skips) -> bool:
+    """[{"when": text, "to": page number or "end"}, ...] as a page stores them (the builder checks the rest)."""
+    return isinstance(skips, list) and bool(skips) and all(
+        isinstance(rule, dict) and isinstance(rule.get("when", ""), str)
+        and isinstance(rule.get("to"), (int, str)) and not isinstance(rule.get("to"), bool) for rule in skips)
 
 
 def where(row: Row | None) -> str:

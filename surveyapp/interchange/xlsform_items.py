@@ -33,6 +33,10 @@ DEVICE = ("deviceid", "uri:deviceid", "simserial", "subscriberid", "phonenumber"
           "uri:email", "uri:username", "start-geopoint")
 TEXT_KEYS = ("low", "high", "dk", "other_label", "invalid")  # item wording beyond label and hint
 RANGE_10 = {"start": "0", "end": "10", "step": "1"}
+FIELD_VALUES = {"BooleanField": bool, "IntegerField": int, "DateField": str, "StringField": str,
+                "OptionCodeField": str, "SelectField": str}
+MAX_SETTING = 10**9
+MAX_SETTING_TEXT = 300
 
 
 def unsupported(kind: str) -> str | None:
@@ -156,15 +160,36 @@ def _range(row, spec: dict) -> None:
 
 def _override(spec: dict, override: dict) -> None:
     """The `surveyapp` column's type and settings; options only for types that have them."""
-    kind = REGISTRY.get(override["type"])
+    kind = REGISTRY.get(override["type"]) if isinstance(override["type"], str) else None
     if kind is None or kind.part_only:
-        raise Untranslatable(_("The surveyapp column names an unknown type “%(type)s”.", type=override["type"]))
+        raise Untranslatable(_("The surveyapp column names an unknown type “%(type)s”.",
+                               type=str(override["type"])[:40]))
     spec["type"] = override["type"]
-    spec["settings"] = dict(override.get("settings") or {})
+    spec["settings"] = checked_settings(kind, override.get("settings") or {})
     if not kind.has_options:
         spec.pop("options", None)
-    if override.get("stage"):
-        spec["stage"] = override["stage"]
+    stage = override.get("stage")
+    if stage:
+        if not isinstance(stage, dict) or not all(isinstance(value, str) for value in stage.values()):
+            raise Untranslatable(_("The surveyapp column holds no valid settings."))
+        spec["stage"] = stage
+
+
+def checked_settings(kind, settings) -> dict:
+    """Only settings the type has, each a value of the kind its builder field gives (a whole number, a tick, a
+    text): a file can hand the builder nothing its own form could not."""
+    fields = {name: field for name, field in kind.settings_fields.items()
+              if name not in kind.text_keys and name not in kind.part_keys}
+    if not isinstance(settings, dict):
+        raise Untranslatable(_("The surveyapp column holds no valid settings."))
+    for key, value in settings.items():
+        field = fields.get(key)
+        wanted = field and (int if field.kwargs.get("coerce") is int else FIELD_VALUES.get(field.field_class.__name__))
+        if wanted is None or type(value) is not wanted or (wanted is int and abs(value) > MAX_SETTING) \
+                or (wanted is str and len(value) > MAX_SETTING_TEXT):
+            raise Untranslatable(_("The surveyapp column gives the setting “%(key)s” a value a %(type)s cannot "
+                                   "take.", key=str(key)[:40], type=kind.label))
+    return dict(settings)
 
 
 def _texts(reader, row, spec: dict) -> dict:
@@ -251,7 +276,7 @@ def matrix(reader, group, conditions: list[str]) -> dict | None:
     spec["options"] = [{key: value for key, value in choice.items() if key != "filters"}
                        for choice in _choices(reader, group.row, shapes[0].group(2))]
     if override.get("type") == "matrix":
-        spec["settings"] = dict(override.get("settings") or {})
+        spec["settings"] = checked_settings(REGISTRY["matrix"], override.get("settings") or {})
         if spec["settings"].get("scale", "likert") != "options":
             spec.pop("options")
     spec["texts"] = {key: texts for key, texts in (("label", reader.texts(group.row, "label")),
