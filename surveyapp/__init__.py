@@ -22,6 +22,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     from surveyapp import web
 
     web.init_app(app)
+    from surveyapp import ops
+
+    ops.init_app(app)  # last: its start-up checks need the whole app
     return app
 
 

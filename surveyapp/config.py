@@ -54,6 +54,13 @@ class Defaults:
     MAIL_USERNAME = None
     MAIL_PASSWORD = None
     MAIL_SENDER = "surveyapp@localhost"
+    # Operations (surveyapp.ops, docs/deploy.md). ENV "production" refuses to start without a SECRET_KEY.
+    ENV = "development"
+    LOG_LEVEL = "INFO"
+    LOG_FORMAT = "keyvalue"  # or "json": one line per request and per dispatch batch
+    METRICS_ALLOW = "127.0.0.1,::1"  # addresses/networks (CIDR) that may read /metrics; others get 404
+    HEALTH_VERSION = None  # shown by /healthz and /readyz only when an operator sets it
+    STARTUP_CHECKS = None  # None: under gunicorn and `flask run`, not in tests or other flask commands
 
 
 _ENV_KEYS = {
@@ -78,7 +85,23 @@ _ENV_KEYS = {
     "SURVEYAPP_PROXY_FIX_X_FOR": int,
     "SURVEYAPP_PROXY_FIX_X_PROTO": int,
     "SURVEYAPP_PROXY_FIX_X_HOST": int,
+    "SURVEYAPP_ENV": str,
+    "SURVEYAPP_LOG_LEVEL": str,
+    "SURVEYAPP_LOG_FORMAT": str,
+    "SURVEYAPP_METRICS_ALLOW": str,
+    "SURVEYAPP_HEALTH_VERSION": str,
+    "SURVEYAPP_STARTUP_CHECKS": lambda v: v.lower() in {"1", "true", "yes"},
 }
+# SURVEYAPP_ names read elsewhere than the configuration; any other SURVEYAPP_ name is refused at start-up
+# (a misspelt setting would otherwise be ignored without a word).
+OTHER_ENV_NAMES = {
+    "SURVEYAPP_ALLOW_DATA_LOSS",  # migration_guard: downgrade despite data
+    "SURVEYAPP_SCREENSHOTS",  # tests/browser: where screenshots go
+}
+
+
+def known_env_names() -> set[str]:
+    return set(_ENV_KEYS) | OTHER_ENV_NAMES
 
 
 def load_config(app: Flask, test_config: dict | None) -> None:
@@ -96,6 +119,7 @@ def load_config(app: Flask, test_config: dict | None) -> None:
         app.config.update(test_config)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path))
+        app.config["SECRET_KEY_GENERATED"] = True  # production refuses this (ops.checks)
 
 
 def normalise_database_url(url: str) -> str:

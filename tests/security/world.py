@@ -18,7 +18,7 @@ from tests import panel_factories as panel
 from tests.reports.seed import seed_responses
 
 ITEMS = [("colour", "single", True, 1, {}, ["red", "green"]), ("remark", "text", False, 1, {}, [])]
-PUBLIC = {"respond", "invite", "static", "kiosk"}
+PUBLIC = {"respond", "invite", "static", "ops", "kiosk"}  # ops: health checks, metrics (by address)
 PUBLIC_ENDPOINTS = {"participants.enrol", "accounts.login", "polls.join", "polls.vote", "polls.results_json"}
 _seq = itertools.count(1)
 
