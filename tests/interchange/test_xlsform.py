@@ -1,5 +1,8 @@
 """Every workbook of ../shared/xlsform imports, or is refused row by row with the right reasons; what maps is
 created through the builder. Expressions and constraints translate into the logic language and settings."""
+import io
+import zipfile
+
 import pytest
 from sqlalchemy import func, select
 
@@ -154,3 +157,11 @@ def test_a_huge_sheet_stops_at_the_row_cap(monkeypatch):
 def test_an_unknown_language_is_reported():
     draft = xlsform.read(workbook(survey=[["type", "name", "label", "label::Elvish"], ["text", "q", "Q", "Q"]]))
     assert [problem.where for problem in draft.problems] == ["column “label::Elvish”"]
+
+
+def test_a_zip_bomb_is_refused_before_unpacking():
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", b"\0" * (40 * 1024 * 1024))
+    with pytest.raises(UploadRejected, match="unpacks to far more data"):
+        xlsform.read(buffer.getvalue())
