@@ -164,9 +164,12 @@ class _Reader:
                             known=known)
         if any(helps.values()):
             texts["help"] = helps
-        other = question.localised.get("other_replace_text")
+        neutral = question.attributes.get("other_replace_text")  # LimeSurvey 2 may keep it for every language
+        other = question.localised.get("other_replace_text") or (neutral and dict.fromkeys(self.languages, neutral))
         if other and question.other == "Y":
-            texts["other_label"] = self._texts(other, where=where, known=known, line=True)
+            worded = self._texts(other, where=where, known=known, line=True)
+            if any(worded.values()):
+                texts["other_label"] = worded
         return texts
 
     def _rows(self, question, shape: Shape, code: str, where: str, known: dict) -> list[dict]:
@@ -218,12 +221,7 @@ class _Reader:
         return texts
 
     def _piped(self, text: str, where: str, known: dict | None) -> str:
-        def pipe(name: str) -> str | None:
-            emitted = (known or {}).get(name)
-            answered = emitted and emitted.shape.type not in ("display", "matrix", "ranking")
-            return emitted.code if answered else None
-
-        text, dropped = lss_text.pipes(text, pipe)
+        text, dropped = lss_text.pipes(text, lambda name: self._pipe(name, known or {}))
         if dropped:
             shown = list(dict.fromkeys(expression[:60] for expression in dropped))
             listed = ", ".join(shown[:MAX_LISTED]) + (" …" if len(shown) > MAX_LISTED else "")
@@ -232,6 +230,18 @@ class _Reader:
             if problem not in self.problems:
                 self.problems.append(problem)
         return text
+
+    def _pipe(self, name: str, known: dict) -> str | None:
+        """The item code a `{name}` shows: an earlier question's answer, a matrix row's, an "other" text."""
+        title, sub = self._split(name)
+        emitted = known.get(title)
+        if emitted is None:
+            return None
+        if sub is None:
+            return emitted.code if emitted.shape.type not in ("display", "matrix", "ranking") else None
+        if sub == "other" and emitted.shape.settings.get("other"):
+            return f"{emitted.code}_other_text" if emitted.shape.type == "multiple" else f"{emitted.code}_other"
+        return emitted.rows.get(sub)
 
     def _choice_label(self, choice: Choice, where: str, known: dict) -> dict[str, str]:
         if choice.texts is None:

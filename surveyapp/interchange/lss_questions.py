@@ -32,8 +32,9 @@ UNSUPPORTED = {
 VALIDATION = ("em_validation_q", "em_validation_sq")
 CODE_CHARS = re.compile(r"[^a-z0-9_]+")
 ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-OTHER = "-oth-"
-MAX_PREG = 500  # LimeSurvey's stored code of "other"
+OTHER = "-oth-"  # LimeSurvey's stored code of "other"
+MAX_PREG = 500
+NUMBER_PATTERN = r"-?[0-9]+[.,0-9]*"  # "numbers only" on a short text, within check_pattern's 3 repeats
 
 
 class Unsupported(Exception):
@@ -97,6 +98,8 @@ def _simple(question: Question) -> Shape:
         _length(question, result)
     if question.type == "S" and question.preg:
         _pattern(question.preg, result)
+    elif question.type == "S" and question.attributes.get("numbers_only") == "1":
+        result.settings["pattern"] = NUMBER_PATTERN
     if question.type == "D":
         _date_limits(question, result)
     return result

@@ -114,6 +114,7 @@ def test_question_types_map_to_the_registry(drafts):
     assert found["c"]["options"][0]["label"] == {"en": "Yes", "fr": "Oui", "it": "Sì", "de": "Ja"}
     assert [row["code"] for row in found["f"]["rows"]] == ["sq01", "sq02", "sq03", "sq04"]
     assert found["r1"]["settings"] == {"rank_at_most": 2, "rank_exactly": True}
+    assert found["s1"]["settings"] == {"pattern": "-?[0-9]+[.,0-9]*"}  # numbers only
 
 
 @needs_files
@@ -170,6 +171,7 @@ def test_validation_maps_where_it_fits_and_is_reported_where_not(drafts):
     assert any("its format" in reason for reason in problems["question vT"])  # long text: no pattern
     assert any("options cannot be filtered" in reason for reason in problems["question afL"])
     assert "min_answers “minSelect” is not a fixed number and is left out." in problems["question afMC"]
+    assert found["afmc"]["texts"]["other_label"] == {"en": "{afsrcfilter_other_text}"}  # the other's text piped
 
 
 # --- array filters ---
