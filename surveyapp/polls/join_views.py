@@ -71,7 +71,7 @@ def vote(code: str, poll_id: int):
         return _page(session, errors={poll.id: str(error.message)}, token=token, status=error.status_code)
     db.session.commit()
     live.announce(poll.id)
-    flash(_("Thank you, your vote is counted. You can change it while the poll is open."), "success")
+    flash(_("Thank you, your vote is counted."), "success")
     return _with_cookie(redirect(url_for("polls.join", code=session.code, _anchor=f"poll-{poll.id}")), token)
 
 

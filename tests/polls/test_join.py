@@ -64,7 +64,7 @@ def test_a_vote_of_each_kind_is_stored_and_announced(db, workshop, participant, 
     assert _votes(db) == [payload]
     assert announced == [workshop.polls[kind].id]
     page = participant.get(f"/j/{workshop.code}").get_data(as_text=True)
-    assert "You can change it while the poll is open." in page and "Change my vote" in page
+    assert "You can change your vote while the poll is open." in page and "Change my vote" in page
 
 
 def test_voting_again_replaces_the_vote(db, workshop, participant):
