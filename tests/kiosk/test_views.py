@@ -3,6 +3,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
 
+from surveyapp.audit.models import AuditEvent
 from surveyapp.kiosk.models import KioskDevice, KioskSubmission
 from surveyapp.responses.models import Answer, Response
 from tests.conftest import csrf_token
@@ -13,13 +14,15 @@ def count(db, model=Response) -> int:
     return db.session.scalar(select(func.count()).select_from(model))
 
 
-def test_opening_ends_the_staff_login_and_the_browser_reaches_nothing_but_the_kiosk(kiosk, db):
+def test_opening_ends_the_staff_login_and_the_browser_reaches_nothing_but_the_kiosk(kiosk, db, manager, questionnaire):
     for staff_page in ("/manage/", "/login", "/manage/questionnaires/1/responses", "/s/anything"):
         reply = kiosk.get(staff_page)
         assert reply.status_code == 302 and reply.location.endswith("/k/"), staff_page
     kiosk.delete_cookie("kiosk", path="/")
     assert "/login" in kiosk.get("/manage/").location  # the staff login itself is gone too
     assert device(db).created_by is not None
+    opened = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "kiosk.open"))
+    assert opened.actor == manager.email and opened.target == f"questionnaire:{questionnaire.id}"
 
 
 def test_the_kiosk_page_keeps_nothing_and_links_nowhere(kiosk):
@@ -103,6 +106,8 @@ def test_leaving_needs_the_pin_and_too_many_wrong_ones_lock_it(kiosk, db):
     assert left.status_code == 302 and left.location.endswith("/login")
     assert device(db).ended_at is not None
     assert "/login" in kiosk.get("/manage/").location
+    actions = db.session.scalars(select(AuditEvent.action).where(AuditEvent.action.like("kiosk.%"))).all()
+    assert sorted(actions) == ["kiosk.leave", "kiosk.open", "kiosk.pin_locked", "kiosk.pin_locked"]
 
 
 def test_staff_end_a_kiosk_from_elsewhere(app, kiosk, db, manager, questionnaire):
