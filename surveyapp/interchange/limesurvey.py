@@ -40,7 +40,6 @@ class _Emitted:
     """An item made from a question: what equations and pipes naming the question refer to."""
 
     code: str
-    page: int
     shape: Shape
     rows: dict[str, str]  # a matrix: LimeSurvey subquestion code -> the part's code
     options: dict[str, str]  # a multiple choice: LimeSurvey subquestion code -> option code
@@ -57,7 +56,6 @@ class _Reader:
         self.emitted: dict[str, _Emitted] = {}
         self.left_out: set[str] = set()
         self.taken: set[str] = set()
-        self.page = 0
 
     # --- the questionnaire ---
     def draft(self) -> Draft:
@@ -102,7 +100,6 @@ class _Reader:
 
     # --- pages ---
     def _page(self, group: lss_file.Group, number: int) -> dict:
-        self.page = number
         earlier = dict(self.emitted)
         name = _("group “%(name)s”", name=self._base(group.texts).get("name", group.gid))
         page = {"title": self._texts({lang: t.get("name", "") for lang, t in group.texts.items()}, line=True),
@@ -113,7 +110,7 @@ class _Reader:
         description = self._texts({lang: t.get("description", "") for lang, t in group.texts.items()},
                                   where=name, known=earlier)
         for question in group.questions:
-            item = self._item(question, number)
+            item = self._item(question)
             if item:
                 page["items"].append(item)
         if page["items"] and any(description.values()):  # a group's description heads its page
@@ -122,7 +119,7 @@ class _Reader:
         return page
 
     # --- items ---
-    def _item(self, question: lss_file.Question, page: int) -> dict | None:
+    def _item(self, question: lss_file.Question) -> dict | None:
         where = _("question %(code)s", code=question.title)
         try:
             shape = lss_questions.shape(question)
@@ -146,7 +143,7 @@ class _Reader:
         if not shape.rows:
             self._unfiltered(question, where)
         else:
-            item["rows"] = self._rows(question, shape, code, where, known)
+            item["rows"] = self._rows(question, shape, where, known)
             rows = {row.lss: f"{code}_{row.code}" for row in shape.rows}
         condition = self._condition(question.relevance, where, known, _("the question is shown to everyone"))
         if condition:
@@ -154,7 +151,7 @@ class _Reader:
         self.problems += [Problem(where, str(reason)) for reason in shape.problems]
         options = {c.lss: c.code for c in shape.options} if shape.type == "multiple" else {}
         self.taken.update(_part_codes(code, shape))
-        self.emitted[question.title] = _Emitted(code, page, shape, rows, options)
+        self.emitted[question.title] = _Emitted(code, shape, rows, options)
         return item
 
     def _item_texts(self, question, where: str, known: dict) -> dict:
@@ -172,7 +169,7 @@ class _Reader:
                 texts["other_label"] = worded
         return texts
 
-    def _rows(self, question, shape: Shape, code: str, where: str, known: dict) -> list[dict]:
+    def _rows(self, question, shape: Shape, where: str, known: dict) -> list[dict]:
         rows = [{"code": row.code, "label": self._choice_label(row, where, known)} for row in shape.rows]
         source, exclude = (question.attributes.get("array_filter", "").strip(),
                            question.attributes.get("array_filter_exclude", "").strip())
@@ -202,7 +199,8 @@ class _Reader:
             option = emitted.options.get(choice.lss)
             if option:
                 selected = f"selected({emitted.code}, '{option}')"
-                row["condition"] = f"not {selected}" if negate else selected
+                condition = f"not {selected}" if negate else selected
+                row["condition"] = f"{row['condition']} and {condition}" if row.get("condition") else condition
 
     # --- texts ---
     def _texts(self, by_lss: dict[str, str], *, where: str | None = None, known: dict | None = None,
