@@ -23,6 +23,7 @@ RECHECK_SECONDS = 1.0
 CHANNEL_PREFIX = "surveyapp:poll:"
 EXTENSION = "polls_live"
 log = logging.getLogger(__name__)
+_CREATE_LOCK = threading.Lock()
 
 
 def announce(poll_id: int) -> None:
@@ -37,9 +38,6 @@ def broker_of(app: Flask) -> "Broker":
         if broker is None:
             broker = app.extensions[EXTENSION] = Broker(redis_url(app.config))
         return broker
-
-
-_CREATE_LOCK = threading.Lock()
 
 
 def redis_url(config) -> str | None:

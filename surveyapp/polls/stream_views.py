@@ -34,7 +34,7 @@ def results_json(poll_id: int):
     for_presenter = current_user.is_authenticated and current_user.can(row.programme_id, *READ)
     if not for_presenter and (row.state != State.REVEALED or row.session.closed_at is not None):
         abort(404)
-    aggregate = cached_results(poll_id, for_presenter=for_presenter)
+    aggregate = cached_results(poll_id, for_presenter=for_presenter) or abort(404)  # deleted meanwhile
     etag = f"{poll_id}-{'presenter' if for_presenter else 'public'}-{aggregate['version']}"
     if request.if_none_match.contains_weak(etag):
         response = Response(status=304)
@@ -48,7 +48,7 @@ def results_json(poll_id: int):
 def cached_results(poll_id: int, *, for_presenter: bool) -> dict | None:
     """The poll's aggregate for this audience from this process's cache; None once the poll is gone."""
     def compute():
-        poll = db.session.get(Poll, poll_id)
-        return None if poll is None else service.results(poll, for_presenter=for_presenter)
+        row = db.session.get(Poll, poll_id)
+        return None if row is None else service.results(row, for_presenter=for_presenter)
 
     return broker_of(current_app).cache.get((poll_id, for_presenter), compute)

@@ -115,11 +115,11 @@ def _stream(hub, versions, **options):
 
 def test_the_stream_coalesces_a_burst_sends_the_last_vote_and_keeps_alive():
     hub, versions = Hub(), [0]
-    chunks, thread = _stream(hub, versions, lifetime=1.6, heartbeat=0.4)
+    chunks, thread = _stream(hub, versions, lifetime=2.0, heartbeat=0.4)
     time.sleep(0.05)
     started = time.monotonic()
-    for vote in range(1, 201):  # 200 votes in about 0.6 s
-        versions.append(vote)
+    while time.monotonic() < started + 0.6:  # a burst of votes for 0.6 s (about 200 on an idle machine)
+        versions.append(versions[-1] + 1)
         hub.bump(9)
         time.sleep(0.003)
     last_vote = time.monotonic()
@@ -132,7 +132,7 @@ def test_the_stream_coalesces_a_burst_sends_the_last_vote_and_keeps_alive():
     assert len(burst) <= (last_vote - started) / 0.25 + 2
     assert all(later - earlier >= 0.24 for earlier, later in itertools.pairwise(burst))
     final_at, final = events[-1]
-    assert final["votes"] == 200 and final_at - last_vote <= 0.3
+    assert final["votes"] == versions[-1] and final_at - last_vote <= 0.25 + 0.1  # 0.1: thread scheduling
     assert any(chunk == ": heartbeat\n\n" for _, chunk in chunks)
     assert not thread.is_alive()  # ended after its lifetime: the client reconnects
 
@@ -196,7 +196,7 @@ def test_redis_messages_of_a_burst_are_coalesced(redis_apps):
     subscriber.close()
 
     assert 1 <= len(heard) <= (last_announce - started) / 0.25 + 2
-    assert heard[-1] - last_announce <= 0.3
+    assert heard[-1] - last_announce <= 0.25 + 0.1  # 0.1: thread scheduling
 
 
 @pytest.fixture
