@@ -81,6 +81,8 @@ def _token() -> str:
 
 
 def _page(session: PollSession, *, errors: dict | None = None, token: str | None = None, status: int = 200):
+    """The session's open and revealed polls; while none is left to vote on, the page reloads itself (no
+    JavaScript) to show the next question or the results once the facilitator gets there."""
     token = token or _token()
     polls = [poll for poll in session.polls if poll.state in VISIBLE]
     votes = service.voted_polls([poll.id for poll in polls], service.voter_hash(token))
@@ -88,7 +90,7 @@ def _page(session: PollSession, *, errors: dict | None = None, token: str | None
                if poll.state == State.REVEALED}
     page = render_template("polls/join.html", session=session, polls=polls, votes=votes, results=results,
                            errors=errors or {}, posted=request.form.getlist("answer"), State=State,
-                           waiting=not any(poll.state == State.OPEN for poll in polls))
+                           waiting=not any(poll.state == State.OPEN and poll.id not in votes for poll in polls))
     return _with_cookie(current_app.make_response((page, status)), token)
 
 

@@ -147,3 +147,13 @@ def test_guessing_codes_is_429_even_for_the_right_one(app, db, workshop, partici
     assert [participant.get(f"/j/{secrets.token_hex(3)}").status_code for _ in range(3)] == [404] * 3
     assert participant.get(f"/j/{workshop.code}").status_code == 429
     assert db.session.scalar(select(func.count()).select_from(Vote)) == 0
+
+
+def test_the_page_reloads_itself_only_while_nothing_is_left_to_vote_on(db, workshop, participant):
+    refresh = '<meta http-equiv="refresh" content="15">'
+    assert refresh not in participant.get(f"/j/{workshop.code}").get_data(as_text=True)
+    for poll in list(workshop.polls.values())[1:]:
+        service.change_state(poll, "close")
+    db.session.commit()
+    _vote(participant, workshop, "single", "co_design")
+    assert refresh in participant.get(f"/j/{workshop.code}").get_data(as_text=True)
