@@ -17,6 +17,7 @@ from surveyapp.i18n import interface_language_for
 from surveyapp.polls import live, service
 from surveyapp.polls.blueprint import bp
 from surveyapp.polls.models import Poll, PollSession, State
+from surveyapp.polls.stream_views import cached_results
 from surveyapp.web import public_url
 
 COOKIE = "poll_voter"
@@ -86,7 +87,7 @@ def _page(session: PollSession, *, errors: dict | None = None, token: str | None
     token = token or _token()
     polls = [poll for poll in session.polls if poll.state in VISIBLE]
     votes = service.voted_polls([poll.id for poll in polls], service.voter_hash(token))
-    results = {poll.id: service.results(poll, for_presenter=False) for poll in polls
+    results = {poll.id: cached_results(poll.id, for_presenter=False) for poll in polls
                if poll.state == State.REVEALED}
     page = render_template("polls/join.html", session=session, polls=polls, votes=votes, results=results,
                            errors=errors or {}, posted=request.form.getlist("answer"), State=State,
