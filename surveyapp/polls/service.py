@@ -4,6 +4,7 @@ import hashlib
 import json
 import secrets
 import zlib
+from collections import Counter
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
@@ -90,7 +91,8 @@ def add_poll(session: PollSession, kind: str, question: str, option_lines: list[
     else:
         labels = []
     if kind == Kind.MULTIPLE and max_choices is not None and not 1 <= max_choices <= len(labels):
-        raise DomainError(_l("At most can be between 1 and the number of options (%(n)d).", n=len(labels)))
+        raise DomainError(_l("The most choices allowed must be between 1 and the number of options (%(n)d).",
+                             n=len(labels)))
     if kind == Kind.RATING and scale is not None and not 2 <= scale <= MAX_SCALE:
         raise DomainError(_l("The scale goes from 1 to a number between 2 and %(max)d.", max=MAX_SCALE))
     position = max((poll.position for poll in session.polls), default=0) + 1
@@ -187,12 +189,8 @@ def set_word_hidden(poll: Poll, word: str, hidden: bool, now: datetime | None = 
 
 def word_queue(poll: Poll) -> list[dict]:
     """Every word given, most frequent first, with whether it is hidden: the moderation queue."""
-    words = db.session.execute(
-        select(Vote.payload).where(Vote.poll_id == poll.id)).scalars()
-    counts: dict[str, int] = {}
-    for payload in words:
-        if word := payload.get("word"):
-            counts[word] = counts.get(word, 0) + 1
+    counts = Counter(payload.get("word") for payload in db.session.scalars(
+        select(Vote.payload).where(Vote.poll_id == poll.id)) if payload.get("word"))
     hidden = hidden_words(poll.id)
     return [{"word": word, "count": count, "hidden": word in hidden}
             for word, count in sorted(counts.items(), key=lambda pair: (-pair[1], pair[0]))]
