@@ -23,6 +23,7 @@ from surveyapp.interchange.model import Draft, Problem
 from surveyapp.questionnaires.service import LANG_PATTERN
 
 SOURCE = "limesurvey"
+FILTERING = ("multiple", "ranking")  # what an array filter may name
 MAX_LISTED = 5  # expressions named in one problem
 CODE_WIDTH = 30  # leaves room for a matrix row's code in its part's code (64 at most)
 _CODE_CHARS = re.compile(r"[^a-z0-9_]+")
@@ -149,7 +150,7 @@ class _Reader:
         if condition:
             item["condition"] = condition
         self.problems += [Problem(where, str(reason)) for reason in shape.problems]
-        options = {c.lss: c.code for c in shape.options} if shape.type == "multiple" else {}
+        options = {c.lss: c.code for c in shape.options} if shape.type in FILTERING else {}
         self.taken.update(_part_codes(code, shape))
         self.emitted[question.title] = _Emitted(code, shape, rows, options)
         return item
@@ -188,18 +189,20 @@ class _Reader:
 
     def _filter_rows(self, rows: list[dict], shape: Shape, name: str, negate: bool, where: str,
                      known: dict) -> None:
-        """Array filter: a row is shown only when the option of the same code is chosen (or not chosen) in
-        an earlier multiple choice."""
+        """Array filter: a row is shown only when the option of the same code is chosen in an earlier multiple
+        choice, or ranked in an earlier ranking (`negate`: only when it is not)."""
         emitted = known.get(name)
-        if emitted is None or emitted.shape.type != "multiple":
+        if emitted is None or emitted.shape.type not in FILTERING:
             self.problems.append(Problem(where, _("its array filter on “%(source)s” is left out: it must name an "
-                                                  "earlier multiple choice that was imported.", source=name)))
+                                                  "earlier multiple choice or ranking that was imported.",
+                                                  source=name)))
             return
         for row, choice in zip(rows, shape.rows, strict=True):
             option = emitted.options.get(choice.lss)
             if option:
-                selected = f"selected({emitted.code}, '{option}')"
-                condition = f"not {selected}" if negate else selected
+                chosen = (f"selected({emitted.code}, '{option}')" if emitted.shape.type == "multiple"
+                          else f"answered({emitted.code}_{option})")  # the ranking's part for the option
+                condition = f"not {chosen}" if negate else chosen
                 row["condition"] = f"{row['condition']} and {condition}" if row.get("condition") else condition
 
     # --- texts ---
@@ -275,7 +278,7 @@ class _Reader:
             if shape.type in ("display", "matrix", "ranking"):
                 raise Untranslatable(_("%(code)s takes no answer of its own", code=title))
             return Target(emitted.code, shape.values, multi=shape.type == "multiple")
-        if sub in emitted.options:
+        if sub in emitted.options and shape.type == "multiple":  # a ranking's q_1 is its first rank, no option
             return Target(emitted.code, choice=emitted.options[sub])
         if sub in emitted.rows:
             return Target(emitted.rows[sub], shape.row_values)

@@ -179,12 +179,13 @@ FILTERS = "ls205_array_filter_tests.lss"
 
 
 @needs_files
-def test_array_filters_from_a_ranking_are_reported(drafts):
-    problems = reasons(drafts[FILTERS])
-    assert problems["question afivet1"] == ["its array filter on “ft1” is left out: it must name an earlier "
-                                            "multiple choice that was imported."]
+def test_array_filters_from_a_ranking_show_rows_of_ranked_options(drafts):
+    found, problems = items(drafts[FILTERS]), reasons(drafts[FILTERS])
+    assert [row["condition"] for row in found["afivet1"]["rows"]][:2] == ["answered(ft1_sq1)", "answered(ft1_sq2)"]
+    assert found["afiveet1"]["rows"][0]["condition"] == "not answered(ft1_sq1)"
+    assert problems["question afivet2"] == ["its array filter on “ft2” is left out: it must name an earlier "
+                                            "multiple choice or ranking that was imported."]  # ft2: an array
     assert any("options cannot be filtered" in reason for reason in problems["question listt1"])
-    assert "rows" in items(drafts[FILTERS])["afivet1"]
 
 
 # --- the classic sample survey ---
