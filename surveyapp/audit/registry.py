@@ -122,6 +122,8 @@ READS = {
     "people.index": "participant.read_status",
     "polls.export_csv": "export.poll_csv",
     "polls.export_xlsx": "export.poll_xlsx",
+    # under /polls/, not a staff URL, so never recorded: the presenter reads it every second, participants too
+    "polls.results_json": "poll.results",
     "questionnaires.share_poster": "questionnaire.poster",
     "reports.programme_pdf": "report.programme_pdf",
     "reports.programme_report": "report.programme",
