@@ -60,6 +60,7 @@ def _register_blueprints(app: Flask) -> None:
     from surveyapp.questionnaires.views import bp as questionnaires_bp
     from surveyapp.reports.views import bp as reports_bp
     from surveyapp.respond.admin_views import bp as responses_bp
+    from surveyapp.response_import.views import bp as response_import_bp
     from surveyapp.respond.invite_views import bp as invite_bp
     from surveyapp.respond.preview_views import bp as preview_bp
     from surveyapp.respond.views import bp as respond_bp
@@ -68,6 +69,7 @@ def _register_blueprints(app: Flask) -> None:
     from surveyapp.waves.people_views import bp as people_bp
     from surveyapp.waves.views import bp as waves_bp
 
+    app.register_blueprint(response_import_bp)
     for blueprint in (accounts_bp, questionnaires_bp, respond_bp, exports_bp, participants_bp, waves_bp, invite_bp,
                       translations_bp, reports_bp, audit_bp, gdpr_bp, responses_bp, preview_bp, indicators_bp,
                       people_bp, starters_bp, programmes_bp, members_bp, polls_bp, mystery_bp,

@@ -68,6 +68,9 @@ CHANGES = {
     "questionnaires.unarchive": "questionnaire.unarchive",
     "respond_preview.answer": "questionnaire.preview",
     "responses.delete": "response.delete",
+    "response_import.confirm": "response.import",
+    "response_import.mapping": "response.import_mapping",
+    "response_import.upload": "response.import_upload",
     "starters.create": "questionnaire.create_from_template",
     "translations.add_language": "translation.add_language",
     "translations.save": "translation.save",
@@ -130,6 +133,7 @@ READS = {
     "reports.questionnaire_pdf": "report.pdf",
     "reports.questionnaire_report": "report.preview",
     "responses.delete": "response.read_answers",  # the confirmation page shows the response's answers
+    "response_import.preview": "response.import_preview",  # the row report shows values of the file
     "translations.export_po": "export.translation_po",
     "translations.export_xlsx": "export.translation_workbook",
     "waves.panel_status": "export.panel_status",

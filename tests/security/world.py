@@ -64,6 +64,7 @@ def build(db, make, code: str) -> Programme:
            "invitation_id": invitation.id, "page_number": 1, "membership_id": member.memberships[0].id,
            "poll_session_id": poll_session.id, "poll_id": poll.id,
            "checklist_id": checklist.id,
+           "upload_token": "0" * 22,  # a staged import (response_import): unknown here, so 410 for its owner
            # the public routes: /s/<slug>, /e/<code>, /i/<token>
            "slug": questionnaire.slug, "code": session.enrol_code,
            "token": make_token(current_app.config["SECRET_KEY"], invitation.token_salt)}
