@@ -239,8 +239,8 @@ def test_the_presenter_stream_sends_the_aggregate_and_then_each_vote(app, client
     first = next(events)
     assert first["data"]["votes"] == 0 and first["id"] == str(first["data"]["version"])
 
-    voted_at = time.monotonic()
     assert _vote(app.test_client(), workshop, workshop["codes"][0]).status_code == 302
+    voted_at = time.monotonic()
     second = next(events)
     response.close()
 
