@@ -111,6 +111,7 @@ class Results:
         self.errors: Counter = Counter()
         self.last_vote_answered = 0.0
         self.events: list[tuple[float, int]] = []  # (arrival, votes) of each stream event
+        self.streams = 0  # stream connections opened (one more each minute: the server ends them)
 
     def error(self, what: str) -> None:
         with self.lock:
@@ -176,16 +177,26 @@ def presenter(port: int, seeded: dict, results: Results, stop: threading.Event) 
         results.error(f"presenter login: HTTP {response.status}")
         return
     while not stop.is_set():
-        connection, response = staff.request("GET", f"/polls/{seeded['poll']}/stream", timeout=70)
-        if response.status != 200:
-            results.error(f"stream: HTTP {response.status}")
-            return
-        while not stop.is_set() and (line := response.readline()):
-            if line.startswith(b"data: "):
-                votes = json.loads(line[6:])["votes"]
-                with results.lock:
-                    results.events.append((time.monotonic(), votes))
-        connection.close()
+        with results.lock:
+            results.streams += 1
+        try:
+            _follow(staff, seeded, results, stop)
+        except (OSError, http.client.HTTPException):  # cut (a sync worker killed by its timeout): reconnect
+            results.error("stream cut")
+
+
+def _follow(staff: Client, seeded: dict, results: Results, stop: threading.Event) -> None:
+    connection, response = staff.request("GET", f"/polls/{seeded['poll']}/stream", timeout=70)
+    if response.status != 200:
+        results.error(f"stream: HTTP {response.status}")
+        stop.wait(1.0)
+        return
+    while not stop.is_set() and (line := response.readline()):
+        if line.startswith(b"data: "):
+            votes = json.loads(line[6:])["votes"]
+            with results.lock:
+                results.events.append((time.monotonic(), votes))
+    connection.close()
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -202,8 +213,20 @@ def workers_cpu_seconds(master: int) -> float:
     return total / os.sysconf("SC_CLK_TCK")
 
 
+def warm_up(port: int, seeded: dict, workers: int) -> None:
+    """Let every worker render the join page once first (templates compiled, connections opened): not measured."""
+    def join(number: int) -> None:
+        connection, response = Client(port, f"10.251.0.{number}").request("GET", f"/j/{seeded['code']}")
+        response.read()
+        connection.close()
+
+    with ThreadPoolExecutor(max_workers=4 * workers) as pool:
+        list(pool.map(join, range(1, 8 * workers + 1)))
+
+
 def run(port: int, master: int, seeded: dict, args) -> dict:
     results, stop = Results(), threading.Event()
+    warm_up(port, seeded, args.workers)
     cpu_before = workers_cpu_seconds(master)
     watcher = threading.Thread(target=presenter, args=(port, seeded, results, stop), daemon=True)
     watcher.start()
@@ -228,7 +251,8 @@ def run(port: int, master: int, seeded: dict, args) -> dict:
         "vote_p50_ms": round(percentile(results.vote_ms, 0.5), 1),
         "vote_p95_ms": round(percentile(results.vote_ms, 0.95), 1),
         "vote_max_ms": round(max(results.vote_ms, default=float("nan")), 1),
-        "stream_events": len(results.events), "stream_events_max_per_second": max(per_second.values(), default=0),
+        "stream_connections": results.streams, "stream_events": len(results.events),
+        "stream_events_max_per_second": max(per_second.values(), default=0),
         "stream_last_votes": results.events[-1][1] if results.events else None,
         "server_cpu_ms_per_participant": round(cpu * 1000 / count, 2),
         "presenter_delay_ms": round((shown_all - results.last_vote_answered) * 1000, 1) if shown_all else None,
@@ -243,6 +267,8 @@ def main() -> int:
     parser.add_argument("--vote-seconds", type=float, default=10.0)
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--threads", type=int, default=32)
+    parser.add_argument("--worker-class", choices=("gthread", "sync"), default="gthread",
+                        help="sync: what the README warns about (one worker per open stream)")
     parser.add_argument("--no-redis", action="store_true", help="no LIVE_REDIS_URL (in-process updates only)")
     parser.add_argument("--json", help="write the figures here too")
     args = parser.parse_args()
@@ -259,7 +285,8 @@ def main() -> int:
         if master:
             stop_server(master)
         drop_fresh(url)
-    figures |= {"database": url.split(":", 1)[0], "workers": args.workers, "threads": args.threads,
+    figures |= {"database": url.split(":", 1)[0], "workers": args.workers, "worker_class": args.worker_class,
+                "threads": args.threads if args.worker_class == "gthread" else 1,
                 "redis": not args.no_redis}
     print(json.dumps(figures, indent=2))
     if args.json:
@@ -275,7 +302,9 @@ def serve(url: str, port: int, args, log: Path) -> int:
            "LOG": str(log), "SURVEYAPP_PROXY_FIX_X_FOR": "1"}
     if not args.no_redis:
         env["SURVEYAPP_LIVE_REDIS_URL"] = REDIS
-    command = ["bash", str(HERE / "serve.sh"), str(port), "--", "-k", "gthread", "--threads", str(args.threads)]
+    command = ["bash", str(HERE / "serve.sh"), str(port), "--", "-k", args.worker_class]
+    if args.worker_class == "gthread":
+        command += ["--threads", str(args.threads)]
     out = subprocess.run(command, env=env, capture_output=True, text=True, check=False)  # noqa: S603
     if out.returncode != 0 or not out.stdout.strip().isdigit():
         sys.exit(f"bench/polls.py: gunicorn did not start:\n{out.stderr}")
