@@ -14,7 +14,6 @@ BLOCKS = frozenset({"p", "div", "br", "li", "ul", "ol", "tr", "table", "h1", "h2
                     "blockquote", "pre", "hr", "dd", "dt"})
 CELLS = frozenset({"td", "th"})
 HIDDEN = frozenset({"script", "style"})
-BRACES = re.compile(r"\{([^{}]*)\}")
 PIPE = re.compile(r"\s*([A-Za-z_][A-Za-z0-9_]*)(?:\.(?:NAOK|shown|value))?\s*")
 _SPACES = re.compile(r"[ \t\u00a0\u200b]+")
 
@@ -61,19 +60,31 @@ def plain(html: str | None) -> str:
 
 
 def pipes(text: str, pipe: Callable[[str], str | None]) -> tuple[str, list[str]]:
-    """`text` with `{code}` turned into `{pipe(code)}` and every `{…}` that `pipe` refuses (None) taken out;
-    also what was taken out, as written, for the report."""
-    dropped: list[str] = []
-
-    def replace(match: re.Match) -> str:
-        name = PIPE.fullmatch(match.group(1))
+    """`text` with `{code}` turned into `{pipe(code)}` and every other `{…}` (nested braces included) or one
+    that `pipe` refuses (None) taken out; also what was taken out, as written, for the report."""
+    pieces, dropped, end = [], [], 0
+    for start, close in _braced(text):
+        expression = text[start:close]
+        name = PIPE.fullmatch(expression[1:-1])
         code = pipe(name.group(1)) if name else None
         if code is None:
-            dropped.append(match.group(0))
-            return ""
-        return "{" + code + "}"
-
-    replaced = BRACES.sub(replace, text)
+            dropped.append(expression)
+        pieces += [text[end:start], "" if code is None else "{" + code + "}"]
+        end = close
+    replaced = "".join([*pieces, text[end:]])
     if dropped:
         replaced = "\n".join(_SPACES.sub(" ", line).strip() for line in replaced.split("\n")).strip()
     return replaced, dropped
+
+
+def _braced(text: str):
+    """(start, end) of every outermost balanced {…} in `text`; an unclosed one is left as text."""
+    depth, start = 0, 0
+    for index, char in enumerate(text):
+        if char == "{":
+            start = index if depth == 0 else start
+            depth += 1
+        elif char == "}" and depth:
+            depth -= 1
+            if depth == 0:
+                yield start, index + 1

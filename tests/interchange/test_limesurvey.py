@@ -277,6 +277,8 @@ def test_html_becomes_plain_text_with_line_breaks():
 def test_pipes_are_rewritten_and_expressions_taken_out():
     text, dropped = pipes("Hi {Name}, {if(a, 'x', 'y')} you are {Age.shown}.", {"Name": "name", "Age": "age"}.get)
     assert text == "Hi {name}, you are {age}." and dropped == ["{if(a, 'x', 'y')}"]
+    text, dropped = pipes("A {if(x, {Name}, 'y')} b { c", {"Name": "name"}.get)
+    assert text == "A b { c" and dropped == ["{if(x, {Name}, 'y')}"]
 
 
 # --- a small file of our own: codes, languages, conditions on what was left out ---
