@@ -24,6 +24,7 @@ from sqlalchemy import func, insert, select, text
 from surveyapp.db import utcnow
 from surveyapp.errors import DomainError
 from surveyapp.extensions import db
+from surveyapp.itemtypes import ItemType
 from surveyapp.participants.codes import normalise_panel_code
 from surveyapp.participants.models import Participant, TrainingSession
 from surveyapp.questionnaires.models import Questionnaire
@@ -173,6 +174,10 @@ class _RowReader:
                        if columns.get(name)]
         self.checks = {target.item.id: ItemCheck(target.item, questionnaire.languages)
                        for _index, _name, target in self.filled if isinstance(target, Target)}
+        self.column_of = {target.item.code: name for _index, name, target in self.filled
+                          if isinstance(target, Target)}
+        self.groups = [item for item in questionnaire.items if _checks_a_group(item)
+                       and ({item.code, *(part.code for part in item.parts)} & set(self.column_of))]
 
     def row_id(self, cells: list[str]) -> str | None:
         return next((cells[index].strip() for index, _name, target in self.filled
@@ -197,7 +202,20 @@ class _RowReader:
                 row.answers[item_id] = self.checks[item_id].values(codes)
             except ValueError as error:
                 problems.append(Problem(number, name, text, str(error)))
+        if len(problems) == before and self.groups:
+            self._check_groups(row, raw, problems)
         return row if len(problems) == before else None
+
+    def _check_groups(self, row: PlannedRow, raw: dict, problems: list[Problem]) -> None:
+        """A composite's parts together (ranks given once each, "other" written out), as its page checks
+        them; only where the row answers some of it: earlier rounds may not have asked it at all."""
+        values = {self.checks[item_id].item.code: answers for item_id, answers in row.answers.items()}
+        texts = {self.checks[item_id].item.code: text for item_id, (_name, text, _codes) in raw.items()}
+        for item in self.groups:
+            if not any(values.get(code) for code in (item.code, *(part.code for part in item.parts))):
+                continue
+            for code, message in item.kind.check_group(item, values):
+                problems.append(Problem(row.number, self.column_of.get(code, code), texts.get(code, ""), message))
 
     def _codes(self, target: Target, name: str, text: str, number: int, problems: list[Problem]) -> list[str]:
         """The values a cell gives its item: option codes of a coded item, else the text as it is."""
@@ -241,6 +259,10 @@ class _RowReader:
             problems.append(Problem(number, name, text, _("this date lies in the future")))
             return None
         return moment
+
+
+def _checks_a_group(item) -> bool:
+    return type(item.kind).check_group is not ItemType.check_group
 
 
 def _wave(questionnaire: Questionnaire, name: str) -> Wave | None:

@@ -152,3 +152,13 @@ def test_a_wave_is_created_without_invitations_and_holds_one_response_per_panel_
     again = run(survey, "other.csv", b"panel_code;agree\nAAAA-BBBB;3\nEEEE-FFFF;1\nEEEE-FFFF;2\n",
                 wave_name="Earlier  Round")
     assert [(p.row, p.value) for p in again.problems] == [(2, "AAAA-BBBB"), (4, "EEEE-FFFF")]
+
+
+def test_a_ranking_s_ranks_are_checked_together_as_on_its_page(db, make):
+    questionnaire = make.questionnaire(items=[("fav", "ranking", False, 1, {}, ["bus", "bike", "car"])])
+    parts = [part.code for part in questionnaire.items[0].parts]
+    header = ";".join(parts)
+    result = run(questionnaire, "ranks.csv", f"{header}\n1;2;3\n1;1;\n;;\n".encode())
+    assert [(p.row, p.column, p.reason) for p in result.problems] == [
+        (3, parts[0], "Please give each rank only once.")]
+    assert len(run(questionnaire, "ok.csv", f"{header}\n1;2;3\n2;;1\n".encode()).rows) == 2
