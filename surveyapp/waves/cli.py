@@ -1,6 +1,10 @@
 """`flask waves dispatch` and `flask waves schedule`."""
 
+import signal
+import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import click
 from flask.cli import AppGroup
@@ -26,21 +30,48 @@ waves_cli = AppGroup("waves", help="Follow-up waves: invitations and reminders."
     help="Seconds a claim is held; a dispatcher that dies frees its claims after this.",
 )
 def dispatch_command(loop: bool, batch: int, interval: int, lease: int) -> None:
-    """Send every invitation and reminder that is due (exactly once, even beside other dispatchers)."""
-    while True:
-        try:
-            report = dispatch_due(batch=batch, lease=lease)
-        except NoPublicAddress as error:
-            raise click.ClickException(str(error.message)) from None
-        click.echo(
-            f"sent {report.sent} (of which retries {report.retried}), "
-            f"failed {report.failed} (will retry), bounced {report.bounced}"
-        )
-        for line in report.errors:
-            click.echo(line, err=True)
-        if not loop:
-            break
-        time.sleep(interval)
+    """Send every invitation and reminder that is due (exactly once, even beside other dispatchers).
+
+    SIGTERM (systemd's stop) lets the batch in hand finish, sent and recorded, then exits 0.
+    """
+    with _stop_on_sigterm() as stop:
+        while not stop:
+            try:
+                report = dispatch_due(batch=batch, lease=lease, stopping=lambda: bool(stop))
+            except NoPublicAddress as error:
+                raise click.ClickException(str(error.message)) from None
+            click.echo(
+                f"sent {report.sent} (of which retries {report.retried}), "
+                f"failed {report.failed} (will retry), bounced {report.bounced}"
+            )
+            for line in report.errors:
+                click.echo(line, err=True)
+            if not loop:
+                break
+            _sleep(interval, stop)
+        if stop:
+            click.echo("stopped on SIGTERM", err=True)
+
+
+@contextmanager
+def _stop_on_sigterm() -> Iterator[list]:
+    """A flag (a list, true once SIGTERM arrived) the loop reads between batches and while it waits; the
+    previous handler is back afterwards (the command also runs inside test processes)."""
+    stop: list = []
+    if threading.current_thread() is not threading.main_thread():  # only the main thread may set handlers
+        yield stop
+        return
+    previous = signal.signal(signal.SIGTERM, lambda *_: stop.append(True))
+    try:
+        yield stop
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _sleep(seconds: float, stop: list) -> None:
+    deadline = time.monotonic() + seconds
+    while not stop and time.monotonic() < deadline:
+        time.sleep(min(0.2, max(0.0, deadline - time.monotonic())))
 
 
 @waves_cli.command("schedule")

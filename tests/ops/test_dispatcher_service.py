@@ -1,0 +1,40 @@
+"""The dispatcher as a service: SIGTERM (systemd's stop) lets the batch in hand finish and exits 0; after a
+restart every invitation has been sent exactly once."""
+import asyncio
+import re
+import signal
+import time
+
+from tests.waves.test_concurrent_dispatch import dispatcher, due_invitations, finish, received
+
+COUNT, BATCH = 60, 20
+SMTP_DELAY = 0.05  # seconds per message: a batch takes about a second, long enough to be caught in the middle
+
+
+def slow(smtp) -> None:
+    quick = smtp.handle_DATA
+
+    async def handle_DATA(*args):  # noqa: N802 - aiosmtpd's hook name
+        await asyncio.sleep(SMTP_DELAY)
+        return await quick(*args)
+
+    smtp.handle_DATA = handle_DATA  # aiosmtpd looks the hooks up per connection
+
+
+def test_sigterm_mid_batch_finishes_it_exits_0_and_a_restart_sends_the_rest_once(app, db, make, smtp):
+    due_invitations(db, make, COUNT)
+    slow(smtp)
+    looping = dispatcher(app, smtp, "--loop", "--interval", "1")
+    deadline = time.monotonic() + 60
+    while len(smtp.messages) < 3 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    looping.send_signal(signal.SIGTERM)
+    output = finish(looping)
+    assert "stopped on SIGTERM" in output
+    sent_before = len(smtp.messages)
+    assert 0 < sent_before < COUNT and sent_before % BATCH == 0, output  # whole batches, not all of them
+    assert int(re.search(r"^sent (\d+)", output, re.M).group(1)) == sent_before
+
+    finish(dispatcher(app, smtp))
+    counts = received(smtp)
+    assert len(counts) == COUNT and set(counts.values()) == {1}
