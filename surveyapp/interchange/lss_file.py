@@ -48,6 +48,7 @@ class Question:
     order: int
     scale: int = 0
     parent: str = "0"  # a subquestion's question
+    has_default: bool = False  # LimeSurvey fills in a default answer
     texts: dict[str, dict[str, str]] = field(default_factory=dict)  # language -> {"question": …, "help": …}
     attributes: dict[str, str] = field(default_factory=dict)  # language-neutral
     localised: dict[str, dict[str, str]] = field(default_factory=dict)  # attribute -> language -> value
@@ -155,7 +156,16 @@ class _Reader:
                 questions[answer_qid].answers.append(answer)
         for question in questions.values():
             question.answers.sort(key=lambda a: (a.scale, a.order))
+        for qid in self._defaults():
+            if qid in questions:
+                questions[qid].has_default = True
         return questions
+
+    def _defaults(self) -> set[str]:
+        """The questions with a default answer (in any language)."""
+        given = {row["dvid"] for row in self.rows("defaultvalue_l10ns", "dvid", "defaultvalue")}
+        return {row["qid"] for row in self.rows("defaultvalues", "qid")
+                if row.get("defaultvalue") or row.get("dvid") in given}
 
     def _questions(self, table: str) -> dict[str, Question]:
         questions: dict[str, Question] = {}

@@ -265,6 +265,8 @@ def _date_limits(question: Question, result: Shape) -> None:
 def _validation_problems(question: Question, result: Shape) -> list:
     problems = [_l("its validation equation “%(equation)s” is left out.", equation=question.attributes[key])
                 for key in VALIDATION if question.attributes.get(key, "").strip()]
+    if question.has_default and result.type != "display":
+        problems.append(_l("its default answer is left out: an item starts unanswered."))
     if question.preg and question.type not in ("S", "N"):
         problems.append(_l("its format “%(pattern)s” is left out: only a short text takes one.",
                            pattern=question.preg))

@@ -115,6 +115,7 @@ def test_question_types_map_to_the_registry(drafts):
     assert [row["code"] for row in found["f"]["rows"]] == ["sq01", "sq02", "sq03", "sq04"]
     assert found["r1"]["settings"] == {"rank_at_most": 2, "rank_exactly": True}
     assert found["s1"]["settings"] == {"pattern": "-?[0-9]+[.,0-9]*"}  # numbers only
+    assert reasons(drafts[LS5])["question ldd"] == ["its default answer is left out: an item starts unanswered."]
 
 
 @needs_files
