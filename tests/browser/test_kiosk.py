@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 from surveyapp.db import utcnow
 from surveyapp.kiosk import service
 from surveyapp.kiosk.demo import SLUG
+from surveyapp.kiosk.models import KioskSubmission
 from surveyapp.questionnaires.models import Questionnaire
 from surveyapp.responses.models import Answer, Response
 
@@ -15,18 +16,22 @@ TABLET = {"viewport": {"width": 800, "height": 1280}, "is_mobile": True, "has_to
 SECRET = "secret remark of the first respondent"
 
 
-@pytest.fixture
-def kiosk(pages, live_server, db):
+def open_kiosk(pages, live_server, db, settings: service.Settings):
     """The demo's kiosk questionnaire open in kiosk mode on a tablet (a device made here: the staff side is tested
-    through the test client), back to the start 2 s after the thank-you screen."""
+    through the test client)."""
     questionnaire = db.session.scalar(select(Questionnaire).where(Questionnaire.slug == SLUG))
-    settings = service.Settings(idle_seconds=300, on_idle="discard", restart_seconds=2)
     _device, token = service.open_device(questionnaire, settings, "4711", None, utcnow())
     db.session.commit()
     page = pages.open("/login", **TABLET)
     page.context.add_cookies([{"name": "kiosk", "value": token, "url": live_server}])
     page.goto("/k/")
     return page
+
+
+@pytest.fixture
+def kiosk(pages, live_server, db):
+    """Back to the start 2 s after the thank-you screen."""
+    return open_kiosk(pages, live_server, db, service.Settings(idle_seconds=300, restart_seconds=2))
 
 
 def stored(db, key: str) -> int:
@@ -84,3 +89,27 @@ def test_an_answer_given_offline_is_stored_exactly_once_when_back_online(kiosk, 
     assert stored(db, key) == 1
     db.session.expire_all()
     assert db.session.scalar(select(Answer.value).where(Answer.value == "given offline")) == "given offline"
+
+
+def test_still_there_then_idle_submits_what_was_answered(pages, live_server, db):
+    """Timings shortened in the page (kiosk.js reads them when it arms its timers): idle 1 s once answered, the
+    prompt waiting 60 s, then 1 s (20 s on a kiosk)."""
+    page = open_kiosk(pages, live_server, db, service.Settings(idle_seconds=600, on_idle="submit"))
+    key = answer(page, "left half done")
+    page.evaluate("() => { Object.assign(document.getElementById('kiosk-form').dataset, {idle: '1', grace: '60'}); "
+                  "document.dispatchEvent(new Event('input')); }")
+    prompt = page.get_by_role("dialog", name="Still there?")
+    prompt.wait_for(state="visible")
+    pages.assert_accessible(page)
+    page.evaluate("() => { document.getElementById('kiosk-form').dataset.grace = '1'; }")
+    page.get_by_role("button", name="Yes, continue").click()
+    assert page.locator("textarea[name=q_comment]").input_value() == "left half done"
+    page.wait_for_function("key => document.querySelector('input[name=rk]').value !== key", arg=key)
+    assert page.locator("textarea[name=q_comment]").input_value() == "" and prompt.is_hidden()
+    for _ in range(50):
+        if stored(db, key):
+            break
+        page.wait_for_timeout(100)
+    assert stored(db, key) == 1
+    db.session.expire_all()
+    assert db.session.scalar(select(KioskSubmission.idle).join(Response).where(Response.key == key)) is True

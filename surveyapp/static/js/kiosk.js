@@ -6,7 +6,6 @@
 (function () {
   "use strict";
   var QUEUE = "kiosk-queue";
-  var GRACE = 20; // seconds the "Still there?" prompt waits
   var form = document.getElementById("kiosk-form");
   if (!form) {
     return;
@@ -163,8 +162,8 @@
     field("shown_ms").value = String(Date.now());
   }
 
-  // Start again for the next person: in place (works offline); a page in another language or answering a POST
-  // is fetched anew when the server can be reached.
+  // Start again for the next person: in place (works offline); a page answering a POST (another language, the
+  // problems of a page) is fetched anew when the server can be reached.
   function reset() {
     stopIdle();
     clearFields();
@@ -175,18 +174,14 @@
     form.hidden = false;
     touched = false;
     window.scrollTo(0, 0);
-    if (touchedLanguage()) {
+    if (form.hasAttribute("data-url")) {
       freshToken().then(function () { window.location.replace(settings.start); }, function () {});
     }
   }
 
-  function touchedLanguage() {
-    return document.documentElement.lang !== settings.defaultLang || form.hasAttribute("data-url");
-  }
-
   function showThanks(offline) {
     form.hidden = true;
-    prompt.hidden = true;
+    stopIdle();
     thanks.querySelector("[data-online]").hidden = offline;
     thanks.querySelector("[data-offline]").hidden = !offline;
     thanks.hidden = false;
@@ -199,6 +194,9 @@
   form.addEventListener("submit", function (event) {
     var submitter = event.submitter;
     if (bypass || (submitter && submitter.name === "lang")) {
+      if (!bypass && !navigator.onLine) {
+        event.preventDefault(); // another language needs the server; offline the page stays as it is
+      }
       return; // shown by the server as usual (a language, or the problems of a page)
     }
     event.preventDefault();
@@ -224,7 +222,9 @@
   function stopIdle() {
     window.clearTimeout(idleTimer);
     window.clearTimeout(graceTimer);
-    prompt.hidden = true;
+    if (prompt.open) {
+      prompt.close();
+    }
   }
 
   function armIdle() {
@@ -235,9 +235,8 @@
   }
 
   function askStillThere() {
-    prompt.hidden = false;
-    prompt.querySelector("[data-continue]").focus();
-    graceTimer = window.setTimeout(timedOut, GRACE * 1000);
+    prompt.showModal(); // a modal dialog: over the page wherever the respondent is, focus on "Yes, continue"
+    graceTimer = window.setTimeout(timedOut, Number(settings.grace) * 1000);
   }
 
   function answered() {
@@ -270,7 +269,7 @@
     armIdle();
   }
 
-  ["input", "change", "pointerdown", "keydown", "touchstart", "scroll"].forEach(function (name) {
+  ["input", "change", "pointerdown", "keydown", "touchstart"].forEach(function (name) {
     document.addEventListener(name, activity, {passive: true});
   });
   prompt.querySelector("[data-continue]").addEventListener("click", function () {
