@@ -86,8 +86,8 @@ def answer():
     if outcome.kind is Kind.ERRORS and request.form.get("queued"):
         outcome = flow.submit_partly(entry, request.form)
     flow.settle(outcome)
-    if outcome.kind in _DONE:
-        return redirect(url_for("kiosk.thanks"), 303)
+    if outcome.kind in _DONE:  # thanked in the language answered in
+        return redirect(url_for("kiosk.thanks", lang=entry.lang), 303)
     return pages.reply(entry, outcome)
 
 

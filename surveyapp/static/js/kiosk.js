@@ -165,14 +165,14 @@
   // Start again for the next person: in place (works offline); a page answering a POST (another language, the
   // problems of a page) is fetched anew when the server can be reached.
   function reset() {
-    stopIdle();
     clearFields();
     newRespondent();
     clearStorage();
     window.history.replaceState(null, "", settings.start);
     thanks.hidden = true;
     form.hidden = false;
-    touched = false;
+    touched = false; // a blank page waits for its respondent: no idle timer (clearing fired change events)
+    stopIdle();
     window.scrollTo(0, 0);
     if (form.hasAttribute("data-url")) {
       freshToken().then(function () { window.location.replace(settings.start); }, function () {});
