@@ -18,7 +18,7 @@ from reportlab.platypus import SimpleDocTemplate, Spacer
 from sqlalchemy import select
 
 from surveyapp.extensions import db
-from surveyapp.i18n import FALLBACK_LANGUAGE, interface_language_for, is_rtl
+from surveyapp.i18n import FALLBACK_LANGUAGE, interface_language_for, is_rtl, isolate
 from surveyapp.participants.models import TrainingSession
 from surveyapp.pdftext import BOLD, REGULAR, Text, printable, register_fonts
 from surveyapp.questionnaires.models import Questionnaire
@@ -49,8 +49,8 @@ def handout_pdf(session: TrainingSession, link: str, lang: str) -> bytes:
     base = "R" if is_rtl(lang) else None
     with force_locale(lang):
         title = _("Stay in touch after the session")
-        lines = [(_("Session on %(date)s", date=format_date(session.held_on, "long", locale=lang)), "h2"),
-                 (_("Place: %(place)s", place=session.place), "h2"),
+        lines = [(_("Session on %(date)s", date=isolate(format_date(session.held_on, "long", locale=lang))), "h2"),
+                 (_("Place: %(place)s", place=isolate(session.place)), "h2"),
                  (_("Scan the code or type the link to leave your e-mail address for a few short follow-up "
                     "questionnaires."), "body")]
         code = [(_("Enrolment code"), "body"), (session.enrol_code, "code")]
