@@ -75,7 +75,7 @@ def configure(level: str, style: str) -> None:
 
 class _NoAccessLines(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
-        return record.msg != '"%s" %s %s'  # werkzeug's WSGIRequestHandler.log_request
+        return '"%s" %s %s' not in str(record.msg)  # werkzeug's WSGIRequestHandler.log_request
 
 
 def init_app(app: Flask) -> None:

@@ -82,3 +82,12 @@ def test_the_demo_run_logs_no_token_address_name_or_answer(app, db, client, runn
     secrets |= set(answers) | set(db.session.scalars(select(Response.key)))
     leaked = sorted(secret for secret in secrets if secret in logged)
     assert not leaked, leaked
+
+
+def test_the_development_server_access_line_is_dropped(app):
+    """`make run`'s server logs the raw request line (tokens in paths); the app's own line replaces it."""
+    werkzeug = logging.getLogger("werkzeug")
+    access = logging.LogRecord("werkzeug", logging.INFO, __file__, 1, '127.0.0.1 - - [x] "%s" %s %s\n',
+                               ("GET /i/secret-token HTTP/1.1", "200", "-"), None)
+    banner = logging.LogRecord("werkzeug", logging.INFO, __file__, 1, " * Running on %s", ("http://x",), None)
+    assert not werkzeug.filter(access) and werkzeug.filter(banner)
