@@ -6,14 +6,15 @@
 A scratch database is created (a SQLite file under /tmp by default, or the PostgreSQL database named, which must
 not exist yet) and dropped afterwards; the schema comes from the migrations. One open single-choice poll ("the
 four Co's") and a manager are stored, then gunicorn serves the app as the README advises for live polls
-(`-k gthread --threads 32`, --workers 4, Redis pub/sub between the workers unless --no-redis) through
-bench/serve.sh, with PROXY_FIX_X_FOR=1 so each simulated phone has an address of its own (X-Forwarded-For), as
-behind the venue's reverse proxy. Then:
+(`-k gthread --threads 32`, --workers 4, rate limits in Redis and so live updates through Redis pub/sub, unless
+--no-redis) through bench/serve.sh, with PROXY_FIX_X_FOR=1 so each simulated phone has an address of its own
+(X-Forwarded-For), as behind the venue's reverse proxy. Then:
 - the presenter logs in and holds the poll's SSE stream open (reconnecting when it ends), noting when each event
   arrived and its vote count;
 - --participants phones join (GET /j/<code>: the page, its CSRF token and the voter cookie) spread evenly over
   --join-seconds, then each votes once (POST, a random option) spread over --vote-seconds; each phone is its own
-  client (own cookies, a new connection per request, as phones on a venue's wifi).
+  client (own cookies, a new connection per request, as phones on a venue's wifi) and then loads the page the
+  vote redirects to (load, not part of the vote's latency).
 Reported: errors (any status other than 200 for a join, 302 for a vote, or a failed connection), join and vote
 latency (p50/p95/max), the presenter's delay from the last vote's answer to the event showing every vote, the most
 stream events in any one second (at most 4 by design) and the workers' CPU time per participant (join + vote +
@@ -36,7 +37,7 @@ import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -138,6 +139,19 @@ def participant(port: int, number: int, seeded: dict, join_at: float, vote_at: f
     with results.lock:
         results.vote_ms.append((answered - started) * 1000)
         results.last_vote_answered = max(results.last_vote_answered, answered)
+    _follow_redirect(phone, response.getheader("Location", ""), results)
+
+
+def _follow_redirect(phone: Client, location: str, results: Results) -> None:
+    """The phone shows the thank-you page the vote redirects to (load, not counted in the vote's latency)."""
+    try:
+        connection, response = phone.request("GET", urlsplit(location).path or "/")
+        response.read()
+        connection.close()
+    except OSError as error:
+        return results.error(f"after vote: {type(error).__name__}")
+    if response.status != 200:
+        results.error(f"after vote: HTTP {response.status}")
 
 
 def _timed_join(phone: Client, seeded: dict, join_at: float, results: Results) -> str | None:
@@ -300,8 +314,8 @@ def serve(url: str, port: int, args, log: Path) -> int:
     """gunicorn with gthread workers through bench/serve.sh; the master's PID."""
     env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": secrets.token_hex(32), "WORKERS": str(args.workers),
            "LOG": str(log), "SURVEYAPP_PROXY_FIX_X_FOR": "1"}
-    if not args.no_redis:
-        env["SURVEYAPP_LIVE_REDIS_URL"] = REDIS
+    if not args.no_redis:  # as the README's production lines: rate limits in Redis, live updates through it too
+        env["SURVEYAPP_RATELIMIT_STORAGE_URI"] = REDIS
     command = ["bash", str(HERE / "serve.sh"), str(port), "--", "-k", args.worker_class]
     if args.worker_class == "gthread":
         command += ["--threads", str(args.threads)]
