@@ -9,7 +9,7 @@ from surveyapp.forms import StaffForm
 
 
 class UploadForm(StaffForm):
-    data = FileField(_l("File of earlier answers (.csv, .xlsx or .sav)"),
+    answers = FileField(_l("File of earlier answers (.csv, .xlsx or .sav)"),
                      validators=[FileRequired(message=_l("Please choose a file (.csv, .xlsx or .sav)."))])
     wave = StringField(_l("Wave (optional)"), validators=[Optional(), Length(max=80)],
                        description=_l("The responses join this wave of the programme; a wave that does not exist "

@@ -40,6 +40,7 @@ ROW_IDS = ("id", "response_id")
 EXPORT_META = ("lang", "version", "started_at", "wave", "session", "site", "imported", "questionnaire_id")
 MAX_SOURCE = 200  # Response.imported_from
 MAX_PANEL_CODE = 16  # Participant.panel_code
+MAX_WAVE_NAME = 80  # Wave.name
 BATCH = 1000
 
 
@@ -136,6 +137,8 @@ def plan(questionnaire: Questionnaire, sheet: Sheet, source: str, mapping: dict[
          wave_name: str | None = None) -> ImportPlan:
     """Check every row of `sheet` against `questionnaire`; nothing is stored (see the module docstring)."""
     wave_name = normal_name(wave_name) if wave_name else None
+    if wave_name and len(wave_name) > MAX_WAVE_NAME:
+        raise ImportRefused(_l("A wave's name has at most %(n)s characters.", n=MAX_WAVE_NAME))
     wave = _wave(questionnaire, wave_name) if wave_name else None
     columns, unmatched = match_columns(questionnaire, sheet.header, mapping)
     result = ImportPlan(questionnaire, normal_name(source)[:MAX_SOURCE] or "import", wave_name, columns, unmatched)

@@ -24,11 +24,11 @@ def upload(questionnaire_id: int):
     questionnaire = managed_questionnaire(questionnaire_id)
     form = UploadForm()
     if form.validate_on_submit():
-        file, data = form.data.data, form.data.data.read()
+        file, data = form.answers.data, form.answers.data.read()
         try:
             reader.read(file.filename or "", data)  # refuse an unreadable file now, not a step later
         except DomainError as error:
-            form.data.errors.append(str(error.message))
+            form.answers.errors.append(str(error.message))
             return render_template("response_import/upload.html", questionnaire=questionnaire, form=form), 422
         staged = staging.stage(current_app.instance_path, questionnaire.id, current_user.id, file.filename or "",
                                data, form.wave.data or None)

@@ -15,7 +15,7 @@ def upload(auth, questionnaire, data: str, name="earlier.csv", wave=""):
     url = f"/manage/questionnaires/{questionnaire.id}/import"
     token = csrf_token(auth.client, url)
     return auth.client.post(url, data={"csrf_token": token, "wave": wave,
-                                       "data": (io.BytesIO(data.encode()), name)},
+                                       "answers": (io.BytesIO(data.encode()), name)},
                             content_type="multipart/form-data")
 
 
