@@ -99,5 +99,7 @@ def test_the_panel_imports_fast_into_two_waves_and_the_report_compares_them(impo
             "330 91% 80% – 36 0 not tested: the waves asked this in different words –") in text
     assert ("“I will drive more carefully.”: of those who answered follow-up (n = 330), 91% agreed in "
             "post-session, against 89% of all post-session respondents (n = 1,448).") in text
+    # imported waves sent no invitations: fielded when their answers were submitted, no response rate
+    assert "post-session Mar 10, 2025 – Mar 14, 2025 – 1,448 – – follow-up Nov 20, 2025" in text
     assert "1,448 responses were imported from earlier data collection (file post-session.csv)." in text
     assert "330 responses were imported from earlier data collection (file follow-up.sav)." in text
