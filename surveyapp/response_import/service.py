@@ -20,6 +20,7 @@ from datetime import UTC, date, datetime
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, insert, select, text
+from sqlalchemy.exc import IntegrityError
 
 from surveyapp.db import utcnow
 from surveyapp.errors import DomainError
@@ -342,7 +343,14 @@ def apply(result: ImportPlan, now: datetime | None = None) -> Imported:
     """Store a plan without problems in the current transaction (the caller commits); ImportRefused otherwise."""
     if result.refused:
         raise ImportRefused(_l("Nothing was imported: the file has problems (see the report)."))
-    now = now or utcnow()
+    try:
+        return _store(result, now or utcnow())
+    except IntegrityError:  # the same rows or panel codes stored at this moment by another import
+        raise ImportRefused(_l("These rows were being imported at the same time; nothing was imported. Please "
+                               "check the responses and try again.")) from None
+
+
+def _store(result: ImportPlan, now: datetime) -> Imported:
     questionnaire = result.questionnaire
     wave = _ensure_wave(questionnaire, result.wave_name) if result.wave_name and result.rows else None
     participants = _participants(questionnaire, result, now)

@@ -162,3 +162,13 @@ def test_a_ranking_s_ranks_are_checked_together_as_on_its_page(db, make):
     assert [(p.row, p.column, p.reason) for p in result.problems] == [
         (3, parts[0], "Please give each rank only once.")]
     assert len(run(questionnaire, "ok.csv", f"{header}\n1;2;3\n2;;1\n".encode()).rows) == 2
+
+
+def test_rows_stored_meanwhile_by_another_import_refuse_the_whole_import(db, survey):
+    first, second = (run(survey, "earlier.csv", GOOD.encode()) for _ in range(2))
+    service.apply(first)
+    db.session.commit()
+    with pytest.raises(service.ImportRefused, match="at the same time"):
+        service.apply(second)  # planned before the first was stored: its keys are taken now
+    db.session.rollback()
+    assert counts(db)[0] == 2
