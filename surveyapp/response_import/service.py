@@ -145,12 +145,18 @@ def plan(questionnaire: Questionnaire, sheet: Sheet, source: str, mapping: dict[
     result = ImportPlan(questionnaire, normal_name(source)[:MAX_SOURCE] or "import", wave_name, columns, unmatched)
     reader = _RowReader(questionnaire, sheet, columns)
     seen: Counter = Counter()
+    first_with: dict[str, int] = {}
     for number, cells in sheet.rows:
         row = reader.read(number, cells, result.problems)
         if row is None:
             continue
-        identity = _identity(wave_name, row, reader.row_id(cells), seen)
-        row.key = hashlib.sha256(identity.encode()).hexdigest()
+        row_id = reader.row_id(cells)
+        row.key = hashlib.sha256(_identity(wave_name, row, row_id, seen).encode()).hexdigest()
+        if row.key in first_with:  # only an id column can repeat a key
+            result.problems.append(Problem(number, reader.id_column, row_id or "",
+                                           _("the id of row %(row)s again", row=first_with[row.key])))
+            continue
+        first_with[row.key] = number
         result.rows.append(row)
     stored = _stored_keys(questionnaire, [row.key for row in result.rows])
     result.already = sum(row.key in stored for row in result.rows)
@@ -182,6 +188,10 @@ class _RowReader:
                           if isinstance(target, Target)}
         self.groups = [item for item in questionnaire.items if _checks_a_group(item)
                        and ({item.code, *(part.code for part in item.parts)} & set(self.column_of))]
+
+    @property
+    def id_column(self) -> str:
+        return next((name for _index, name, target in self.filled if target == ROW_ID), ROW_ID)
 
     def row_id(self, cells: list[str]) -> str | None:
         return next((cells[index].strip() for index, _name, target in self.filled

@@ -172,3 +172,8 @@ def test_rows_stored_meanwhile_by_another_import_refuse_the_whole_import(db, sur
         service.apply(second)  # planned before the first was stored: its keys are taken now
     db.session.rollback()
     assert counts(db)[0] == 2
+
+
+def test_an_id_given_twice_in_a_file_is_a_problem(db, survey):
+    result = run(survey, "ids.csv", b"id;agree\n7;5\n8;4\n7;3\n")
+    assert [(p.row, p.column, p.value, p.reason) for p in result.problems] == [(4, "id", "7", "the id of row 2 again")]
