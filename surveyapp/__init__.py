@@ -60,10 +60,10 @@ def _register_blueprints(app: Flask) -> None:
     from surveyapp.questionnaires.views import bp as questionnaires_bp
     from surveyapp.reports.views import bp as reports_bp
     from surveyapp.respond.admin_views import bp as responses_bp
-    from surveyapp.response_import.views import bp as response_import_bp
     from surveyapp.respond.invite_views import bp as invite_bp
     from surveyapp.respond.preview_views import bp as preview_bp
     from surveyapp.respond.views import bp as respond_bp
+    from surveyapp.response_import.views import bp as response_import_bp
     from surveyapp.starters.views import bp as starters_bp
     from surveyapp.translations_ui.views import bp as translations_bp
     from surveyapp.waves.people_views import bp as people_bp
