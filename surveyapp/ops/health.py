@@ -27,8 +27,12 @@ def database_problem(app: Flask) -> str | None:
 
 
 def _heads(app: Flask) -> set[str]:
-    config = app.extensions["migrate"].migrate.get_config()
-    return set(ScriptDirectory.from_config(config).get_heads())
+    """The newest revisions the code knows: read from the migration scripts once per app, not per probe."""
+    heads = app.extensions.get("ops_migration_heads")
+    if heads is None:
+        config = app.extensions["migrate"].migrate.get_config()
+        heads = app.extensions["ops_migration_heads"] = set(ScriptDirectory.from_config(config).get_heads())
+    return heads
 
 
 def redis_urls(app: Flask) -> list[str]:
