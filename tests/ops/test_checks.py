@@ -50,13 +50,14 @@ def test_an_unknown_setting_name_is_refused_by_name(checked, monkeypatch, capsys
 
 
 def test_every_name_the_project_uses_is_known():
-    """Names in the Makefile, README, docs and CI files are all accepted."""
+    """Names in the code, benchmarks, Makefile, README, docs and CI files are all accepted."""
     import re
 
     from surveyapp.config import known_env_names
 
     used = set()
-    for path in [ROOT / "Makefile", ROOT / "README.md", *ROOT.glob("docs/*.md"), *ROOT.glob(".ci/*")]:
+    for path in [ROOT / "Makefile", ROOT / "README.md", *ROOT.glob("docs/*.md"), *ROOT.glob(".ci/*"),
+                 *ROOT.glob("surveyapp/**/*.py"), *ROOT.glob("bench/**/*.py"), *ROOT.glob("bench/**/*.sh")]:
         used |= set(re.findall(r"SURVEYAPP_[A-Z0-9_]*[A-Z0-9]", path.read_text(encoding="utf-8")))
     used -= {name for name in used if name.endswith("_X")}  # "SURVEYAPP_PROXY_FIX_X_*" written as a family
     assert used - known_env_names() == set()
