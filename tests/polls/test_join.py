@@ -150,7 +150,7 @@ def test_guessing_codes_is_429_even_for_the_right_one(app, db, workshop, partici
 
 
 def test_the_page_reloads_itself_only_while_nothing_is_left_to_vote_on(db, workshop, participant):
-    refresh = '<meta http-equiv="refresh" content="15">'
+    refresh = '<noscript><meta http-equiv="refresh" content="15"></noscript>'
     assert refresh not in participant.get(f"/j/{workshop.code}").get_data(as_text=True)
     for poll in list(workshop.polls.values())[1:]:
         service.change_state(poll, "close")
