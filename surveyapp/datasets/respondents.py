@@ -14,7 +14,7 @@ from surveyapp.participants.models import Participant, TrainingSession
 from surveyapp.responses.models import Response
 from surveyapp.waves.models import Invitation, Wave
 
-RESPONDENT_COLUMNS = ["wave", "panel_code", "session", "site", "imported"]
+RESPONDENT_COLUMNS = ["wave", "panel_code", "session", "site", "imported", "flagged"]
 
 
 def meta_columns() -> tuple[list, list]:
@@ -26,6 +26,7 @@ def meta_columns() -> tuple[list, list]:
         TrainingSession.held_on.label("session_date"),
         TrainingSession.place.label("site"),
         Response.imported_from.label("imported"),  # the source file of a response imported from earlier data
+        Response.flag_reason.label("flagged"),  # why a kiosk submission is implausible (kiosk.flags)
     ]
     joins = [
         lambda s: s.outerjoin(Wave, Wave.id == Response.wave_id),
@@ -37,7 +38,7 @@ def meta_columns() -> tuple[list, list]:
 
 def tidy(meta: pd.DataFrame) -> pd.DataFrame:
     """Typed respondent columns; the session is named by its date and place."""
-    for column in ("wave", "panel_code", "site", "imported"):
+    for column in ("wave", "panel_code", "site", "imported", "flagged"):
         meta[column] = meta[column].astype("str").where(meta[column].notna())
     held = pd.to_datetime(meta.pop("session_date")).dt.strftime("%Y-%m-%d")
     meta["session"] = (held + " " + meta["site"]).where(held.notna())

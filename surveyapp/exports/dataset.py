@@ -1,13 +1,16 @@
 """The export tables: wide (one row per response), long (one row per answer) and panel (one row per code).
 
 Built on ``datasets.frames``: typed frames read in bounded chunks. Columns are codes and values, with the
-respondent's wave and pseudonymous panel code; contact data is never read.
+respondent's wave and pseudonymous panel code; contact data is never read. Evaluators get every submitted
+response: those flagged as implausible (kiosk.flags), which reports and indicators leave out, too, with the
+reason in their `flagged` column.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 
 import pandas as pd
 
@@ -25,9 +28,14 @@ from surveyapp.datasets.frames import (
 from surveyapp.datasets.pivot import EXPORTED_DECLINED
 from surveyapp.itemtypes import DONT_KNOW
 
-__all__ = ["META_COLUMNS", "export_columns", "iter_wide", "iter_long", "panel_frame"]
+__all__ = ["META_COLUMNS", "everyone", "export_columns", "iter_wide", "iter_long", "panel_frame"]
 
 LONG_COLUMNS = ["response_id", "version", "wave", "panel_code", "submitted_at", "item", "value"]
+
+
+def everyone(filters: Filters | None = None) -> Filters:
+    """The filters with flagged responses included (see the module docstring)."""
+    return replace(filters or Filters(), flagged=True)
 
 
 def export_columns(scope: Scope) -> list[str]:
@@ -40,7 +48,7 @@ def iter_wide(
     """One row per submitted response in chunks, only the exported columns; a coded "don't know" as its export
     code (itemtypes.DONT_KNOW_EXPORTED)."""
     columns = export_columns(scope)
-    return (frame[columns] for frame in iter_frames(scope, filters, labels_lang, keep_declined=True))
+    return (frame[columns] for frame in iter_frames(scope, everyone(filters), labels_lang, keep_declined=True))
 
 
 def iter_long(scope: Scope, filters: Filters | None = None) -> Iterator[pd.DataFrame]:
@@ -50,7 +58,7 @@ def iter_long(scope: Scope, filters: Filters | None = None) -> Iterator[pd.DataF
     position = {item.code: n for n, item in enumerate(scope.items)}
     questionnaire_ids = [q.id for q in scope.questionnaires]
     declining = {item.code for item in scope.items if declines_on_any_version(item, scope.history)}
-    return _long_chunks(iter_meta(scope, filters), code_of, position, questionnaire_ids, declining)
+    return _long_chunks(iter_meta(scope, everyone(filters)), code_of, position, questionnaire_ids, declining)
 
 
 def _long_chunks(

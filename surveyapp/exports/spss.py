@@ -33,6 +33,7 @@ META_LABELS = {
     "session": "Training session",
     "site": "Site",
     "imported": "Imported from (file; empty: answered in surveyapp)",
+    "flagged": "Flagged as implausible (fast, repeat; empty: not flagged)",
 }
 
 

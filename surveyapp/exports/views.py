@@ -13,7 +13,7 @@ from surveyapp.datasets.frames import (
     response_frame,
 )
 from surveyapp.exports import formats
-from surveyapp.exports.dataset import LONG_COLUMNS, export_columns, iter_long, iter_wide, panel_frame
+from surveyapp.exports.dataset import LONG_COLUMNS, everyone, export_columns, iter_long, iter_wide, panel_frame
 from surveyapp.exports.spss import sav_file
 from surveyapp.exports.xlsx import xlsx_file
 from surveyapp.extensions import db
@@ -81,7 +81,7 @@ def xlsx(questionnaire_id: int):
 def sav(questionnaire_id: int):
     scope = _scope(questionnaire_id)
     lang = _labels_language(scope, "labels", "lang") or scope.default_lang
-    handle = sav_file(scope, response_frame(scope, keep_declined=True), lang)
+    handle = sav_file(scope, response_frame(scope, everyone(), keep_declined=True), lang)
     return send_file(
         handle,
         as_attachment=True,
@@ -97,7 +97,7 @@ def panel(programme_id: int):
     programme = db.session.get(Programme, programme_id) or abort(404)
     require(programme.id, READ)
     scope = programme_scope(programme)
-    frame = response_frame(scope, keep_declined=True)
+    frame = response_frame(scope, everyone(), keep_declined=True)
     waves = list(frame.dropna(subset=["wave"]).sort_values("wave_position")["wave"].unique())
     values = [column for item in scope.items for column in item_columns(scope, item)]
     table = panel_frame(frame, waves, values)

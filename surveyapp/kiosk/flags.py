@@ -7,7 +7,11 @@ the duration never mixes two clocks. A sent time outside [now - MAX_AGE, now + S
 
 Flagged, and left out of reports by default (datasets.frames.Filters):
 - "fast": answered in under FAST_SECONDS_PER_ANSWER seconds per answered item;
-- "repeat": the same device sent the very same answers within REPEAT_SECONDS before.
+- "repeat": the same device sent the very same answers within REPEAT_SECONDS before AND this submission took
+  under REPEAT_SECONDS_PER_ANSWER per answered item (twice the "fast" bar). Same answers alone are no sign: on a
+  short questionnaire the next person at the counter may well answer as the last one did, but not in a few
+  seconds. Without a known duration nothing is flagged. (A submission sent twice, e.g. from the offline queue,
+  is no repeat: its client UUID stores it once.)
 """
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -20,7 +24,8 @@ from surveyapp.kiosk.models import KioskSubmission
 from surveyapp.responses.models import Answer, Response
 
 FAST_SECONDS_PER_ANSWER = 1.5
-REPEAT_SECONDS = 60
+REPEAT_SECONDS = 30
+REPEAT_SECONDS_PER_ANSWER = 2 * FAST_SECONDS_PER_ANSWER
 MAX_AGE = timedelta(days=30)  # an offline queue older than this is not believed to have its own times
 SKEW = timedelta(minutes=5)
 
@@ -55,10 +60,12 @@ def timing(formdata: Mapping, now: datetime) -> Timing:
 
 
 def reason(seconds: float | None, answered: int, repeated: bool) -> str | None:
-    """Why a submission is implausible, or None."""
-    if seconds is not None and answered and seconds < FAST_SECONDS_PER_ANSWER * answered:
+    """Why a submission is implausible, or None (see the module docstring)."""
+    if seconds is None or not answered:
+        return None
+    if seconds < FAST_SECONDS_PER_ANSWER * answered:
         return "fast"
-    return "repeat" if repeated else None
+    return "repeat" if repeated and seconds < REPEAT_SECONDS_PER_ANSWER * answered else None
 
 
 def record(device_id: int, response_id: int, answers: dict[int, list[str]], when: Timing, *, idle: bool) -> None:

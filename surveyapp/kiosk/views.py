@@ -3,7 +3,7 @@
 A browser holding the kiosk cookie reaches nothing else (every other address leads back to /k/) until staff
 leave kiosk mode with the PIN. Every kiosk page is `Cache-Control: no-store`, and no address carries a response
 key. The page flow is respond.flow's (entry point kiosk.entry.Kiosk); kiosk.js adds the idle prompt, the reset
-without reloading and the offline queue.
+without reloading and the offline queue; its service worker (/k/sw.js) keeps the blank start page for offline.
 """
 from flask import Blueprint, current_app, g, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -117,6 +117,13 @@ def token():
     have expired); answering at all tells it the server is reachable."""
     _device()
     return jsonify(csrf_token=generate_csrf())
+
+
+@bp.get("/sw.js")
+def worker():
+    """The service worker (static/js/kiosk-sw.js), served from /k/ so that its scope is the kiosk's: a tablet
+    reloaded or restarted offline still shows the blank start page. Nothing in it is secret: no device needed."""
+    return current_app.send_static_file("js/kiosk-sw.js")
 
 
 @bp.route("/leave", methods=["GET", "POST"])

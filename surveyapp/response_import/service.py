@@ -38,7 +38,8 @@ from surveyapp.waves.models import Wave
 PANEL_CODE, SUBMITTED_AT, ROW_ID, IGNORE = "panel_code", "submitted_at", "id", ""
 ROW_IDS = ("id", "response_id")
 # columns of surveyapp's own exports that are not answers: read past, so that an export imports as it is
-EXPORT_META = ("lang", "version", "started_at", "wave", "session", "site", "imported", "questionnaire_id")
+EXPORT_META = ("lang", "version", "started_at", "wave", "session", "site", "imported", "flagged",
+               "questionnaire_id")
 MAX_SOURCE = 200  # Response.imported_from
 MAX_PANEL_CODE = 16  # Participant.panel_code
 MAX_WAVE_NAME = 80  # Wave.name

@@ -115,3 +115,24 @@ def test_still_there_then_idle_submits_what_was_answered(pages, live_server, db)
     assert stored(db, key) == 1
     db.session.expire_all()
     assert db.session.scalar(select(KioskSubmission.idle).join(Response).where(Response.key == key)) is True
+
+
+def test_a_tablet_reloaded_offline_starts_a_respondent_whose_answer_is_stored_once(kiosk, db):
+    """The service worker (/k/sw.js) kept the blank start page: reloaded offline, the kiosk still asks, with a
+    fresh client UUID, and queues the answer as before."""
+    page = kiosk
+    online_key = page.locator("input[name=rk]").input_value()
+    page.evaluate("navigator.serviceWorker.ready")
+    page.wait_for_function("() => caches.match('/k/').then(Boolean)")
+    page.context.set_offline(True)
+    page.reload()
+    key = answer(page, "given after an offline reload")
+    assert key != online_key
+    assert page.evaluate("navigator.serviceWorker.controller !== null")
+    submit(page)
+    page.locator("#kiosk-thanks [data-offline]").wait_for(state="visible")
+    assert stored(db, key) == 0
+    page.context.set_offline(False)
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    page.wait_for_function("() => localStorage.getItem('kiosk-queue') === null")
+    assert stored(db, key) == 1

@@ -40,8 +40,8 @@ def test_csv_cell_by_cell(app, make, auth):
     assert "attachment" in response.headers["Content-Disposition"]
     rows = read_csv(response)
     assert list(rows[0])[2] == "version" and {row["version"] for row in rows} == {"1"}
-    assert list(rows[0])[5:10] == ["wave", "panel_code", "session", "site", "imported"]  # empty: public link
-    assert list(rows[0])[10:] == ["agree", "colour", "tools_bike", "tools_car", "tools_bus", "age",
+    assert list(rows[0])[5:11] == ["wave", "panel_code", "session", "site", "imported", "flagged"]  # empty: public link
+    assert list(rows[0])[11:] == ["agree", "colour", "tools_bike", "tools_car", "tools_bus", "age",
                                  "note"]
     first, second = rows
     assert (first["lang"], first["agree"], first["colour"]) == ("de", "5", "red")

@@ -5,6 +5,8 @@ from flask_babel import force_locale
 from sqlalchemy import select
 
 from surveyapp.datasets.frames import Filters, questionnaire_scope, response_frame
+from surveyapp.indicators.models import Indicator
+from surveyapp.indicators.service import programme_results
 from surveyapp.kiosk import flags
 from surveyapp.reports.service import ReportOptions, build_report
 from surveyapp.responses.models import Response
@@ -30,8 +32,15 @@ def test_timing_believes_the_tablet_clock_within_bounds():
 def test_reasons():
     assert flags.reason(2.9, 2, repeated=False) == "fast"
     assert flags.reason(3.0, 2, repeated=False) is None
-    assert flags.reason(None, 2, repeated=True) == "repeat"
     assert flags.reason(0, 0, repeated=False) is None  # nothing answered: nothing to judge
+
+
+def test_a_repeat_counts_only_when_the_second_submission_is_quick_too():
+    """Same answers at the counter are common; same answers in under 3 s per answered item are not."""
+    assert flags.reason(5.9, 2, repeated=True) == "repeat"
+    assert flags.reason(6.0, 2, repeated=True) is None  # 2 x 3 s: a quick but real respondent
+    assert flags.reason(2.9, 2, repeated=True) == "fast"
+    assert flags.reason(None, 2, repeated=True) is None  # duration unknown: nothing to judge
 
 
 def test_fast_and_repeated_submissions_are_flagged_and_left_out(app, kiosk, db, manager, questionnaire):
@@ -41,20 +50,29 @@ def test_fast_and_repeated_submissions_are_flagged_and_left_out(app, kiosk, db, 
         form = answers(kiosk, shown_ms=ms(at - timedelta(seconds=seconds)), sent_ms=ms(at), **given)
         assert kiosk.post("/k/", data=form).status_code == 303
 
+    same = {"handled": "2", "resolved": "no"}
     send(start, 1)  # two answers in a second
-    send(start + timedelta(minutes=2), 30, handled="2", resolved="no")
-    send(start + timedelta(minutes=2, seconds=20), 25, handled="2", resolved="no")  # the same again at once
-    send(start + timedelta(minutes=5), 25, handled="2", resolved="no")  # the same, but minutes later
+    send(start + timedelta(minutes=2), 30, **same)
+    send(start + timedelta(minutes=2, seconds=20), 25, **same)  # the same, but a person took 25 s over it
+    send(start + timedelta(minutes=2, seconds=50), 5, **same)  # the same again 30 s later, in 5 s: a repeat
+    send(start + timedelta(minutes=3, seconds=20, milliseconds=1), 5, **same)  # 30.001 s later: not within 30 s
+    send(start + timedelta(minutes=6), 25, **same)
     reasons = db.session.scalars(select(Response.flag_reason).order_by(Response.submitted_at)).all()
-    assert reasons == ["fast", None, "repeat", None]
+    assert reasons == ["fast", None, None, "repeat", None, None]
 
     scope = questionnaire_scope(questionnaire)
-    assert len(response_frame(scope)) == 2
-    assert len(response_frame(scope, Filters(flagged=True))) == 4
+    assert len(response_frame(scope)) == 4
+    assert len(response_frame(scope, Filters(flagged=True))) == 6
     with force_locale("en"):
         report = build_report(scope, ReportOptions(lang="en", min_n=1))
+        indicator = Indicator(programme_id=questionnaire.programme_id, name="Resolved", item_code="resolved",
+                              statistic="share", top_boxes=1, target=0.5, dimension="all", period="year")
+        db.session.add(indicator)
+        db.session.flush()
+        [result] = programme_results(questionnaire.programme, "en", min_n=1)
     assert "2 responses were left out as implausible" in " ".join(report.notes)
-    assert report.method[0].n == 2
+    assert report.method[0].n == 4
+    assert [cell.n for row in result.rows for cell in row.cells] == [4]  # indicators leave them out too
 
     staff = sign_in(app.test_client(), manager)
     listing = staff.get(f"/manage/questionnaires/{questionnaire.id}/responses").get_data(as_text=True)

@@ -38,6 +38,16 @@ def test_the_kiosk_page_keeps_nothing_and_links_nowhere(kiosk):
     assert 'http-equiv="refresh" content="8;url=/k/"' in thanks.get_data(as_text=True)
 
 
+def test_the_service_worker_is_served_with_the_kiosk_scope(kiosk):
+    """Served from /k/ (so its scope covers the kiosk) to any browser: it holds nothing secret."""
+    html = kiosk.get("/k/").get_data(as_text=True)
+    assert 'data-worker="/k/sw.js"' in html
+    for client in (kiosk, kiosk.application.test_client()):
+        with client.get("/k/sw.js") as reply:
+            assert reply.status_code == 200 and reply.mimetype == "text/javascript"
+            assert "caches.open(CACHE)" in reply.get_data(as_text=True)
+
+
 def test_every_blank_page_is_a_new_respondent(kiosk):
     assert page(kiosk)[1]["rk"] != page(kiosk)[1]["rk"]
 

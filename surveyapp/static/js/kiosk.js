@@ -3,6 +3,7 @@
 // ask "Still there?" when the tablet is left idle, and start again for the next person without anything of the
 // previous one in the page, the browser's storage (but the queue of unsent answers) or its history.
 // Without JavaScript the kiosk works too: the form posts, the thank-you page and the idle timeout refresh.
+// Its service worker (kiosk-sw.js, served as /k/sw.js) lets a tablet reloaded or restarted offline start anew.
 (function () {
   "use strict";
   var QUEUE = "kiosk-queue";
@@ -279,9 +280,14 @@
 
   // --- start ---
   clearStorage();
-  field("shown_ms").value = String(Date.now());
-  if (!form.hasAttribute("data-url")) {
+  if (form.hasAttribute("data-url")) {
+    field("shown_ms").value = String(Date.now());
+  } else {
+    newRespondent(); // a blank page may come from the service worker's cache: never reuse its client UUID
     window.history.replaceState(null, "", settings.start);
+  }
+  if ("serviceWorker" in navigator) {
+    navigator.serviceWorker.register(settings.worker, {scope: settings.start}).catch(function () {});
   }
   armIdle();
   window.addEventListener("online", flush);
