@@ -210,6 +210,9 @@ class _Reader:
             return []
         if spec is not None:
             self.codes[row.name] = spec["code"]
+            for suffix in items.part_suffixes(spec):
+                self.codes.setdefault(f"{row.name}_{suffix}", f"{spec['code']}_{suffix}")
+                self.codes.setdefault(f"{spec['code']}_{suffix}", f"{spec['code']}_{suffix}")
             self.options[spec["code"]] = {option["name"]: option["code"] for option in spec.get("options", [])}
             for option in spec.get("options", []):
                 option.pop("name")

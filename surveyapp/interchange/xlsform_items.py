@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 from surveyapp.interchange.xlsform_columns import EXTENSION, EXTENSION_TEXT, MEDIA_KEYS
 from surveyapp.interchange.xlsform_logic import Untranslatable, constraint_settings, to_condition
 from surveyapp.itemtypes import REGISTRY
+from surveyapp.itemtypes.extras import OTHER, OTHER_PART
 from surveyapp.itemtypes.number import MAX_DECIMALS
 
 BEGIN_GROUP = ("begin group", "begin_group")
@@ -134,6 +135,16 @@ def _shape(reader, row, spec: dict) -> None:
         spec["settings"]["other"] = True
 
 
+def part_suffixes(spec: dict) -> list[str]:
+    """The code suffixes of the parts an item gets (a ranking's ranked options, the text box of "other"):
+    conditions and texts of later rows may name them, as the export writes them (`order_x`, `colour_other`)."""
+    kind = REGISTRY[spec["type"]]
+    suffixes = [option["code"] for option in spec.get("options", [])] if spec["type"] == "ranking" else []
+    if spec["settings"].get("other") and OTHER_PART in kind.settings_parts:
+        suffixes.append("other_text" if kind.multi else OTHER)
+    return suffixes
+
+
 def _choices(reader, row, list_name: str) -> list[dict]:
     listed = next((choices for name, choices in reader.lists.items() if name.lower() == list_name.lower()), None)
     if not listed:
@@ -205,6 +216,11 @@ def _texts(reader, row, spec: dict) -> dict:
         reader.note(row, _("no label: its name is the label."))
     return {key: {lang: pipes(text, reader.codes) for lang, text in by_lang.items()}
             for key, by_lang in texts.items() if by_lang}
+
+
+def piped(reader, row, key: str) -> dict[str, str]:
+    """{lang: text} of text column `key`, its ${name} pipes as surveyapp's {code}."""
+    return {lang: pipes(text, reader.codes) for lang, text in reader.texts(row, key).items()}
 
 
 def pipes(text: str, codes: dict[str, str]) -> str:
@@ -279,9 +295,9 @@ def matrix(reader, group, conditions: list[str]) -> dict | None:
         spec["settings"] = checked_settings(REGISTRY["matrix"], override.get("settings") or {})
         if spec["settings"].get("scale", "likert") != "options":
             spec.pop("options")
-    spec["texts"] = {key: texts for key, texts in (("label", reader.texts(group.row, "label")),
-                                                   ("help", reader.texts(group.row, "hint")),
-                                                   *((k, reader.texts(group.row, EXTENSION_TEXT + k))
+    spec["texts"] = {key: texts for key, texts in (("label", piped(reader, group.row, "label")),
+                                                   ("help", piped(reader, group.row, "hint")),
+                                                   *((k, piped(reader, group.row, EXTENSION_TEXT + k))
                                                      for k in ("low", "high"))) if texts}
     spec["rows"] = [_matrix_row(reader, row, code) for row in rows]
     spec["required"] = any(_required(row) for row in rows)
@@ -301,7 +317,7 @@ def matrix(reader, group, conditions: list[str]) -> dict | None:
 def _matrix_row(reader, row, code: str) -> dict:
     name = row.name.lower()
     suffix = option_code(name.removeprefix(code + "_"))
-    part = {"code": suffix, "label": reader.texts(row, "label") or {reader.default: row.name}}
+    part = {"code": suffix, "label": piped(reader, row, "label") or {reader.default: row.name}}
     if row.value("relevant"):
         part["condition"] = to_condition(row.value("relevant"), reader.codes, reader.options)
     return part
