@@ -8,10 +8,13 @@ marked as imported (`imported_from`, `import_key`), their answers, participants 
 
 Each row has a stable import key: the hash of the wave and the row's own id (a column `id` or `response_id`),
 else of the wave, its panel code, its values and how often the same row came before it in the file. Importing
-the same file again stores nothing twice: rows whose key is stored already are counted, not stored.
+the same file again stores nothing twice: rows whose key is stored already are counted, not stored. surveyapp's
+own export (its `response_id` and `imported` columns) is recognised: a row naming a response of this
+questionnaire is stored already (answered here or imported before), and its headings need no mapping.
 """
 import hashlib
 import json
+import re
 import secrets
 from collections import Counter
 from dataclasses import dataclass, field
@@ -37,6 +40,7 @@ from surveyapp.waves.models import Wave
 
 PANEL_CODE, SUBMITTED_AT, ROW_ID, IGNORE = "panel_code", "submitted_at", "id", ""
 ROW_IDS = ("id", "response_id")
+EXPORT_ID = "response_id"
 # columns of surveyapp's own exports that are not answers: read past, so that an export imports as it is
 EXPORT_META = ("lang", "version", "started_at", "wave", "session", "site", "imported", "flagged",
                "questionnaire_id")
@@ -116,7 +120,7 @@ def match_columns(questionnaire, header: list[str], mapping: dict[str, str] | No
         raise ImportRefused(_l("Several columns have the same name: %(names)s.", names=", ".join(repeated)))
     columns, unmatched = {}, []
     for name in header:
-        wanted = mapping.get(name, name)
+        wanted = mapping.get(name, _as_exported(name))
         if name in mapping and wanted == IGNORE:
             columns[name] = IGNORE
         elif normal(wanted) in known:
@@ -124,7 +128,7 @@ def match_columns(questionnaire, header: list[str], mapping: dict[str, str] | No
         elif name in mapping:
             raise ImportRefused(_l("Column “%(column)s” cannot be mapped to “%(code)s”: the questionnaire has "
                                    "no such item.", column=name, code=wanted))
-        elif not name or normal(name) in EXPORT_META:
+        elif not name or normal(wanted) in EXPORT_META:
             columns[name] = IGNORE
         else:
             unmatched.append(name)
@@ -133,6 +137,11 @@ def match_columns(questionnaire, header: list[str], mapping: dict[str, str] | No
     if twice:
         raise ImportRefused(_l("Several columns fill the same item: %(codes)s.", codes=", ".join(twice)))
     return columns, unmatched
+
+
+def _as_exported(name: str) -> str:
+    """A column name as surveyapp's exports mean it: XLSX headings say "submitted_at (UTC)"."""
+    return re.sub(r"\s*\(UTC\)$", "", name, flags=re.IGNORECASE) if name else name
 
 
 def plan(questionnaire: Questionnaire, sheet: Sheet, source: str, mapping: dict[str, str] | None = None,
@@ -160,10 +169,32 @@ def plan(questionnaire: Questionnaire, sheet: Sheet, source: str, mapping: dict[
         first_with[row.key] = number
         result.rows.append(row)
     stored = _stored_keys(questionnaire, [row.key for row in result.rows])
+    if _is_an_export(sheet.header):
+        stored |= _exported_keys(questionnaire, reader, sheet, result.rows)
     result.already = sum(row.key in stored for row in result.rows)
     result.rows = [row for row in result.rows if row.key not in stored]
     _check_panel(questionnaire, wave, result)
     return result
+
+
+def _is_an_export(header: list[str]) -> bool:
+    """surveyapp's own export: its `response_id` is the id of a response stored here (if this is its database)."""
+    names = {normal(name) for name in header}
+    return {EXPORT_ID, "imported"} <= names
+
+
+def _exported_keys(questionnaire: Questionnaire, reader, sheet: Sheet, rows: list[PlannedRow]) -> set[str]:
+    """The keys of rows of an export whose `response_id` names a response of this questionnaire: they are
+    stored already (answered here, or imported before), never stored twice."""
+    index = next(index for index, name in enumerate(sheet.header) if normal(name) == EXPORT_ID)
+    cells = dict(sheet.rows)
+    by_id = {cells[row.number][index].strip(): row.key for row in rows}
+    ids = sorted(int(value) for value in by_id if value.isascii() and value.isdigit() and len(value) < 18)
+    found: set[str] = set()
+    for start in range(0, len(ids), BATCH):
+        found |= {str(id_) for id_ in db.session.scalars(select(Response.id).where(
+            Response.questionnaire_id == questionnaire.id, Response.id.in_(ids[start:start + BATCH])))}
+    return {by_id[value] for value in found}
 
 
 def _identity(wave_name, row: PlannedRow, row_id: str | None, seen: Counter) -> str:

@@ -1,5 +1,6 @@
 """The CLI's report and exit codes, and imported responses marked in exports (CSV column, SPSS label)."""
 import pyreadstat
+import pytest
 from sqlalchemy import func, select
 
 from surveyapp.accounts.models import Role
@@ -54,3 +55,23 @@ def test_exports_mark_imported_responses(db, make, runner, auth, tmp_path):
     frame, meta = pyreadstat.read_sav(str(sav_path))
     assert list(frame["imported"]) == ["earlier.csv", "earlier.csv"]
     assert meta.column_names_to_labels["imported"].startswith("Imported from")
+
+
+@pytest.mark.parametrize("suffix", ["csv", "xlsx", "sav"])
+def test_an_export_imports_into_its_own_questionnaire_as_stored_already(db, make, runner, auth, tmp_path, suffix):
+    """Its `response_id` names responses stored here (imported ones too): counted, never stored twice; its
+    headings ("submitted_at (UTC)" in XLSX) need no mapping."""
+    questionnaire = make.questionnaire()
+    path = tmp_path / "earlier.csv"
+    path.write_text(FILE)
+    assert invoke(runner, path, questionnaire.slug, "--map", "Farbe=colour").exit_code == 0
+    auth.login(make.user(Role.EVALUATOR, questionnaire.programme).email)
+    exported = tmp_path / f"exp.{suffix}"
+    with auth.client.get(f"/manage/questionnaires/{questionnaire.id}/export.{suffix}") as response:
+        exported.write_bytes(response.data)
+    again = invoke(runner, exported, questionnaire.slug)
+    assert again.exit_code == 0, again.output
+    assert "Imported 0 responses" in again.output and count(db) == 2
+    other = make.questionnaire()
+    elsewhere = invoke(runner, exported, other.slug, "--dry-run")
+    assert "2 rows to import" in elsewhere.output
