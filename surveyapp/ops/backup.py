@@ -5,6 +5,8 @@ SQLite: sqlite3's online backup API copies the database in one read transaction,
 while respondents submit. PostgreSQL: pg_dump (custom format, itself a consistent snapshot) and pg_restore;
 without those tools the commands to run are printed. A restore is refused when the database to overwrite holds
 newer data than the backup (its latest response, audit event or sent invitation), unless forced.
+Backups hold contact data and answers: their files are readable by their owner only, and the database password
+reaches pg_dump through its environment, never its command line (which `ps` shows every user) or the output.
 """
 import json
 import os
@@ -24,6 +26,7 @@ from surveyapp.waves.scheduling import aware
 
 # Columns that move forward with every respondent, staff action and letter: their newest value dates the data.
 ACTIVITY = (Response.started_at, Response.submitted_at, AuditEvent.created_at, Invitation.last_sent_at)
+PRIVATE = 0o600
 
 
 class BackupRefused(Exception):
@@ -46,17 +49,34 @@ def latest_activity(engine: Engine) -> datetime | None:
 
 
 def create(engine: Engine, path: Path) -> Outcome:
-    if path.exists():
-        raise BackupRefused(f"{path} exists already; choose a new file name")
+    _claim(path)
     if engine.dialect.name == "sqlite":
         _sqlite_copy(engine, sqlite3.connect(path))
         return Outcome(True, f"backed up to {path}")
     marker = latest_activity(engine)
     command = ["pg_dump", "--format=custom", "--no-owner", f"--file={path}", "--dbname", _libpq_url(engine)]
     outcome = _run(command, engine)
-    if outcome.done:  # pg_dump's archive cannot carry it: the restore reads how recent the backup is here
-        _marker_path(path).write_text(json.dumps({"latest_activity": marker.isoformat() if marker else None}))
+    if not outcome.done:  # an empty or partial file is no backup, and would block the next attempt's name
+        path.unlink(missing_ok=True)
+        return outcome
+    # pg_dump's archive cannot carry it: the restore reads how recent the backup is here
+    _write_private(_marker_path(path), json.dumps({"latest_activity": marker.isoformat() if marker else None}))
     return outcome
+
+
+def _claim(path: Path) -> None:
+    """Create the backup's file, empty and owner-only, refusing an existing one (even one created meanwhile)."""
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE))
+    except FileExistsError:
+        raise BackupRefused(f"{path} exists already; choose a new file name") from None
+
+
+def _write_private(path: Path, content: str) -> None:
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, PRIVATE)
+    os.fchmod(descriptor, PRIVATE)  # a file left there before keeps its mode through O_TRUNC
+    with os.fdopen(descriptor, "w") as file:
+        file.write(content)
 
 
 def restore(engine: Engine, path: Path, force: bool = False) -> Outcome:
@@ -115,8 +135,9 @@ def _marker_path(path: Path) -> Path:
 
 def _libpq_url(engine: Engine) -> str:
     """The database URL for pg_dump/pg_restore, without the driver suffix and without the password (that goes
-    through PGPASSWORD, not the command line other users can read)."""
-    return make_url(engine.url).set(drivername="postgresql", password=None).render_as_string(hide_password=False)
+    through PGPASSWORD, not the command line other users can read). URL.set(password=None) would keep it."""
+    url = make_url(engine.url)._replace(drivername="postgresql", password=None)
+    return url.render_as_string(hide_password=False)
 
 
 def _run(command: list[str], engine: Engine) -> Outcome:
@@ -126,7 +147,8 @@ def _run(command: list[str], engine: Engine) -> Outcome:
     env = {**os.environ}
     if engine.url.password:
         env["PGPASSWORD"] = engine.url.password
-    done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)  # noqa: S603
+    done = subprocess.run(command, env=env, capture_output=True, text=True, check=False,  # noqa: S603
+                          umask=0o077)  # whatever pg_dump creates beside the claimed file is private too
     if done.returncode != 0:
         return Outcome(False, f"{command[0]} failed ({done.returncode}): {done.stderr.strip()[-500:]}")
     return Outcome(True, f"{command[0]} done: {shown}")

@@ -1,5 +1,7 @@
 """Backups: taken while respondents submit, restored to an identical database; a restore never silently
 overwrites newer data."""
+import os
+import subprocess
 import threading
 import time
 import uuid
@@ -10,10 +12,12 @@ from sqlalchemy import create_engine, make_url, text
 
 from surveyapp import create_app
 from surveyapp.extensions import db as _db
+from surveyapp.ops import backup
 from tests.ops.respondent import answer_all
 from tests.test_migrations import snapshot
 
 RESPONDENTS, ROUNDS = 3, 4
+SECRET = "Sup3rS3cret"  # the local PostgreSQL trusts 127.0.0.1: any password connects
 
 
 def is_sqlite(app) -> bool:
@@ -135,3 +139,60 @@ def test_postgres_backup_round_trip(app, db, make, tmp_path, other_database):
     assert code == 0, output
     db.session.remove()
     assert snapshot(db.engine) == restored_snapshot(other_database, path)
+
+
+def test_backup_files_are_readable_by_their_owner_only(app, db, tmp_path):
+    path = tmp_path / ("private.sqlite" if is_sqlite(app) else "private.dump")
+    permissive = os.umask(0o022)
+    try:
+        code, output = run(app, "create", str(path))
+    finally:
+        os.umask(permissive)
+    assert code == 0, output
+    files = [path] if is_sqlite(app) else [path, path.with_name(path.name + ".json")]
+    assert {oct(file.stat().st_mode & 0o777) for file in files} == {"0o600"}
+
+
+@pytest.fixture
+def commands_run(monkeypatch) -> list[tuple[list[str], dict]]:
+    """Every command the backup runs, with its environment, run for real."""
+    calls, real = [], subprocess.run
+
+    def record(command, **options):
+        calls.append((command, options["env"]))
+        return real(command, **options)
+
+    monkeypatch.setattr(backup.subprocess, "run", record)
+    return calls
+
+
+def test_pg_dump_and_pg_restore_get_the_password_through_their_environment_only(app, db, tmp_path, commands_run):
+    if is_sqlite(app):
+        pytest.skip("pg_dump / pg_restore")
+    url = make_url(app.config["SQLALCHEMY_DATABASE_URI"])
+    password = url.password or SECRET
+    other = create_app({"TESTING": True, "SECRET_KEY": "x",
+                        "SQLALCHEMY_DATABASE_URI": url.set(password=password).render_as_string(hide_password=False)})
+    path = tmp_path / "surveyapp.dump"
+    with other.app_context():
+        outputs = [run(other, "create", str(path)), run(other, "restore", str(path), "--force")]
+        _db.engine.dispose()
+    assert [code for code, _ in outputs] == [0, 0], outputs
+    assert [command[0] for command, _ in commands_run] == ["pg_dump", "pg_restore"]
+    for command, env in commands_run:
+        assert password not in " ".join(command) and env["PGPASSWORD"] == password
+    assert all(password not in output for _, output in outputs)
+
+
+def test_without_the_client_tools_the_commands_shown_hold_no_password(monkeypatch, tmp_path):
+    monkeypatch.setattr(backup.shutil, "which", lambda name: None)
+    monkeypatch.setattr(backup, "latest_activity", lambda engine: None)
+    engine = create_engine(f"postgresql+psycopg://surveyapp:{SECRET}@127.0.0.1:1/surveyapp")
+    path = tmp_path / "surveyapp.dump"
+    created = backup.create(engine, path)
+    assert not created.done and not path.exists()  # no empty file left to block the name
+    path.write_bytes(b"")
+    restored = backup.restore(engine, path, force=True)
+    for outcome, tool in ((created, "pg_dump"), (restored, "pg_restore")):
+        assert f"{tool} is not installed" in outcome.message and SECRET not in outcome.message
+        assert "postgresql://surveyapp@127.0.0.1:1/surveyapp" in outcome.message
