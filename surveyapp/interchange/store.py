@@ -58,9 +58,29 @@ def fetch(token: str, user_id: int) -> tuple[str, bytes]:
     return meta.get("filename", ""), data
 
 
+def claim(token: str, user_id: int) -> tuple[str, bytes]:
+    """(file name, bytes) of the upload, taken for one confirmation: the file is renamed, which only one of
+    several confirmations at once (a double click) achieves; the others are told it is used (410). The
+    winner `discard`s it when created, or `release`s it when refused, so the form can be sent again."""
+    filename, data = fetch(token, user_id)
+    folder = _folder()
+    try:
+        (folder / f"{token}.bin").rename(folder / f"{token}.claimed")
+    except OSError:
+        raise Lapsed(_l("This upload is being imported or has been imported already: see the "
+                        "questionnaires list.")) from None
+    return filename, data
+
+
+def release(token: str) -> None:
+    """Give a claimed upload back (its confirmation was refused)."""
+    if TOKEN.fullmatch(token or ""):
+        (_folder() / f"{token}.claimed").rename(_folder() / f"{token}.bin")
+
+
 def discard(token: str) -> None:
     if TOKEN.fullmatch(token or ""):
-        for suffix in (".bin", ".json"):
+        for suffix in (".bin", ".json", ".claimed"):
             (_folder() / f"{token}{suffix}").unlink(missing_ok=True)
 
 

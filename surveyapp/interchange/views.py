@@ -54,8 +54,8 @@ def confirm():
     if not form.validate_on_submit():
         abort(422)
     programme = next(programme for programme in programmes if programme.id == form.programme_id.data)
-    try:
-        filename, data = store.fetch(form.token.data, current_user.id)
+    try:  # taken first, so a second confirmation at once (a double click) creates nothing
+        filename, data = store.claim(form.token.data, current_user.id)
         draft = service.read(filename, data)
     except DomainError as error:
         raise http_error(error) from None
@@ -64,6 +64,7 @@ def confirm():
                                        skip_unsupported=form.skip_unsupported.data)
         db.session.commit()
     except DomainError as error:
+        store.release(form.token.data)
         return _preview(draft, form, filename, status=refused(form, error))
     store.discard(form.token.data)
     flash(_("Questionnaire imported as a draft. Check its texts and logic, then open it."))

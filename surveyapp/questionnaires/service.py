@@ -4,6 +4,7 @@ from contextlib import contextmanager
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, func, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 
 from surveyapp.errors import DomainError
@@ -90,7 +91,10 @@ def create_questionnaire(programme_id: int, slug: str, default_lang: str, langua
                                   languages=languages, status=Status.DRAFT)
     set_text(questionnaire, QuestionnaireText, "title", default_lang, title)
     db.session.add(questionnaire)
-    db.session.flush()
+    try:
+        db.session.flush()
+    except IntegrityError:  # the same link name created meanwhile (a double click); the caller rolls back
+        raise DomainError(_l("This link name is already taken.")) from None
     return questionnaire
 
 

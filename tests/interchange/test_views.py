@@ -7,7 +7,10 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
-from surveyapp.accounts.models import Role
+from surveyapp.accounts.models import Role, User
+from surveyapp.errors import DomainError
+from surveyapp.interchange import store
+from surveyapp.questionnaires import service as questionnaires_service
 from surveyapp.questionnaires.models import Questionnaire
 from tests.conftest import csrf_token, hidden_fields
 from tests.interchange.workbooks import DUPLICATE, NO_SURVEY, NOT_A_WORKBOOK, shared
@@ -98,6 +101,28 @@ def test_a_taken_link_name_is_refused_on_the_preview_and_on_confirming(client, d
     before = _counts(db)
     assert _confirm(client, preview).status_code == 422
     assert _counts(db) == before
+
+
+def test_a_second_confirmation_at_once_creates_nothing_and_a_refused_one_can_be_sent_again(client, db, make,
+                                                                                          manager):
+    preview = _upload(client, manager, shared("group.xlsx"), slug="fathers")
+    token = hidden_fields(preview.get_data(as_text=True))["token"]
+    store.claim(token, db.session.scalar(select(User.id)))  # the first click, still creating
+    before = _counts(db)
+    assert _confirm(client, preview).status_code == 410
+    assert _counts(db) == before
+    store.release(token)  # the first click refused (a taken link name): the form may be sent again
+    make.questionnaire(manager, slug="fathers")
+    assert _confirm(client, preview).status_code == 422
+    assert _confirm(client, preview, slug="fathers-2").status_code == 302
+
+
+def test_a_link_name_taken_meanwhile_is_the_builders_message_not_a_500(db, make, manager, monkeypatch):
+    make.questionnaire(manager, slug="fathers")
+    db.session.commit()
+    monkeypatch.setattr(questionnaires_service, "_check_slug", lambda slug: None)  # checked before it was taken
+    with pytest.raises(DomainError, match="This link name is already taken."):
+        questionnaires_service.create_questionnaire(manager.id, "fathers", "en", ["en"], "Fathers")
 
 
 def test_another_users_token_is_unknown(client, db, make, auth, manager):
