@@ -19,16 +19,15 @@ from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from surveyapp.i18n import in_language, interface_language_for
+from surveyapp.mystery.figures import Figures
 from surveyapp.mystery.forms import CHANNEL_LABELS, VALUE_LABELS
 from surveyapp.mystery.results import Results, Section
 from surveyapp.mystery.scoring import Agreement, Score
 from surveyapp.pdftext import BOLD, REGULAR, Text, printable, register_fonts, rtl_language
 from surveyapp.reports.charts import GRID, MUTED
-from surveyapp.reports.model import NumberFormat
 
 MARGIN = 18 * mm
 WIDTH = A4[0] - 2 * MARGIN
-DASH = "–"
 
 
 def _styles() -> dict[str, ParagraphStyle]:
@@ -47,7 +46,8 @@ def _styles() -> dict[str, ParagraphStyle]:
 class _Writer:
     def __init__(self, results: Results, lang: str):
         self.results, self.lang = results, lang
-        self.num = NumberFormat.babel(lang)
+        self.figures = Figures(lang)
+        self.num = self.figures.num
         self.rtl = rtl_language(lang)
         self.styles = _styles()
 
@@ -71,7 +71,7 @@ class _Writer:
         return table
 
     def score(self, score: Score | None) -> str:
-        return DASH if score is None or score.share is None else self.num.percent(score.share)
+        return self.figures.percent(None if score is None else score.share)
 
     def scored(self, label: str, score: Score | None, visits: int) -> str:
         """“Score: 86 % (2 visits)”: `label` holds %(score)s."""
@@ -118,12 +118,12 @@ class _Writer:
         if a is None or section.compared is None:
             return _("Agreement: needs visits by two shoppers.")
         figures = {"first": section.compared[0], "second": section.compared[1], "n": self.num.integer(a.n),
-                   "share": DASH if a.share is None else self.num.percent(a.share)}
+                   "share": self.figures.percent(a.share)}
         if a.kappa is None:
             return _("Agreement of shoppers %(first)s and %(second)s: %(share)s of n = %(n)s items; Cohen's kappa "
                      "undefined (both used one and the same answer only).", **figures)
         return _("Agreement of shoppers %(first)s and %(second)s: %(share)s of n = %(n)s items; Cohen's kappa "
-                 "%(kappa)s.", kappa=self.num.decimal(a.kappa, 2), **figures)
+                 "%(kappa)s.", kappa=self.figures.decimal(a.kappa, 2), **figures)
 
     def visits(self) -> Table:
         rows = [[format_date(v.visit.visited_at, "medium", locale=self.lang), self.num.integer(v.shopper),

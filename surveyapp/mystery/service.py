@@ -5,7 +5,7 @@ Services flush, never commit: the view owns the transaction.
 
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, date, datetime, timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -162,8 +162,15 @@ def record_visit(checklist: Checklist, shopper_id: int, entry: VisitInput) -> Vi
     return visit
 
 
+def latest_visit_day() -> date:
+    """Today somewhere on earth (UTC+14): a visit on a later day has not happened yet."""
+    return (datetime.now(UTC) + timedelta(hours=14)).date()
+
+
 def _visit_problems(checklist: Checklist, entry: VisitInput) -> list[str]:
     problems = []
+    if entry.visited_at.date() > latest_visit_day():
+        problems.append(_("The date of the visit cannot be in the future."))
     if entry.channel not in checklist.channel_list:
         problems.append(_("Choose one of this checklist's channels."))
     if not entry.scenario.strip() or len(entry.scenario) > MAX_SCENARIO:

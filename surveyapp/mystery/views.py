@@ -13,6 +13,7 @@ from surveyapp.extensions import db
 from surveyapp.filenames import safe_filename
 from surveyapp.mystery import service
 from surveyapp.mystery.export import visits_csv
+from surveyapp.mystery.figures import Figures
 from surveyapp.mystery.forms import CHANNEL_LABELS, VALUE_LABELS, ChecklistForm, VisitForm
 from surveyapp.mystery.models import Checklist
 from surveyapp.mystery.report import checklist_pdf
@@ -50,7 +51,9 @@ def index(programme_id: int):
 @staff_required
 def edit(checklist_id: int):
     checklist = _checklist(checklist_id, MANAGE)
-    form = ChecklistForm(obj=checklist, channels=checklist.channel_list, items=service.items_as_text(checklist))
+    # keywords, not obj=checklist: WTForms prefers obj's attribute, and checklist.items is the item rows
+    form = ChecklistForm(data={"title": checklist.title, "lang": checklist.lang, "channels": checklist.channel_list,
+                               "items": service.items_as_text(checklist)})
     if form.validate_on_submit():
         saved = _save(lambda: service.update_checklist(checklist, form.title.data, form.channels.data,
                                                        form.items.data) or checklist)
@@ -109,6 +112,7 @@ def _item_id(name: str, prefix: str) -> int | None:
 def results(checklist_id: int):
     checklist = _checklist(checklist_id)
     return render_template("mystery/results.html", checklist=checklist, results=build_results(checklist),
+                           figures=Figures(str(get_locale())),
                            channel_labels=CHANNEL_LABELS, can_manage=current_user.can(checklist.programme_id,
                                                                                       *MANAGE))
 

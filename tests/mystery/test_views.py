@@ -60,7 +60,7 @@ def test_manager_builds_a_checklist_and_records_visits(client, db, manager, make
     assert _visit(client, checklist, items, {"greeted": "yes", "clear": "2", "form": "no"}).status_code == 302
     page = client.get(f"/manage/mystery/{checklist.id}").get_data(as_text=True)
     # visit 1: (2 + .75) / 3; visit 2: (2 + .25 + 0) / 4; both: 5 / 7
-    assert "Town hall &lt;check&gt;" in page and "71 %" in page
+    assert "Town hall &lt;check&gt;" in page and "71%" in page
     assert "Agreement of shoppers 1 and 2" in page and "(n = 3)" in page
 
 
@@ -108,6 +108,44 @@ def test_items_are_locked_once_visits_exist(client, db, manager):
     assert client.post(url, data=data | {"items": ITEMS}).status_code == 302
     db.session.expire_all()
     assert db.session.get(Checklist, checklist.id).title == "Renamed"
+
+
+def test_editing_shows_the_items_as_written_and_saving_unchanged_keeps_them(client, db, manager):
+    programme, _ = manager
+    _create(client, programme)
+    checklist, _ = _checklist(db)
+    url = f"/manage/mystery/{checklist.id}/edit"
+    page = client.get(url).get_data(as_text=True)
+    assert "ChecklistItem" not in page and "greeted | Were you greeted? | yn | 2 | evidence" in page
+    data = {"title": "Town hall", "lang": "en", "channels": ["web", "phone"], "csrf_token": csrf_token(client, url),
+            "items": ITEMS.replace("| yn\n", "| yn | 1\n").replace("| 1-5", "| 1-5 | 1") + " | 1"}
+    assert client.post(url, data=data).status_code == 302
+    db.session.expire_all()
+    assert [(i.code, i.points) for i in _checklist(db)[0].items] == [("greeted", 2), ("clear", 1), ("form", 1)]
+
+
+def test_a_visit_in_the_future_is_refused(client, db, manager):
+    programme, _ = manager
+    _create(client, programme)
+    checklist, items = _checklist(db)
+    response = _visit(client, checklist, items, {"greeted": "yes", "clear": "3", "form": "no"},
+                      visited_on="2099-01-01")
+    assert response.status_code == 422 and "cannot be in the future" in response.get_data(as_text=True)
+    assert _counts(db) == (0, 0)
+
+
+def test_scores_round_half_up_in_the_locale_on_the_page_and_in_the_pdf(client, db, manager):
+    programme, _ = manager
+    _create(client, programme)
+    checklist, items = _checklist(db)
+    # (2 + 0.5 + 0) / 4 = 62.5 %: half to even would print 62
+    assert _visit(client, checklist, items, {"greeted": "yes", "clear": "3", "form": "no"}).status_code == 302
+    assert "<strong>63%</strong>" in client.get(f"/manage/mystery/{checklist.id}").get_data(as_text=True)
+    german = client.get(f"/manage/mystery/{checklist.id}?ui=de").get_data(as_text=True)
+    assert "<strong>63\u00a0%</strong>" in german
+    pdf = client.get(f"/manage/mystery/{checklist.id}/report.pdf")
+    text = " ".join(" ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(pdf.data)).pages)
+    assert "Overall score: 63% (1 visit)" in text
 
 
 def test_evaluators_read_but_do_not_record(client, db, manager, make, auth):
