@@ -32,6 +32,7 @@ from surveyapp.itemtypes import ItemType
 from surveyapp.participants.codes import normalise_panel_code
 from surveyapp.participants.models import Participant, TrainingSession
 from surveyapp.questionnaires.models import Questionnaire
+from surveyapp.respond.route import uses_answers, walk
 from surveyapp.response_import.reader import Sheet
 from surveyapp.response_import.values import ItemCheck, Target, chosen_flag, normal, split_multi, unknown_option
 from surveyapp.responses.models import Answer, Response
@@ -220,6 +221,10 @@ class _RowReader:
                           if isinstance(target, Target)}
         self.groups = [item for item in questionnaire.items if _checks_a_group(item)
                        and ({item.code, *(part.code for part in item.parts)} & set(self.column_of))]
+        # required items the file has a column for (earlier rounds may not have asked the others at all)
+        self.required = [item for item in questionnaire.items
+                         if item.required and item.kind.answered and item.code in self.column_of]
+        self.questionnaire, self.logic = questionnaire, uses_answers(questionnaire)
 
     @property
     def id_column(self) -> str:
@@ -250,7 +255,21 @@ class _RowReader:
                 problems.append(Problem(number, name, text, str(error)))
         if len(problems) == before and self.groups:
             self._check_groups(row, raw, problems)
+        if len(problems) == before:
+            self._check_required(row, problems)
         return row if len(problems) == before else None
+
+    def _check_required(self, row: PlannedRow, problems: list[Problem]) -> None:
+        """A row answers something, and every required item it was shown, as the respondent's page demands."""
+        if not row.answers:
+            problems.append(Problem(row.number, "", "", _("this row answers no question")))
+            return
+        values = {self.checks[item_id].item.code: answers for item_id, answers in row.answers.items()}
+        hidden = walk(self.questionnaire, values).hidden if self.logic else frozenset()
+        for item in self.required:
+            if item.id not in hidden and not row.answers.get(item.id):
+                problems.append(Problem(row.number, self.column_of[item.code], "",
+                                        _("“%(code)s” is required but not answered", code=item.code)))
 
     def _check_groups(self, row: PlannedRow, raw: dict, problems: list[Problem]) -> None:
         """A composite's parts together (ranks given once each, "other" written out), as its page checks
@@ -324,12 +343,13 @@ def _wave(questionnaire: Questionnaire, name: str) -> Wave | None:
 
 
 def _check_panel(questionnaire: Questionnaire, wave: Wave | None, result: ImportPlan) -> None:
-    """Panel codes of another programme are refused; within a wave, one response per panel code."""
+    """Panel codes of another programme are refused; one response per panel code in a wave, and (without a
+    wave) to the questionnaire outside any wave: a corrected file imported again adds nobody's second."""
     column = next((name for name, target in result.columns.items() if target == PANEL_CODE), PANEL_CODE)
     codes = {row.panel_code for row in result.rows if row.panel_code}
     known = _participants_of(codes)
     result.new_participants = len(codes - set(known))
-    answered = _answered_in_wave(wave, codes) if wave is not None else set()
+    answered = set() if result.wave_name and wave is None else _answered(questionnaire, wave, codes)
     counted: Counter = Counter()
     for row in result.rows:
         code = row.panel_code
@@ -338,8 +358,10 @@ def _check_panel(questionnaire: Questionnaire, wave: Wave | None, result: Import
         counted[code] += 1
         if code in known and known[code][1] != questionnaire.programme_id:
             reason = _("this panel code belongs to another programme")
-        elif result.wave_name and counted[code] > 1:
+        elif counted[code] > 1:
             reason = _("this panel code has a row above already: one response per wave")
+        elif code in answered and wave is None:
+            reason = _("this participant has a response to this questionnaire already")
         elif code in answered:
             reason = _("this participant has a response in this wave already")
         else:
@@ -358,11 +380,14 @@ def _participants_of(codes) -> dict[str, tuple[int, int]]:
     return found
 
 
-def _answered_in_wave(wave: Wave, codes: set[str]) -> set[str]:
-    rows = db.session.scalars(select(Participant.panel_code)
-                              .join(Response, Response.participant_id == Participant.id)
-                              .where(Response.wave_id == wave.id))
-    return set(rows) & codes
+def _answered(questionnaire: Questionnaire, wave: Wave | None, codes: set[str]) -> set[str]:
+    """The codes with a response in the wave, or (without one) to the questionnaire outside any wave."""
+    query = select(Participant.panel_code).join(Response, Response.participant_id == Participant.id)
+    if wave is None:
+        query = query.where(Response.questionnaire_id == questionnaire.id, Response.wave_id.is_(None))
+    else:
+        query = query.where(Response.wave_id == wave.id)
+    return set(db.session.scalars(query)) & codes
 
 
 def _stored_keys(questionnaire: Questionnaire, keys: list[str]) -> set[str]:

@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 from surveyapp.accounts.models import Role
 from surveyapp.responses.models import Response
 
-FILE = "id;agree;Farbe\n1;5;red\n2;4;Blue-de\n"
+FILE = "id;agree;Farbe;age\n1;5;red;30\n2;4;Blue-de;41\n"
 
 
 def count(db) -> int:

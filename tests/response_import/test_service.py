@@ -79,6 +79,7 @@ def test_importing_the_same_file_again_stores_nothing_twice(db, survey):
     service.apply(run(survey, "earlier.csv", GOOD.encode()))
     db.session.commit()
     data = GOOD.replace("r1;", "").replace("r2;", "").replace("id;", "")  # no id column: keys from the values
+    data = data.replace("ab12-cd34", "")  # (a panel code has one response to the questionnaire)
     service.apply(run(survey, "twice.csv", (data + data.split("\n", 1)[1]).encode()))
     db.session.commit()
     before = counts(db)
@@ -152,6 +153,28 @@ def test_a_wave_is_created_without_invitations_and_holds_one_response_per_panel_
     again = run(survey, "other.csv", b"panel_code;agree\nAAAA-BBBB;3\nEEEE-FFFF;1\nEEEE-FFFF;2\n",
                 wave_name="Earlier  Round")
     assert [(p.row, p.value) for p in again.problems] == [(2, "AAAA-BBBB"), (4, "EEEE-FFFF")]
+
+
+def test_without_a_wave_a_panel_code_has_one_response_to_the_questionnaire(db, survey):
+    """A corrected file imported again (one comment changed) adds no second response for the same code."""
+    service.apply(run(survey, "earlier.csv", GOOD.encode()))
+    db.session.commit()
+    corrected = run(survey, "earlier.csv", GOOD.replace("r1;5;", "r1b;4;").encode())
+    assert [(p.row, p.column, p.value, p.reason) for p in corrected.problems] == [
+        (2, "panel_code", "AB12-CD34", "this participant has a response to this questionnaire already")]
+    twice = run(survey, "twice.csv", b"panel_code;agree;colour;age\nQQQQ-1111;5;red;20\n"
+                b"qqqq-1111;4;red;21\n")
+    assert [(p.row, p.value) for p in twice.problems] == [(3, "QQQQ-1111")]
+    assert counts(db)[0] == 2
+
+
+def test_rows_leaving_a_required_item_unanswered_or_answering_nothing_are_refused(db, survey):
+    data = (HEADER + "r1;;red;;;19;;ab12-cd34;2024-05-02\n" + "r2;;;;;;;zz99-yy88;2024-05-03\n"
+            + "r3;5;red;;;20;;;\n").encode()
+    result = run(survey, "gaps.csv", data)
+    assert [(p.row, p.column, p.reason) for p in result.problems] == [
+        (2, "agree", "“agree” is required but not answered"), (3, "", "this row answers no question")]
+    assert run(survey, "few.csv", b"agree;tools\n5;bike\n").problems == []  # colour and age not in the file
 
 
 def test_a_ranking_s_ranks_are_checked_together_as_on_its_page(db, make):
