@@ -55,6 +55,18 @@ def _labelled(values: pd.Series, labels: dict[str, str]) -> pd.Series:
     return values.astype("str").map(labels).where(values.notna())
 
 
+def wave_order(frame: pd.DataFrame) -> list[str]:
+    """The waves of `frame` in the order they were fielded (their first submission), not created: a historic
+    wave imported after newer ones still comes first. Waves first answered at the same moment keep the
+    programme's wave order."""
+    if "wave" not in frame or frame["wave"].isna().all():
+        return []
+    answered = frame.dropna(subset=["wave"])
+    ranked = answered.groupby("wave", sort=False, observed=True).agg(
+        first=("submitted_at", "min"), position=("wave_position", "min"))
+    return list(ranked.sort_values(["first", "position"], kind="stable", na_position="last").index)
+
+
 def group_columns(
     frame: pd.DataFrame,
     items: Mapping[str, Item],
@@ -68,10 +80,7 @@ def group_columns(
         if key in frame and frame[key].notna().any():
             groups[key] = frame[key]
     if "wave" in groups:
-        ranked = (
-            frame[["wave", "wave_position"]].dropna().drop_duplicates("wave").sort_values("wave_position")
-        )
-        order["wave"] = list(ranked["wave"])
+        order["wave"] = wave_order(frame)
     for key in ("site", "gender"):
         item = items.get(attribute_items.get(key, ""))
         labels = item.kind.value_labels(item, lang) if item is not None else {}

@@ -36,10 +36,12 @@ class Fielding:
 
 
 def scope_waves(scope: Scope, frame: pd.DataFrame, wave_filter: str | None = None) -> list[Wave]:
-    """The programme's waves that asked a questionnaire in scope or hold responses in it, in wave order."""
+    """The programme's waves that asked a questionnaire in scope or hold responses in it: those answered in the
+    order they were fielded (groups.wave_order), then the others in wave order."""
     ids = {q.id for q in scope.questionnaires}
-    answered = set(frame["wave"].dropna()) if "wave" in frame else set()
-    waves = [w for w in respondents.waves_of(scope.programme.id) if w.questionnaire_id in ids or w.name in answered]
+    fielded = {name: rank for rank, name in enumerate(groups.wave_order(frame))}
+    waves = [w for w in respondents.waves_of(scope.programme.id) if w.questionnaire_id in ids or w.name in fielded]
+    waves.sort(key=lambda w: fielded.get(w.name, len(fielded)))
     if wave_filter:
         waves = [w for w in waves if wave_filter in (w.name, str(w.id))]
     return waves

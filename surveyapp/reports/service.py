@@ -58,7 +58,7 @@ def build_report(scope: Scope, options: ReportOptions, today: date | None = None
     lang = options.lang
     history = History.of_frame(scope, frame)  # a changed item's answers never pool across its versions
     flags, labels = key_flags(*versions.comparable(frame, scope.items, history), lang, options.top_boxes)
-    waves = _waves(frame)
+    waves = groups.wave_order(frame)
     asked = method.source_wordings(scope, frame, labels, lang)  # each pair's rows: the earlier wave's words
     matched, unmatched = groups.comparisons(frame, flags, labels, waves, options.min_n,
                                             method.source_wordings(scope, frame, labels), asked)
@@ -110,13 +110,6 @@ def share_flags(values: pd.Series, codes: list[str]) -> pd.Series:
     else:
         chosen = values.astype("str").isin(codes)
     return chosen.astype("boolean").where(values.notna())
-
-
-def _waves(frame: pd.DataFrame) -> list[str]:
-    if "wave" not in frame or frame["wave"].isna().all():
-        return []
-    ranked = frame[["wave", "wave_position"]].dropna(subset=["wave"]).drop_duplicates("wave")
-    return list(ranked.sort_values("wave_position")["wave"])
 
 
 @dataclass(frozen=True)
