@@ -92,6 +92,10 @@ class ImportPlan:
     def refused(self) -> bool:
         return bool(self.problems or self.unmatched)
 
+    def check_mapping(self, mapping: dict[str, str]) -> None:
+        """ImportRefused (naming its `columns`) for a mapping of the same file that cannot be planned."""
+        match_columns(self.questionnaire, [*self.columns, *self.unmatched], mapping)
+
 
 def targets(questionnaire: Questionnaire) -> dict[str, Target | str]:
     """Every name a column may fill, case-folded: item codes, option columns of multiple choices, specials."""
@@ -136,7 +140,9 @@ def match_columns(questionnaire, header: list[str], mapping: dict[str, str] | No
     filled = Counter(normal(target) for target in columns.values() if target)
     twice = sorted(name for name, count in filled.items() if count > 1)
     if twice:
-        raise ImportRefused(_l("Several columns fill the same item: %(codes)s.", codes=", ".join(twice)))
+        error = ImportRefused(_l("Several columns fill the same item: %(codes)s.", codes=", ".join(twice)))
+        error.columns = [name for name, target in columns.items() if target and normal(target) in twice]
+        raise error
     return columns, unmatched
 
 

@@ -60,12 +60,26 @@ def mapping(questionnaire_id: int, upload_token: str):
     if not form.is_submitted():
         for number, column in enumerate(columns):
             form[f"column_{number}"].data = staged.mapping.get(column, "")
-    if form.validate_on_submit():
-        staged.mapping = {**staged.mapping, **chosen_mapping(form, columns)}
+    chosen = {**staged.mapping, **chosen_mapping(form, columns)}
+    if form.validate_on_submit() and _mapped(form, columns, result, chosen):
+        staged.mapping = chosen
         staging.save(current_app.instance_path, staged)
         return redirect(url_for(".preview", questionnaire_id=questionnaire.id, upload_token=upload_token))
     return render_template("response_import/mapping.html", questionnaire=questionnaire, form=form,
                            staged=staged), 422 if form.errors else 200
+
+
+def _mapped(form, columns: list[str], result, mapping: dict[str, str]) -> bool:
+    """Whether the chosen mapping can be planned; else its message on the selects at fault (never stored)."""
+    try:
+        result.check_mapping(mapping)
+    except service.ImportRefused as error:
+        at_fault = set(getattr(error, "columns", ())) & set(columns) or set(columns)
+        for number, column in enumerate(columns):
+            if column in at_fault:
+                form[f"column_{number}"].errors.append(str(error.message))
+        return False
+    return True
 
 
 @bp.get("/<upload_token>/preview")

@@ -50,6 +50,22 @@ def test_upload_mapping_preview_and_confirm(db, make, auth):
     assert again.status_code == 410 and responses(db) == 2  # the staged file is gone once imported
 
 
+def test_two_columns_mapped_to_one_item_are_refused_on_the_mapping_step_and_not_stored(db, make, auth):
+    questionnaire = make.questionnaire()
+    auth.login(make.user(Role.MANAGER, questionnaire.programme).email)
+    mapping_url = upload(auth, questionnaire, FILE).headers["Location"]
+    token = csrf_token(auth.client, mapping_url)
+    refused = auth.client.post(mapping_url, data={"csrf_token": token, "column_0": "age", "column_1": "age"})
+    text = refused.get_data(as_text=True)
+    assert refused.status_code == 422 and text.count("Several columns fill the same item: age.") == 2
+    assert 'id="column_0-error"' in text and 'id="column_1-error"' in text
+    assert auth.client.get(mapping_url).status_code == 200  # the stored plan is unchanged
+    colour = auth.client.post(mapping_url, data={"csrf_token": token, "column_0": "colour", "column_1": ""})
+    assert colour.status_code == 422 and 'id="column_0-error"' in colour.get_data(as_text=True)
+    done = auth.client.post(mapping_url, data={"csrf_token": token, "column_0": "age", "column_1": ""})
+    assert done.status_code == 302 and auth.client.get(done.headers["Location"]).status_code == 200
+
+
 def test_a_bad_value_shows_the_row_report_and_nothing_can_be_confirmed(db, make, auth):
     questionnaire = make.questionnaire()
     auth.login(make.user(Role.MANAGER, questionnaire.programme).email)
