@@ -9,7 +9,7 @@ since they end up in e-mail subjects and spreadsheet cells.
 import re
 import unicodedata
 
-__all__ = ["clean_text", "forbidden_character", "normal_name", "normalise_newlines"]
+__all__ = ["clean_text", "forbidden_character", "normal_name", "normalise_newlines", "without_bidi_overrides"]
 
 _LINE_BREAKS = re.compile(r"\r\n?")
 # in a single-line text these separate words: a space, not nothing
@@ -21,6 +21,8 @@ _TO_SPACE = str.maketrans(dict.fromkeys("\t\n\v\f\x1c\x1d\x1e\x1f\x85\u2028\u202
 # characters (emoji) at all, which a UTF-16 length tells in microseconds.
 _FORBIDDEN_BMP = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff]")
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+# embeddings, overrides and isolates (LRE ... RLO, LRI ... PDI): an RLO in a label shows "evil" as "live"
+_BIDI_OVERRIDES = re.compile("[\u202a-\u202e\u2066-\u2069]")
 
 
 def _astral_noncharacter(match: re.Match) -> bool:
@@ -43,6 +45,13 @@ def normal_name(name: str) -> str:
 def normalise_newlines(value: str) -> str:
     """\\r\\n and a lone \\r (as browsers and old files send them) -> \\n."""
     return _LINE_BREAKS.sub("\n", value) if "\r" in value else value
+
+
+def without_bidi_overrides(value: str) -> str:
+    """`value` without bidi embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069).
+
+    Short staff texts shown to participants (poll questions and options) need none of them."""
+    return _BIDI_OVERRIDES.sub("", value)
 
 
 def forbidden_character(value: str) -> str | None:

@@ -18,6 +18,7 @@ from surveyapp.participants.codes import ALPHABET
 from surveyapp.polls.models import WITH_OPTIONS, Kind, Poll, PollOption, PollSession, State, Vote, WordModeration
 from surveyapp.polls.tally import Ballot, aggregate, form_values, normalise_word, validate
 from surveyapp.questionnaires.codes import suggest_code
+from surveyapp.textclean import without_bidi_overrides
 
 CODE_LENGTH = 6  # 29 letters and digits without look-alikes (0/O, 1/I/L, U/V): about 600 million codes
 MAX_OPTIONS = 20
@@ -55,7 +56,7 @@ def create_session(programme_id: int, title: str, lang: str, created_by_id: int 
     code = new_join_code()
     while code in taken:
         code = new_join_code()
-    session = PollSession(programme_id=programme_id, title=title, lang=lang, code=code,
+    session = PollSession(programme_id=programme_id, title=without_bidi_overrides(title), lang=lang, code=code,
                           created_by_id=created_by_id)
     db.session.add(session)
     db.session.flush()
@@ -85,7 +86,8 @@ def add_poll(session: PollSession, kind: str, question: str, option_lines: list[
     """A draft poll at the end of the session; options (one per line) for choice and ranking polls."""
     if session.closed_at is not None:
         raise Conflict(_l("This session is closed."))
-    labels = [line.strip() for line in option_lines if line.strip()]
+    question = without_bidi_overrides(question)
+    labels = [label for label in (without_bidi_overrides(line).strip() for line in option_lines) if label]
     if kind in WITH_OPTIONS:
         _check_options(labels)
     else:

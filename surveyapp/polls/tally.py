@@ -16,6 +16,8 @@ from surveyapp.polls.models import Kind
 MAX_WORD = 40  # characters of a normalised word
 MAX_CLOUD = 60  # words shown in a cloud: the most frequent
 MAX_VALUES = 100  # posted values read at all; more is refused before looking at them
+_JOINERS = "\u200c\u200d"  # ZWNJ in Persian words, ZWJ in emoji sequences
+_BLANKS = frozenset("\u115f\u1160\u3164\uffa0\u2800\u034f")  # Hangul fillers, blank braille, grapheme joiner
 
 
 class InvalidVote(DomainError):
@@ -32,12 +34,20 @@ class Ballot:
     scale: int | None = None
 
 
-def normalise_word(text: str) -> str:
-    """NFKC, case-folded, trimmed, inner whitespace one space: 'ＣＯ-Design ' and 'co-design' are one word.
+def _invisible(ch: str) -> bool:
+    """Format characters (zero-width space, soft hyphen, bidi overrides: category Cf) but the joiners some
+    scripts and emoji need, and the blank letters and symbols that draw nothing."""
+    return (unicodedata.category(ch) == "Cf" and ch not in _JOINERS) or ch in _BLANKS
 
-    Empty, or longer than MAX_WORD characters after that, is refused (InvalidVote)."""
-    word = " ".join(unicodedata.normalize("NFKC", text or "").casefold().split())
-    if not word:
+
+def normalise_word(text: str) -> str:
+    """Invisibles dropped, NFKC, case-folded, trimmed, inner whitespace one space: 'ＣＯ-Design ', 'co-design'
+    with a soft hyphen or zero-width space in it and 'co-design' are one word.
+
+    Empty (nothing visible), or longer than MAX_WORD characters after that, is refused (InvalidVote)."""
+    visible = "".join(ch for ch in text or "" if not _invisible(ch))
+    word = " ".join(unicodedata.normalize("NFKC", visible).casefold().split())
+    if not any(unicodedata.category(ch)[0] in "LNPS" and not _invisible(ch) for ch in word):
         raise InvalidVote(_l("Please enter a word."))
     if len(word) > MAX_WORD:
         raise InvalidVote(_l("Please enter at most %(max)d characters.", max=MAX_WORD))

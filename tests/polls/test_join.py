@@ -82,7 +82,7 @@ def test_voting_again_replaces_the_vote(db, workshop, participant):
     ("single", "not_an_option"), ("single", []), ("multiple", ["co_design", "co_delivery", "co_assessment"]),
     ("multiple", ["co_design", "elsewhere"]), ("rating", "9"),
     ("ranking", ["co_design", "co_design", "co_delivery", "co_assessment"]), ("ranking", ["co_design"]),
-    ("words", "   "), ("words", "x" * 41),
+    ("words", "   "), ("words", "x" * 41), ("words", "\u200b\u200b"),
 ])
 def test_bad_votes_are_422_with_the_message_and_nothing_stored(db, workshop, participant, announced, kind, answer):
     response = _vote(participant, workshop, kind, answer)

@@ -43,6 +43,16 @@ def test_a_manager_creates_a_session_and_builds_polls(db, client, manager, works
     assert len(db.session.scalars(select(Poll).where(Poll.session_id == session.id)).all()) == 1
 
 
+def test_bidi_overrides_are_dropped_from_staff_texts(db, client, manager, workshop):
+    url = f"/manage/poll-sessions/{workshop.session.id}/polls"
+    response = _post(client, url, {"kind": "single", "question": "Is it \u202eevil\u202c?",
+                                   "options": "\u202elive\n\u2066good\u2069"})
+    assert response.status_code == 302
+    poll = db.session.scalars(select(Poll).where(Poll.session_id == workshop.session.id)
+                              .order_by(Poll.position.desc())).first()
+    assert (poll.question, [o.label for o in poll.options]) == ("Is it evil?", ["live", "good"])
+
+
 def test_state_buttons_move_a_poll_and_refuse_a_wrong_step(db, client, manager, workshop):
     poll = service.add_poll(workshop.session, "single", "Later", ["Yes", "No"])
     db.session.commit()

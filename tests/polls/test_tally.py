@@ -10,12 +10,16 @@ LABELS = {"a": "A", "b": "B", "c": "C", "d": "D"}
 @pytest.mark.parametrize(("typed", "stored"), [
     ("Co-Design", "co-design"), ("  co   design ", "co design"), ("ＣＯ－ＤＥＳＩＧＮ", "co-design"),
     ("STRASSE", "strasse"), ("Straße", "strasse"), ("ﬁx", "fix"), ("a\u00a0b", "a b"), ("x" * 40, "x" * 40),
+    ("\u200bco-design", "co-design"), ("co\u00addesign", "codesign"), ("co-\u2060design\ufeff", "co-design"),
+    ("\u202eabc def", "abc def"), ("\u2067abc\u2069", "abc"), ("x" * 40 + "\u200b" * 5, "x" * 40),
+    ("\u0645\u06cc\u200c\u062e\u0648\u0627\u0645", "\u0645\u06cc\u200c\u062e\u0648\u0627\u0645"),  # ZWNJ kept
 ])
 def test_words_are_nfkc_casefolded_and_trimmed(typed, stored):
     assert normalise_word(typed) == stored
 
 
-@pytest.mark.parametrize("typed", ["", "   ", "\u00a0", "x" * 41, "ab " * 20])
+@pytest.mark.parametrize("typed", ["", "   ", "\u00a0", "x" * 41, "ab " * 20, "\u200b\u200b", "\u202e \u00ad",
+                                   "\u3164", "\u2800\u200d", "\ufeff\u200c"])
 def test_empty_or_over_long_words_are_refused(typed):
     with pytest.raises(InvalidVote) as refused:
         normalise_word(typed)
