@@ -32,6 +32,9 @@ class Defaults:
     BABEL_DEFAULT_LOCALE = "en"
     BABEL_DEFAULT_TIMEZONE = "Europe/Vienna"
     RATELIMIT_STORAGE_URI = "memory://"
+    # Redis down: each process counts in its own memory until it is back (/readyz says 503 meanwhile) rather
+    # than every rate-limited page (login, invitation links, polls) failing with a 500.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     # Live poll updates between app processes (Redis pub/sub); None: the rate limiter's storage when it is Redis,
     # else within one process only (other processes' votes then reach a presenter by polling, within ~2 s).
     LIVE_REDIS_URL = None
