@@ -26,14 +26,16 @@ REDIS = "redis://127.0.0.1:6379/13"  # a database of its own, flushed first
 BOOT_SECONDS = 60
 
 
-def _redis_reachable() -> bool:
+def redis_or_skip(url: str) -> None:
+    """Redis at 127.0.0.1:6379 is needed in CI; elsewhere its tests are skipped without it."""
     import redis
 
     try:
-        redis.Redis.from_url(REDIS, socket_connect_timeout=2).ping()
+        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
     except redis.RedisError:
-        return False
-    return True
+        if os.environ.get("CI") == "true":
+            pytest.fail("Redis at 127.0.0.1:6379 is needed in CI")
+        pytest.skip("needs Redis at 127.0.0.1:6379")
 
 
 @pytest.fixture
@@ -41,10 +43,7 @@ def pg_and_redis(app):
     url = app.config["SQLALCHEMY_DATABASE_URI"]
     if not url.startswith("postgresql"):
         pytest.skip("the PostgreSQL run only (make test runs it; CI requires it)")
-    if not _redis_reachable():
-        if os.environ.get("CI") == "true":
-            pytest.fail("Redis at 127.0.0.1:6379 is needed in CI")
-        pytest.skip("needs Redis at 127.0.0.1:6379")
+    redis_or_skip(REDIS)
     import redis
 
     redis.Redis.from_url(REDIS).flushdb()
@@ -84,8 +83,8 @@ def wait_until_serving(process: subprocess.Popen, port: int) -> None:
 
 
 class Page:
-    def __init__(self, status: int, body: str, location: str | None):
-        self.status_code, self.body, self.location = status, body, location
+    def __init__(self, status: int, body: str, location: str | None, headers=None):
+        self.status_code, self.body, self.location, self.headers = status, body, location, headers or {}
 
     def get_data(self, as_text=True) -> str:
         return self.body
@@ -113,7 +112,7 @@ class Http:
             location = response.headers.get("Location")
             if location:
                 location = urllib.parse.urlsplit(location)._replace(scheme="", netloc="").geturl()
-            return Page(response.status, response.read().decode(), location)
+            return Page(response.status, response.read().decode(), location, response.headers)
         finally:
             connection.close()
 
@@ -146,6 +145,10 @@ def test_four_workers_share_limits_and_respondents_across_workers(app, db, pg_an
         wait_until_serving(nowhere, nowhere_port)
         ready = Http(nowhere_port).get("/readyz")
         assert ready.status_code == 503 and json.loads(ready.body)["reason"].startswith("database unreachable")
+        assert ready.headers["Retry-After"] == "5"
+        scrape = Http(nowhere_port).get("/metrics")  # a failed scrape in plain text, not the HTML error page
+        assert scrape.status_code == 503 and scrape.body.startswith("# database unavailable"), scrape.body
+        assert scrape.headers["Content-Type"].startswith("text/plain") and scrape.headers["Retry-After"] == "5"
         assert Http(port).get("/readyz").status_code == 200
 
         staff = Http(port)
@@ -153,6 +156,8 @@ def test_four_workers_share_limits_and_respondents_across_workers(app, db, pg_an
         wrong = {"email": "admin@demo.surveyapp.local", "password": "not the password", "csrf_token": token}
         statuses = [staff.post("/login", wrong).status_code for _ in range(11)]
         assert 429 not in statuses[:10] and statuses[10] == 429, statuses
+        counted = Http(port).get("/metrics").body  # whichever worker answers: the total of all, from Redis
+        assert 'surveyapp_http_requests_total{status="429"} 1\n' in counted and "worker=" not in counted, counted
 
         respondent = Http(port)
         first = respondent.get("/s/close-to?lang=en")

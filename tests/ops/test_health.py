@@ -46,7 +46,7 @@ def test_readyz_503_when_the_database_is_not_migrated(other_app, tmp_path):
     with app.app_context():
         response = app.test_client().get("/readyz")
         _db.engine.dispose()
-    assert response.status_code == 503
+    assert response.status_code == 503 and response.headers["Retry-After"] == "5"
     assert response.get_json() == {"status": "unavailable", "reason": "database not migrated"}
 
 
@@ -56,6 +56,7 @@ def test_readyz_503_when_the_database_is_unreachable(other_app):
         response = app.test_client().get("/readyz")
     body = response.get_json()
     assert response.status_code == 503 and body["reason"].startswith("database unreachable")
+    assert response.headers["Retry-After"] == "5"
     assert "secret" not in response.get_data(as_text=True) and "nobody" not in response.get_data(as_text=True)
 
 

@@ -1,10 +1,13 @@
 """/metrics: Prometheus text, business figures from the database, only to the configured addresses."""
+import os
 from datetime import date, timedelta
 
 from sqlalchemy import select, update
 
+from surveyapp import create_app
 from surveyapp.db import utcnow
-from surveyapp.ops.metrics import allowed
+from surveyapp.extensions import db as _db
+from surveyapp.ops.metrics import REDIS_KEY, allowed
 from surveyapp.waves.models import Invitation
 from surveyapp.waves.service import ensure_invitations
 from tests import panel_factories as panel
@@ -37,7 +40,7 @@ def test_metrics_from_the_database_and_per_status(db, make, client):
     assert seen["surveyapp_invitations_due"] == "3" and seen["surveyapp_invitations_sent"] == "1"
     assert seen["surveyapp_invitations_failed"] == "1"
     assert 3590 < float(seen["surveyapp_dispatch_lag_seconds"]) < 3700
-    assert int(seen['surveyapp_http_requests_total{status="404"}']) >= 1
+    assert int(seen[f'surveyapp_http_requests_total{{status="404",worker="{os.getpid()}"}}']) >= 1  # no Redis
     assert "# TYPE surveyapp_http_requests_total counter" in response.get_data(as_text=True)
 
 
@@ -57,3 +60,44 @@ def test_allowed_addresses():
     assert allowed("::1", "127.0.0.1,::1") and allowed("127.0.0.1", "127.0.0.1,::1")
     assert not allowed("127.0.0.2", "127.0.0.1") and not allowed(None, "127.0.0.1")
     assert not allowed("not an address", "0.0.0.0/0") and allowed("2001:db8::5", "2001:db8::/32")
+
+
+REDIS = "redis://127.0.0.1:6379/12"
+
+
+def test_with_redis_every_worker_reports_the_same_request_totals(app):
+    import redis
+
+    from tests.ops.test_gunicorn import redis_or_skip
+
+    redis_or_skip(REDIS)
+    config = {"TESTING": True, "SECRET_KEY": "x", "RATELIMIT_STORAGE_URI": REDIS,
+              "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"]}
+    workers = [create_app(config), create_app(config)]  # two processes' apps, one Redis
+
+    def not_found() -> int:
+        with workers[0].app_context():
+            text = workers[0].test_client().get("/metrics").get_data(as_text=True)
+            _db.session.remove()
+        assert "worker=" not in text
+        return int(figures(text).get('surveyapp_http_requests_total{status="404"}', 0))
+
+    before = not_found()
+    for worker in (workers[0], workers[1], workers[1]):
+        worker.test_client().get("/no-such-page")
+    after = not_found()
+    for worker in workers:
+        with worker.app_context():
+            _db.engine.dispose()
+    assert after - before >= 3  # others' runs may share the Redis database: never fewer
+    assert int(redis.Redis.from_url(REDIS).hget(REDIS_KEY, "404")) >= 3
+
+
+def test_metrics_without_a_database_is_a_plain_503(app):
+    down = create_app({"TESTING": True, "SECRET_KEY": "x",
+                       "SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://nobody:secret@127.0.0.1:1/none"})
+    with down.app_context():
+        response = down.test_client().get("/metrics")
+    text = response.get_data(as_text=True)
+    assert response.status_code == 503 and response.mimetype == "text/plain" and response.headers["Retry-After"]
+    assert text.startswith("# database unavailable") and text.count("\n") == 1 and "secret" not in text
