@@ -46,9 +46,14 @@ def import_command(file: Path, programme_code: str, slug: str | None, dry_run: b
     with change("questionnaire.import") as targets:
         questionnaire = service.create(draft, programme, slug, skip_unsupported=skip_unsupported)
         targets.append(f"questionnaire:{questionnaire.id}")
+    left_out = f", {_count(len(draft.problems), 'row')} left out" if draft.problems else ""
     click.echo(f"Draft questionnaire {questionnaire.id} created: /s/{questionnaire.slug} "
-               f"({', '.join(questionnaire.languages)}, {draft.item_count} items"
-               f"{f', {len(draft.problems)} rows left out' if draft.problems else ''}).")
+               f"({', '.join(questionnaire.languages)}, {_count(draft.item_count, 'item')}{left_out}).")
+
+
+def _count(number: int, noun: str) -> str:
+    """"1 item", "2 items": the command line speaks English (its messages are read in logs and scripts)."""
+    return f"{number} {noun}" + ("" if number == 1 else "s")
 
 
 def _try(draft: Draft, programme, slug: str, skip_unsupported: bool) -> None:
@@ -64,7 +69,8 @@ def _try(draft: Draft, programme, slug: str, skip_unsupported: bool) -> None:
 
 def _report(draft: Draft, slug: str) -> None:
     languages = ", ".join(draft.data["languages"])
-    click.echo(f"{draft.source}: {len(draft.data['pages'])} pages, {draft.item_count} items, languages "
+    click.echo(f"{draft.source}: {_count(len(draft.data['pages']), 'page')}, {_count(draft.item_count, 'item')}, "
+               f"languages "
                f"{languages}, link name {slug}")
     for number, (title, condition, entries) in enumerate(service.summary(draft), start=1):
         click.echo(f"  page {number}: {title}" + (f"  [shown when {condition}]" if condition else ""))
@@ -90,5 +96,5 @@ def export_command(slug: str, file_format: str, out: Path) -> None:
         data = service.export_xlsform(questionnaire)
         targets.append(f"questionnaire:{questionnaire.id}")
     out.write_bytes(data)
-    click.echo(f"{out}: {len(data)} bytes, {len(questionnaire.items)} items, "
+    click.echo(f"{out}: {len(data)} bytes, {_count(len(questionnaire.items), 'item')}, "
                f"{', '.join(questionnaire.languages)}")

@@ -4,6 +4,7 @@ import os
 import click
 from flask.cli import AppGroup
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import select
 
 from surveyapp.errors import DomainError
@@ -43,7 +44,7 @@ def import_command(path: str, slug: str, wave: str | None, dry_run: bool, mappin
         db.session.rollback()
         raise click.ClickException(str(error.message)) from None
     db.session.commit()
-    click.echo(_("Imported %(n)s responses.", n=done.responses))
+    click.echo(ngettext("Imported %(num)d response.", "Imported %(num)d responses.", done.responses))
 
 
 def _mapping(mappings: tuple[str, ...]) -> dict[str, str]:
@@ -58,9 +59,13 @@ def _mapping(mappings: tuple[str, ...]) -> dict[str, str]:
 
 
 def _report(result: service.ImportPlan) -> None:
-    click.echo(_("%(new)s rows to import, %(already)s already imported, %(participants)s new panel codes, "
-                 "%(problems)s problems.", new=len(result.rows), already=result.already,
-                 participants=result.new_participants, problems=len(result.problems)))
+    click.echo(", ".join([
+        ngettext("%(num)d row to import", "%(num)d rows to import", len(result.rows)),
+        ngettext("%(num)d already imported", "%(num)d already imported", result.already),
+        ngettext("%(num)d new panel code", "%(num)d new panel codes", result.new_participants),
+        ngettext("%(num)d problem.", "%(num)d problems.", len(result.problems))]))
+    if result.rows and not result.dated:
+        click.echo(_("The file has no submitted_at column: the responses are stored as submitted now."))
     if result.unmatched:
         click.echo(_("Columns matching no item: %(columns)s. Map them with --map COLUMN=CODE, or ignore them "
                      "with --map COLUMN=.", columns=", ".join(result.unmatched)), err=True)

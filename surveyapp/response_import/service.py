@@ -30,7 +30,7 @@ from surveyapp.errors import DomainError
 from surveyapp.extensions import db
 from surveyapp.itemtypes import ItemType
 from surveyapp.participants.codes import normalise_panel_code
-from surveyapp.participants.models import Participant, TrainingSession
+from surveyapp.participants.models import IMPORTED_ENROLMENT, Participant, TrainingSession
 from surveyapp.questionnaires.models import Questionnaire
 from surveyapp.respond.route import uses_answers, walk
 from surveyapp.response_import.reader import Sheet
@@ -91,6 +91,11 @@ class ImportPlan:
     @property
     def refused(self) -> bool:
         return bool(self.problems or self.unmatched)
+
+    @property
+    def dated(self) -> bool:
+        """Whether the file gives submission dates; without, responses are stored as submitted at import."""
+        return SUBMITTED_AT in self.columns.values()
 
     def check_mapping(self, mapping: dict[str, str]) -> None:
         """ImportRefused (naming its `columns`) for a mapping of the same file that cannot be planned."""
@@ -254,6 +259,8 @@ class _RowReader:
                 row.panel_code = self._panel_code(name, text, number, problems)
             elif target == SUBMITTED_AT and text:
                 row.submitted_at = self._moment(name, text, number, problems)
+            elif target == SUBMITTED_AT:  # stored "now", it would stretch the wave's fielding period
+                problems.append(Problem(number, name, "", _("no submission date")))
         for item_id, (name, text, codes) in raw.items():
             try:
                 row.answers[item_id] = self.checks[item_id].values(codes)
@@ -480,15 +487,16 @@ def _ensure_wave(questionnaire: Questionnaire, name: str) -> Wave:
 
 def _participants(questionnaire: Questionnaire, result: ImportPlan, now: datetime) -> dict[str, int]:
     """Panel code -> participant id; codes not yet known become participants of one session standing for the
-    import (held on the earliest date in the file), without contact data or consent: nobody is contacted."""
+    import (held on the earliest date in the file), without contact data or consent: nobody is contacted. Its
+    place (the "site" of exports and reports) is "Imported data", and its enrolment is closed (IMPORTED_ENROLMENT)."""
     codes = sorted({row.panel_code for row in result.rows if row.panel_code})
     known = {code: ids[0] for code, ids in _participants_of(codes).items()}
     missing = [code for code in codes if code not in known]
     if missing:
         dates = [row.submitted_at.date() for row in result.rows if row.submitted_at]
         session = TrainingSession(programme_id=questionnaire.programme_id, held_on=min(dates, default=date.today()),
-                                  place=_("Imported: %(source)s", source=result.source)[:200],
-                                  enrol_code=secrets.token_urlsafe(9), created_at=now)
+                                  place=_("Imported data"), enrol_code=IMPORTED_ENROLMENT + secrets.token_urlsafe(9),
+                                  created_at=now)
         db.session.add(session)
         db.session.flush()
         rows = [{"programme_id": questionnaire.programme_id, "session_id": session.id, "panel_code": code,

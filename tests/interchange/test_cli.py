@@ -54,7 +54,7 @@ def test_unsupported_rows_refuse_unless_skipped(runner, db, programme):
     assert _count(db, Questionnaire) == 0
     created = _import(runner, SHARED / "include.xlsx", "--skip-unsupported", "--slug", "names")
     assert created.exit_code == 0, created.output
-    assert "1 rows left out" in created.output and _count(db, Questionnaire) == 1
+    assert "1 row left out" in created.output and _count(db, Questionnaire) == 1
 
 
 @pytest.mark.parametrize(("data", "message"), [

@@ -58,7 +58,7 @@ def test_a_csv_imports_codes_and_labels_in_any_language(db, survey):
     assert (first.imported_from, first.lang, first.questionnaire_version) == ("earlier.csv", "de", 1)
     participant = db.session.get(Participant, first.participant_id)
     assert participant.panel_code == "AB12-CD34" and participant.contact is None
-    assert participant.session.place == "Imported: earlier.csv"
+    assert participant.session.place == "Imported data" and not participant.session.enrolment_open
 
 
 def test_bad_values_are_reported_row_by_row_and_nothing_is_stored(db, survey):
@@ -66,8 +66,9 @@ def test_bad_values_are_reported_row_by_row_and_nothing_is_stored(db, survey):
     result = run(survey, "bad.csv", data)
     found = {(p.row, p.column, p.value) for p in result.problems}
     assert found == {(2, "agree", "6"), (2, "colour", "purple"), (2, "ok", "maybe"), (2, "age", "abc"),
-                     (2, "when", "2024-13-01"), (2, "submitted_at", "tomorrow"), (3, "age", "12")}
-    age = next(p for p in result.problems if p.row == 3)
+                     (2, "when", "2024-13-01"), (2, "submitted_at", "tomorrow"), (3, "age", "12"),
+                     (3, "submitted_at", "")}
+    age = next(p for p in result.problems if p.row == 3 and p.column == "age")
     assert "15" in age.reason and "99" in age.reason  # the number item's own range message
     before = counts(db)
     with pytest.raises(service.ImportRefused):
@@ -170,7 +171,7 @@ def test_without_a_wave_a_panel_code_has_one_response_to_the_questionnaire(db, s
 
 def test_rows_leaving_a_required_item_unanswered_or_answering_nothing_are_refused(db, survey):
     data = (HEADER + "r1;;red;;;19;;ab12-cd34;2024-05-02\n" + "r2;;;;;;;zz99-yy88;2024-05-03\n"
-            + "r3;5;red;;;20;;;\n").encode()
+            + "r3;5;red;;;20;;;2024-05-04\n").encode()
     result = run(survey, "gaps.csv", data)
     assert [(p.row, p.column, p.reason) for p in result.problems] == [
         (2, "agree", "“agree” is required but not answered"), (3, "", "this row answers no question")]
@@ -200,3 +201,13 @@ def test_rows_stored_meanwhile_by_another_import_refuse_the_whole_import(db, sur
 def test_an_id_given_twice_in_a_file_is_a_problem(db, survey):
     result = run(survey, "ids.csv", b"id;agree\n7;5\n8;4\n7;3\n")
     assert [(p.row, p.column, p.value, p.reason) for p in result.problems] == [(4, "id", "7", "the id of row 2 again")]
+
+
+def test_an_empty_submission_date_is_a_row_problem_and_a_missing_column_a_note(db, survey, runner, tmp_path):
+    result = run(survey, "earlier.csv", (HEADER + "r1;5;red;;;19;;;\n").encode())
+    assert [(p.row, p.column, p.reason) for p in result.problems] == [(2, "submitted_at", "no submission date")]
+    path = tmp_path / "undated.csv"
+    path.write_text("id;agree\nr1;5\n")
+    dry = runner.invoke(args=["responses", "import", str(path), "--questionnaire", survey.slug, "--dry-run"])
+    assert "1 row to import, 0 already imported, 0 new panel codes, 0 problems." in dry.output
+    assert "no submitted_at column: the responses are stored as submitted now" in dry.output
