@@ -13,6 +13,8 @@ import re
 
 from flask_babel import lazy_gettext as _l
 
+from surveyapp.errors import DomainError
+from surveyapp.itemtypes.rules import check_pattern
 from surveyapp.logic import Call, Compare, ExpressionError, Literal, Not, Or, Ref, parse, render
 from surveyapp.logic.nodes import And
 
@@ -133,7 +135,12 @@ def constraint_settings(type_code: str, constraint: str) -> dict:
 
 def _one_rule(type_code: str, rule: str) -> dict:
     if type_code == "text" and (found := _REGEX.match(rule)):
-        return {"pattern": found.group(2).removeprefix("^").removesuffix("$")}
+        pattern = found.group(2).removeprefix("^").removesuffix("$")
+        try:  # the builder's own check, so a pattern it would refuse is a problem of this row, not of the file
+            check_pattern(pattern)
+        except DomainError as error:
+            raise Untranslatable(error.message) from None
+        return {"pattern": pattern}
     if type_code == "date" and (found := _DATE.match(rule)):
         return {"earliest" if found.group(1) == ">=" else "latest": found.group(2)}
     shape = BOUNDS.get(type_code)

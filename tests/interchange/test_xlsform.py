@@ -165,3 +165,11 @@ def test_a_zip_bomb_is_refused_before_unpacking():
         archive.writestr("xl/worksheets/sheet1.xml", b"\0" * (40 * 1024 * 1024))
     with pytest.raises(UploadRejected, match="unpacks to far more data"):
         xlsform.read(buffer.getvalue())
+
+
+def test_a_too_complex_pattern_is_a_problem_of_its_row():
+    draft = xlsform.read(workbook(survey=[["type", "name", "label", "constraint"], ["text", "code", "Code",
+                                                                                    "regex(., '^(a+)+$')"],
+                                          ["text", "other", "Other", ""]]))
+    assert [problem.where for problem in draft.problems] == ["survey, row 2 (name: code)"]
+    assert "too complex" in draft.problems[0].reason and draft.item_count == 1
