@@ -23,6 +23,7 @@ from surveyapp.starters import service as starters
 
 XLSFORM_SUFFIXES = (".xlsx",)
 LIMESURVEY_SUFFIXES = (".lss", ".xml")
+MAX_SLUG = Questionnaire.slug.type.length
 
 
 class UnknownFormat(DomainError):
@@ -57,6 +58,8 @@ def create(draft: Draft, programme: Programme, slug: str, *, skip_unsupported: b
             "them out (“skip unsupported”).", len(draft.problems)))
     if not draft.item_count:
         raise Refused(_l("This file has no question that can be imported."))
+    if len(slug or "") > MAX_SLUG:  # the builder's message names the letters only
+        raise Refused(_l("A link name has at most %(num)s characters.", num=MAX_SLUG))
     return starters.build(draft.data, programme, slug, draft.data["languages"])
 
 

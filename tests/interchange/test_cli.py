@@ -57,6 +57,12 @@ def test_unsupported_rows_refuse_unless_skipped(runner, db, programme):
     assert "1 row left out" in created.output and _count(db, Questionnaire) == 1
 
 
+def test_a_too_long_link_name_is_refused_naming_the_limit(runner, db, programme):
+    refused = _import(runner, SHARED / "text_and_integer.xlsx", "--slug", "a" * 300)
+    assert refused.exit_code == 1 and "A link name has at most 80 characters." in refused.output
+    assert _count(db, Questionnaire) == 0
+
+
 @pytest.mark.parametrize(("data", "message"), [
     (NOT_A_WORKBOOK, "not an Excel workbook"), (NO_SURVEY, "no “survey” sheet"),
     (DUPLICATE, "survey, row 3 (name: q1): The name “q1” is used twice"),
