@@ -1,10 +1,13 @@
 """Configuration: defaults, then instance/config.py, then the environment, then test overrides."""
+import ipaddress
 import os
 import secrets
+import sys
 from datetime import timedelta
 from pathlib import Path
 
 from flask import Flask
+from limits import parse_many
 
 
 class Defaults:
@@ -66,34 +69,87 @@ class Defaults:
     STARTUP_CHECKS = None  # None: under gunicorn and `flask run`, not in tests or other flask commands
 
 
+class ConfigError(SystemExit):
+    """A SURVEYAPP_ value that cannot be right: refused at start-up in one line naming it and what it accepts."""
+
+    def __init__(self, name: str, value: str, accepted: str):
+        super().__init__(3)  # gunicorn's "worker failed to boot": the master stops instead of respawning
+        self.line = f"{name}={value!r} is not valid: {accepted}"
+
+
+def _choice(*accepted: str):
+    def convert(value: str) -> str:
+        if value.strip().lower() not in accepted:
+            raise ValueError(" or ".join(accepted))
+        return value.strip().lower()
+    return convert
+
+
+def _flag(value: str) -> bool:
+    return _choice("1", "true", "yes", "0", "false", "no")(value) in {"1", "true", "yes"}
+
+
+def _count(value: str) -> int:
+    if not value.strip().isdigit():
+        raise ValueError("a whole number, 0 or more")
+    return int(value)
+
+
+def _seconds(value: str) -> float:
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = 0.0
+    if not seconds > 0:
+        raise ValueError("a number of seconds above 0")
+    return seconds
+
+
+def _networks(value: str) -> str:
+    try:
+        for part in value.split(","):
+            ipaddress.ip_network(part.strip(), strict=False)
+    except ValueError:
+        raise ValueError("addresses or networks (CIDR) separated by commas, e.g. 127.0.0.1,10.0.0.0/8") from None
+    return value
+
+
+def _rate(value: str) -> str:
+    try:
+        parse_many(value)
+    except ValueError:
+        raise ValueError('a rate such as "10 per minute"') from None
+    return value
+
+
 _ENV_KEYS = {
     "SECRET_KEY": str,
     "SURVEYAPP_PUBLIC_BASE_URL": str,
     "SURVEYAPP_RATELIMIT_STORAGE_URI": str,
     "SURVEYAPP_LIVE_REDIS_URL": str,
-    "SURVEYAPP_SESSION_COOKIE_SECURE": lambda v: v.lower() in {"1", "true", "yes"},
-    "SURVEYAPP_MAIL_MODE": str,
+    "SURVEYAPP_SESSION_COOKIE_SECURE": _flag,
+    "SURVEYAPP_MAIL_MODE": _choice("console", "smtp"),
     "SURVEYAPP_MAIL_SERVER": str,
-    "SURVEYAPP_MAIL_PORT": int,
-    "SURVEYAPP_MAIL_USE_TLS": lambda v: v.lower() in {"1", "true", "yes"},
+    "SURVEYAPP_MAIL_PORT": _count,
+    "SURVEYAPP_MAIL_USE_TLS": _flag,
     "SURVEYAPP_MAIL_USERNAME": str,
     "SURVEYAPP_MAIL_PASSWORD": str,
     "SURVEYAPP_MAIL_SENDER": str,
-    "SURVEYAPP_SUPPRESSION_MIN_N": int,
-    "SURVEYAPP_RESPONDENT_RESUME_DAYS": int,
-    "SURVEYAPP_POLL_RATE_LIMIT": str,
-    "SURVEYAPP_MAX_CONTENT_LENGTH": int,
-    "SURVEYAPP_IMPORT_SECONDS": float,
-    "SURVEYAPP_STAFF_SESSION_IDLE_LIFETIME": lambda v: timedelta(seconds=int(v)),
-    "SURVEYAPP_PROXY_FIX_X_FOR": int,
-    "SURVEYAPP_PROXY_FIX_X_PROTO": int,
-    "SURVEYAPP_PROXY_FIX_X_HOST": int,
-    "SURVEYAPP_ENV": str,
-    "SURVEYAPP_LOG_LEVEL": str,
-    "SURVEYAPP_LOG_FORMAT": str,
-    "SURVEYAPP_METRICS_ALLOW": str,
+    "SURVEYAPP_SUPPRESSION_MIN_N": _count,
+    "SURVEYAPP_RESPONDENT_RESUME_DAYS": _count,
+    "SURVEYAPP_POLL_RATE_LIMIT": _rate,
+    "SURVEYAPP_MAX_CONTENT_LENGTH": _count,
+    "SURVEYAPP_IMPORT_SECONDS": _seconds,
+    "SURVEYAPP_STAFF_SESSION_IDLE_LIFETIME": lambda v: timedelta(seconds=_seconds(v)),
+    "SURVEYAPP_PROXY_FIX_X_FOR": _count,
+    "SURVEYAPP_PROXY_FIX_X_PROTO": _count,
+    "SURVEYAPP_PROXY_FIX_X_HOST": _count,
+    "SURVEYAPP_ENV": _choice("development", "production"),
+    "SURVEYAPP_LOG_LEVEL": lambda v: _choice("debug", "info", "warning", "error", "critical")(v).upper(),
+    "SURVEYAPP_LOG_FORMAT": _choice("keyvalue", "json"),
+    "SURVEYAPP_METRICS_ALLOW": _networks,
     "SURVEYAPP_HEALTH_VERSION": str,
-    "SURVEYAPP_STARTUP_CHECKS": lambda v: v.lower() in {"1", "true", "yes"},
+    "SURVEYAPP_STARTUP_CHECKS": _flag,
 }
 # SURVEYAPP_ names read elsewhere than the configuration; any other SURVEYAPP_ name is refused at start-up
 # (a misspelt setting would otherwise be ignored without a word).
@@ -113,7 +169,7 @@ def load_config(app: Flask, test_config: dict | None) -> None:
     app.config.from_pyfile("config.py", silent=True)
     for key, convert in _ENV_KEYS.items():
         if key in os.environ:
-            app.config[key.removeprefix("SURVEYAPP_")] = convert(os.environ[key])
+            app.config[key.removeprefix("SURVEYAPP_")] = _converted(key, convert)
     if os.environ.get("DATABASE_URL"):
         app.config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(os.environ["DATABASE_URL"])
     if app.config["SESSION_COOKIE_SECURE"]:
@@ -123,6 +179,15 @@ def load_config(app: Flask, test_config: dict | None) -> None:
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path))
         app.config["SECRET_KEY_GENERATED"] = True  # production refuses this (ops.checks)
+
+
+def _converted(name: str, convert):
+    try:
+        return convert(os.environ[name])
+    except ValueError as error:
+        refused = ConfigError(name, os.environ[name], str(error))
+        print(f"surveyapp will not start: {refused.line}", file=sys.stderr)
+        raise refused from None
 
 
 def normalise_database_url(url: str) -> str:
