@@ -15,6 +15,9 @@ from surveyapp.programmes.models import Programme
 CONSENT_SOURCES = ("self", "roster", "manual")  # enrolment link, roster import, added by a manager
 
 
+IMPORTED_ENROLMENT = "imported-"  # enrol_code prefix of a session standing for imported answers: no enrolment
+
+
 class TrainingSession(db.Model):
     __tablename__ = "training_sessions"
 
@@ -30,6 +33,11 @@ class TrainingSession(db.Model):
     participants: Mapped[list["Participant"]] = relationship(
         back_populates="session", order_by="Participant.id"
     )
+
+    @property
+    def enrolment_open(self) -> bool:
+        """False for the session of an import's historical panel: nobody enrols in data collected elsewhere."""
+        return not self.enrol_code.startswith(IMPORTED_ENROLMENT)
 
 
 class Participant(db.Model):

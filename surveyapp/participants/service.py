@@ -40,7 +40,8 @@ def create_session(programme_id: int, held_on: date, place: str, trainer: str = 
 
 
 def find_session_by_enrol_code(code: str) -> TrainingSession | None:
-    return db.session.scalar(select(TrainingSession).where(TrainingSession.enrol_code == code))
+    session = db.session.scalar(select(TrainingSession).where(TrainingSession.enrol_code == code))
+    return session if session is not None and session.enrolment_open else None
 
 
 def _unused_panel_code() -> str:

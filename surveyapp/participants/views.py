@@ -74,7 +74,7 @@ def _session_page(session: TrainingSession, roster_form, status: int = 200):
         add_form=ParticipantForm(),
         roster_form=roster_form,
         enrol_url=url,
-        qr=qr_data_uri(url) if can_manage else None,
+        qr=qr_data_uri(url) if can_manage and session.enrolment_open else None,
         handout_languages=INTERFACE_LANGUAGES,
     ), status
 
@@ -85,6 +85,8 @@ def handout(session_id: int):
     """The printable A4 handout with the enrolment QR code, in ?lang= or the programme's language."""
     session = _get(TrainingSession, session_id)
     require(session.programme_id, MANAGE)  # the enrolment link: managers only, as on the session page
+    if not session.enrolment_open:
+        abort(404)
     asked = request.args.get("lang")
     lang = asked if asked in INTERFACE_LANGUAGES else handouts.session_language(session)
     name = safe_filename(f"handout-{session.held_on.isoformat()}-{lang}", "pdf")

@@ -5,6 +5,7 @@ import re
 from sqlalchemy import func, select
 
 from surveyapp.accounts.models import Role
+from surveyapp.participants.models import TrainingSession
 from surveyapp.responses.models import Response
 from tests.conftest import csrf_token
 
@@ -97,3 +98,18 @@ def test_evaluators_and_other_managers_cannot_import_or_see_an_upload(make, auth
     auth.logout()
     auth.login(make.user(Role.MANAGER, questionnaire.programme).email)  # a colleague: not their upload
     assert client.get(mapping_url).status_code == 410
+
+
+def test_the_session_of_an_imported_panel_takes_no_enrolment(db, make, auth):
+    questionnaire = make.questionnaire()
+    auth.login(make.user(Role.MANAGER, questionnaire.programme).email)
+    url = upload(auth, questionnaire, "panel_code;agree;colour;age\nHIST-0001;5;red;30\n").headers["Location"]
+    confirm_url = url + "/confirm"
+    token = csrf_token(auth.client, url + "/preview")
+    assert auth.client.post(confirm_url, data={"csrf_token": token}).status_code == 200
+    session = db.session.scalar(select(TrainingSession))
+    assert session.place == "Imported data" and session.enrol_code.startswith("imported-")
+    page = auth.client.get(f"/manage/sessions/{session.id}").get_data(as_text=True)
+    assert f"/e/{session.enrol_code}" not in page and "nobody enrols in it" in page
+    assert auth.client.get(f"/manage/sessions/{session.id}/handout.pdf").status_code == 404
+    assert auth.client.get(f"/e/{session.enrol_code}").status_code == 404
