@@ -72,9 +72,14 @@ SCHOOLS_AR = {"wien": "مدرسة القيادة فيينا-ميته", "graz": "
 
 @click.command("demo")
 @click.option("--responses", default=300, show_default=True, help="Synthetic responses to add on first load.")
+@click.option("--force", is_flag=True, help="Load it even with SURVEYAPP_ENV=production.")
 @with_appcontext
-def demo_command(responses: int) -> None:
+def demo_command(responses: int, force: bool) -> None:
     """Load the Close To demo programme (once) and print the demo logins and survey link."""
+    if current_app.config["ENV"] == "production" and not force:
+        # its staff accounts' passwords are printed in the README: a production database must not get them
+        raise click.ClickException("refusing to load the demo (SURVEYAPP_ENV=production): its staff passwords "
+                                   "are public; use --force on a throwaway database only")
     if load_demo(responses):
         click.echo("Demo programme loaded.")
     else:

@@ -29,3 +29,10 @@ def test_demo_survey_answerable(runner, client):
 def _counts(db):
     return tuple(db.session.scalar(select(func.count()).select_from(model))
                  for model in (Programme, Questionnaire, Response))
+
+
+def test_demo_refused_in_production_unless_forced(app, runner, db):
+    app.config["ENV"] = "production"
+    refused = runner.invoke(args=["demo", "--responses", "0"])
+    assert refused.exit_code != 0 and "refusing to load the demo" in refused.output
+    assert db.session.scalar(select(Programme.id)) is None
