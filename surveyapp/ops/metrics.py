@@ -10,6 +10,7 @@ import ipaddress
 import logging
 import os
 import threading
+import time
 from collections import Counter
 from datetime import datetime
 
@@ -27,6 +28,7 @@ from surveyapp.waves.scheduling import aware
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 REDIS_KEY = "surveyapp:metrics:http_requests_total"  # a hash: status -> count
 REDIS_TIMEOUT = 0.5  # seconds a request may wait to be counted; a lost count beats a slow page
+REDIS_PAUSE = 5.0  # seconds without counting after a failure: an outage slows one request in that time, not all
 log = logging.getLogger(__name__)
 
 
@@ -62,17 +64,19 @@ class RedisCounts:
 
         self.errors = redis.RedisError
         self.client = redis.Redis.from_url(url, socket_timeout=REDIS_TIMEOUT, socket_connect_timeout=REDIS_TIMEOUT)
-        self.failing = False
+        self.paused_until = 0.0  # after a failure: the monotonic time to try Redis again
 
     def add(self, status: int) -> None:
+        if time.monotonic() < self.paused_until:
+            return
         try:
             self.client.hincrby(REDIS_KEY, str(status), 1)
         except self.errors as error:
-            if not self.failing:  # once per outage, not once per request
-                log.warning("request not counted: redis unreachable (%s)", type(error).__name__)
-            self.failing = True
+            if not self.paused_until:  # once per outage, not once per request
+                log.warning("requests not counted: redis unreachable (%s)", type(error).__name__)
+            self.paused_until = time.monotonic() + REDIS_PAUSE
         else:
-            self.failing = False
+            self.paused_until = 0.0
 
     def read(self) -> dict[str, int]:
         """Unavailable without Redis: no counts rather than counts that look like a reset."""

@@ -1,5 +1,6 @@
 """/metrics: Prometheus text, business figures from the database, only to the configured addresses."""
 import os
+import time
 from datetime import date, timedelta
 
 from sqlalchemy import select, update
@@ -101,3 +102,17 @@ def test_metrics_without_a_database_is_a_plain_503(app):
     text = response.get_data(as_text=True)
     assert response.status_code == 503 and response.mimetype == "text/plain" and response.headers["Retry-After"]
     assert text.startswith("# database unavailable") and text.count("\n") == 1 and "secret" not in text
+
+
+def test_a_redis_outage_costs_one_attempt_per_pause_and_no_failed_request(app, monkeypatch, caplog):
+    from surveyapp.ops import metrics
+
+    counts = metrics.RedisCounts("redis://127.0.0.1:1/0")  # nothing listens on port 1
+    attempts = []
+    monkeypatch.setattr(counts.client, "hincrby", lambda *args: attempts.append(args) or counts.client.ping())
+    for _ in range(3):
+        counts.add(200)
+    assert len(attempts) == 1 and caplog.text.count("requests not counted: redis unreachable") == 1
+    counts.paused_until = time.monotonic() - 1  # the pause is over: the next request tries again
+    counts.add(200)
+    assert len(attempts) == 2 and caplog.text.count("requests not counted") == 1  # logged once per outage
