@@ -135,6 +135,18 @@ def test_results_stay_hidden_from_participants_until_revealed(db, workshop, part
     assert service.results(poll, for_presenter=False)["votes"] == 1
 
 
+def test_a_revealed_mean_is_written_in_the_session_language(db, workshop, participant):
+    workshop.session.lang = "de"
+    db.session.commit()
+    _vote(participant, workshop, "rating", "3")
+    _vote(new_participant(participant.application), workshop, "rating", "4")
+    for step in ("close", "reveal"):
+        service.change_state(workshop.polls["rating"], step)
+    db.session.commit()
+    page = participant.get(f"/j/{workshop.code}").get_data(as_text=True)
+    assert "Mittelwert: <strong data-mean>3,5</strong>" in page
+
+
 def test_join_flooding_is_429(app, workshop, participant):
     app.config["POLL_RATE_LIMIT"] = "3 per minute"
     assert [participant.get(f"/j/{workshop.code}").status_code for _ in range(3)] == [200] * 3
