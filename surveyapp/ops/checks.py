@@ -28,8 +28,13 @@ class StartupRefused(SystemExit):
 
 
 def init_app(app: Flask) -> None:
-    if not _wanted(app):
-        return
+    # the wave dispatcher runs them too before it sends (waves/cli.py reads this, as waves sits below ops)
+    app.extensions["surveyapp.startup_check"] = lambda: refuse_if_broken(app)
+    if _wanted(app):
+        refuse_if_broken(app)
+
+
+def refuse_if_broken(app: Flask) -> None:
     try:
         check(app)
     except StartupRefused as refused:

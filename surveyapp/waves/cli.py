@@ -7,12 +7,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import click
+from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
 
 from surveyapp.extensions import db
 from surveyapp.programmes.models import Programme
-from surveyapp.waves.dispatch import dispatch_due
+from surveyapp.waves.dispatch import SecretMismatch, dispatch_due
 from surveyapp.waves.letters import NoPublicAddress
 from surveyapp.waves.service import ensure_invitations
 
@@ -34,11 +35,14 @@ def dispatch_command(loop: bool, batch: int, interval: int, lease: int) -> None:
 
     SIGTERM (systemd's stop) lets the batch in hand finish, sent and recorded, then exits 0.
     """
+    startup_check = current_app.extensions.get("surveyapp.startup_check")
+    if startup_check:  # the app's own start-up checks (surveyapp.ops): settings, SECRET_KEY, a migrated database
+        startup_check()
     with _stop_on_sigterm() as stop:
         while not stop:
             try:
                 report = dispatch_due(batch=batch, lease=lease, stopping=lambda: bool(stop))
-            except NoPublicAddress as error:
+            except (NoPublicAddress, SecretMismatch) as error:
                 raise click.ClickException(str(error.message)) from None
             click.echo(
                 f"sent {report.sent} (of which retries {report.retried}), "

@@ -27,7 +27,7 @@ from sqlalchemy import bindparam, func, insert, or_, select, update
 from surveyapp.db import utcnow
 from surveyapp.extensions import db
 from surveyapp.participants.models import Contact, Participant, TrainingSession
-from surveyapp.waves import scheduling
+from surveyapp.waves import scheduling, tokens
 from surveyapp.waves.letters import Letter, LetterWriter, WaveFacts
 from surveyapp.waves.mail import Mailer, error_text, is_permanent
 from surveyapp.waves.models import Invitation, SendAttempt, Wave
@@ -79,6 +79,7 @@ def dispatch_due(
     """Claim and send batches until nothing is due or `stopping()` says so between batches (SIGTERM: a batch
     claimed is a batch sent and recorded); the caller owns nothing (this commits per step)."""
     report, worker, done = Report(), worker_name(), 0
+    check_secret(now or utcnow())
     mailer = mailer or Mailer(current_app.config)
     round_ = Round(LetterWriter(), {})
     expire_closed(now or utcnow())
@@ -95,6 +96,25 @@ def dispatch_due(
                                               "failed": outcome.failed, "bounced": outcome.bounced,
                                               "duration_ms": round((time.perf_counter() - started) * 1000, 1)})
     return report
+
+
+class SecretMismatch(Exception):
+    """SECRET_KEY is not the one the invitations were made with: every link sent would be dead."""
+
+    message = "SECRET_KEY differs from the one these invitations were made with"
+
+
+def check_secret(now: datetime) -> None:
+    """Rebuild the next due invitation's token and compare its stored hash, before anything is claimed or sent
+    (a changed or forgotten SECRET_KEY would otherwise mail dead links and record them as sent)."""
+    due = db.session.execute(
+        select(Invitation.token_salt, Invitation.token_hash)
+        .where(Invitation.next_send_at <= now)
+        .order_by(Invitation.next_send_at)
+        .limit(1)
+    ).first()
+    if due and tokens.hash_token(tokens.make_token(current_app.config["SECRET_KEY"], due.token_salt)) != due.token_hash:
+        raise SecretMismatch(SecretMismatch.message)
 
 
 @dataclass

@@ -5,6 +5,9 @@ import re
 import signal
 import time
 
+from sqlalchemy import func, select
+
+from surveyapp.waves.models import SendAttempt
 from tests.waves.test_concurrent_dispatch import dispatcher, due_invitations, finish, received
 
 COUNT, BATCH = 60, 20
@@ -38,3 +41,25 @@ def test_sigterm_mid_batch_finishes_it_exits_0_and_a_restart_sends_the_rest_once
     finish(dispatcher(app, smtp))
     counts = received(smtp)
     assert len(counts) == COUNT and set(counts.values()) == {1}
+
+
+def refused(worker) -> str:
+    output, _ = worker.communicate(timeout=60)
+    assert worker.returncode != 0, output
+    return output
+
+
+def test_a_different_secret_key_sends_nothing_and_says_so(app, db, make, smtp):
+    app.config["SECRET_KEY"] = "the-key-the-invitations-were-made-with"
+    due_invitations(db, make, 3)
+    output = refused(dispatcher(app, smtp))  # runs with SECRET_KEY=test-secret
+    assert output.strip().splitlines()[-1] == "Error: SECRET_KEY differs from the one these invitations were made with"
+    assert smtp.messages == []
+    assert db.session.scalar(select(func.count()).select_from(SendAttempt)) == 0
+
+
+def test_the_dispatcher_runs_the_start_up_checks(app, db, make, smtp, monkeypatch):
+    due_invitations(db, make, 3)
+    monkeypatch.setenv("SURVEYAPP_BATCH_SIZE", "10")
+    output = refused(dispatcher(app, smtp))
+    assert "surveyapp will not start: unknown setting SURVEYAPP_BATCH_SIZE" in output and smtp.messages == []
