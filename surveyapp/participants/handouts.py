@@ -10,6 +10,7 @@ from collections import Counter
 from babel.dates import format_date
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
@@ -37,6 +38,33 @@ def session_language(session: TrainingSession) -> str:
     return interface_language_for(common[0][0]) if common else FALLBACK_LANGUAGE
 
 
+def handout_language(session: TrainingSession, staff_lang: str) -> str:
+    """The staff member's interface language if a questionnaire of the session's programme speaks it (a German
+    trainer prints German for a German-speaking programme), else the programme's own (session_language)."""
+    spoken = db.session.scalars(select(Questionnaire.languages)
+                                .where(Questionnaire.programme_id == session.programme_id)).all()
+    if staff_lang in {interface_language_for(lang) for langs in spoken for lang in langs or ()}:
+        return staff_lang
+    return session_language(session)
+
+
+# Characters of an enrolment code (secrets.token_urlsafe: mixed case, digits, "-" and "_") that print alike
+_LOOKALIKES = {"0": _l("zero"), "O": _l("capital O"), "o": _l("small o"), "1": _l("one"), "I": _l("capital i"),
+               "l": _l("small L"), "-": _l("hyphen"), "_": _l("underscore")}
+GROUP = 4  # characters per printed group of the code
+
+
+def grouped_code(code: str) -> str:
+    """The code in groups of four with en spaces between (the enrolment link ignores spaces typed in it)."""
+    return "\u2002".join(code[i:i + GROUP] for i in range(0, len(code), GROUP))
+
+
+def lookalike_note(code: str) -> str:
+    """“Capitals and small letters differ. l: small L, 0: zero”: the code's look-alikes spelled out."""
+    named = [_("%(char)s: %(name)s", char=ch, name=_LOOKALIKES[ch]) for ch in dict.fromkeys(code) if ch in _LOOKALIKES]
+    return " ".join([_("Capitals and small letters differ."), ", ".join(named)]).strip()
+
+
 def _style(name: str, font: str, size: float) -> ParagraphStyle:
     return ParagraphStyle(name, fontName=font, fontSize=size, leading=size * 1.25, alignment=TA_CENTER,
                           spaceAfter=size * 0.35)
@@ -53,7 +81,8 @@ def handout_pdf(session: TrainingSession, link: str, lang: str) -> bytes:
                  (_("Place: %(place)s", place=isolate(session.place)), "h2"),
                  (_("Scan the code or type the link to leave your e-mail address for a few short follow-up "
                     "questionnaires."), "body")]
-        code = [(_("Enrolment code"), "body"), (session.enrol_code, "code")]
+        code = [(_("Enrolment code"), "body"), (grouped_code(session.enrol_code), "code"),
+                (lookalike_note(session.enrol_code), "body")]
         privacy = _("Privacy: your e-mail address is kept apart from your answers, used only to send you these "
                     "questionnaires and never passed on. You can withdraw at any time through the link in every "
                     "e-mail.")

@@ -40,6 +40,9 @@ def create_session(programme_id: int, held_on: date, place: str, trainer: str = 
 
 
 def find_session_by_enrol_code(code: str) -> TrainingSession | None:
+    """Case-sensitive: codes are random mixed-case tokens, unique only as written. Spaces typed from the handout's
+    grouped code are ignored (a token has none)."""
+    code = "".join(code.split())
     session = db.session.scalar(select(TrainingSession).where(TrainingSession.enrol_code == code))
     return session if session is not None and session.enrolment_open else None
 

@@ -2,8 +2,8 @@
 
 import segno
 from flask import Blueprint, Response, abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
@@ -76,6 +76,7 @@ def _session_page(session: TrainingSession, roster_form, status: int = 200):
         enrol_url=url,
         qr=qr_data_uri(url) if can_manage and session.enrolment_open else None,
         handout_languages=INTERFACE_LANGUAGES,
+        handout_language=handouts.handout_language(session, str(get_locale())),
     ), status
 
 
@@ -88,7 +89,7 @@ def handout(session_id: int):
     if not session.enrolment_open:
         abort(404)
     asked = request.args.get("lang")
-    lang = asked if asked in INTERFACE_LANGUAGES else handouts.session_language(session)
+    lang = asked if asked in INTERFACE_LANGUAGES else handouts.handout_language(session, str(get_locale()))
     name = safe_filename(f"handout-{session.held_on.isoformat()}-{lang}", "pdf")
     return Response(handouts.handout_pdf(session, enrol_url(session), lang), mimetype="application/pdf",
                     headers={"Content-Disposition": f'inline; filename="{name}"'})

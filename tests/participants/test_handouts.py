@@ -36,11 +36,11 @@ def _text(pdf: bytes) -> str:
 
 
 def test_the_handout_speaks_the_programme_language_and_its_code_decodes_to_the_link(app, client, session):
-    pdf = _handout(client, session)
+    pdf = _handout(client, session, "?ui=tr")  # a Turkish interface: no questionnaire speaks it
     text = _text(pdf)
     with app.test_request_context():
         link = enrol_url(session)
-    assert link in text and session.enrol_code in text
+    assert link in text and session.enrol_code[:4] in text
     assert "10. Januar 2026" in text and "Fahrschule Graz" in text
     page = pypdfium2.PdfDocument(pdf)[0]
     image = page.render(scale=SCALE).to_pil()
@@ -49,6 +49,24 @@ def test_the_handout_speaks_the_programme_language_and_its_code_decodes_to_the_l
     xs = [point.x for point in (code.position.top_left, code.position.top_right, code.position.bottom_left,
                                 code.position.bottom_right)]
     assert (max(xs) - min(xs)) / SCALE >= MIN_QR_POINTS  # the symbol alone, quiet zone left out
+
+
+def test_the_default_is_the_staff_language_where_the_programme_speaks_it(client, session):
+    page = client.get(f"/manage/sessions/{session.id}?ui=en").get_data(as_text=True)
+    assert f"/manage/sessions/{session.id}/handout.pdf?lang=en" in page
+    assert "January 10, 2026" in _text(_handout(client, session, "?ui=en"))
+    assert "10. Januar 2026" in _text(_handout(client, session, "?ui=de"))
+
+
+def test_the_code_prints_in_groups_with_its_look_alikes_named_and_spaces_typed_are_ignored(db, client, session):
+    session.enrol_code = "Il1O0o-_abcd"
+    db.session.commit()
+    text = _text(_handout(client, session, "?lang=en"))
+    assert "Il1O\u2002" in text or "Il1O 0o-_ abcd" in text
+    assert ("Capitals and small letters differ. I: capital i, l: small L, 1: one, O: capital O, 0: zero, "
+            "o: small o, -: hyphen, _: underscore") in text
+    assert client.get("/e/Il1O%200o-_%20abcd").status_code == 200
+    assert client.get("/e/il1o0o-_abcd").status_code == 404  # case-sensitive: codes are unique only as written
 
 
 def test_another_language_on_request(client, session):
