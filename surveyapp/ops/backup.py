@@ -4,7 +4,9 @@ in time.
 SQLite: sqlite3's online backup API copies the database in one read transaction, a consistent snapshot even
 while respondents submit. PostgreSQL: pg_dump (custom format, itself a consistent snapshot) and pg_restore;
 without those tools the commands to run are printed. A restore is refused when the database to overwrite holds
-newer data than the backup (its latest response, audit event or sent invitation), unless forced.
+newer data than the backup (the newest value of any timestamp column of any table: responses, votes, kiosk
+submissions, visits, audit events, letters...), unless forced, and on PostgreSQL while other connections (the app,
+the dispatcher) are open on it. SQLite cannot tell: stop the app and the dispatcher first.
 Backups hold contact data and answers: their files are readable by their owner only, and the database password
 reaches pg_dump through its environment, never its command line (which `ps` shows every user) or the output.
 """
@@ -17,15 +19,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, func, inspect, make_url, select
+from sqlalchemy import DateTime, Engine, MetaData, create_engine, func, make_url, select, text
 
-from surveyapp.audit.models import AuditEvent
-from surveyapp.responses.models import Response
-from surveyapp.waves.models import Invitation
 from surveyapp.waves.scheduling import aware
 
-# Columns that move forward with every respondent, staff action and letter: their newest value dates the data.
-ACTIVITY = (Response.started_at, Response.submitted_at, AuditEvent.created_at, Invitation.last_sent_at)
 PRIVATE = 0o600
 
 
@@ -40,10 +37,13 @@ class Outcome:
 
 
 def latest_activity(engine: Engine) -> datetime | None:
-    """The newest moment recorded in the data, or None for an empty (or not yet migrated) database."""
+    """The newest moment recorded in the data, or None for an empty (or not yet migrated) database: every
+    timestamp column of every table, read from the schema itself, so a feature's new table counts too."""
+    schema = MetaData()
     with engine.connect() as conn:
-        tables = set(inspect(conn).get_table_names())
-        moments = [conn.scalar(select(func.max(column))) for column in ACTIVITY if column.table.name in tables]
+        schema.reflect(conn)
+        moments = [conn.scalar(select(func.max(column))) for table in schema.sorted_tables
+                   for column in table.columns if isinstance(column.type, DateTime)]
     moments = [aware(moment) for moment in moments if moment is not None]
     return max(moments, default=None)
 
@@ -70,6 +70,8 @@ def _claim(path: Path) -> None:
         os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE))
     except FileExistsError:
         raise BackupRefused(f"{path} exists already; choose a new file name") from None
+    except FileNotFoundError:
+        raise BackupRefused(f"there is no directory {path.parent}; create it first") from None
 
 
 def _write_private(path: Path, content: str) -> None:
@@ -79,11 +81,16 @@ def _write_private(path: Path, content: str) -> None:
         file.write(content)
 
 
-def restore(engine: Engine, path: Path, force: bool = False) -> Outcome:
+def restore(engine: Engine, path: Path, force: bool = False, revisions: set[str] | None = None) -> Outcome:
+    """Replace the database by the backup; `revisions`: the migrations the code knows (a SQLite backup at
+    another one is not surveyapp's, or newer than the code)."""
     if not path.is_file():
         raise BackupRefused(f"no backup at {path}")
+    if engine.dialect.name == "sqlite":
+        _refuse_foreign(path, revisions)
     if not force:
         _refuse_going_back(engine, _backup_activity(engine, path))
+        _refuse_while_connected(engine)
     if engine.dialect.name == "sqlite":
         source = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
         try:
@@ -96,6 +103,31 @@ def restore(engine: Engine, path: Path, force: bool = False) -> Outcome:
     command = ["pg_restore", "--clean", "--if-exists", "--no-owner", "--single-transaction",
                "--dbname", _libpq_url(engine), str(path)]
     return _run(command, engine)
+
+
+def _refuse_foreign(path: Path, revisions: set[str] | None) -> None:
+    try:
+        with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as backup:
+            found = backup.execute("SELECT version_num FROM alembic_version").fetchall()
+    except sqlite3.DatabaseError:  # not a database, or one without surveyapp's migrations
+        raise BackupRefused(f"{path} is not a surveyapp backup (no SQLite database with its migrations)") from None
+    if not found or (revisions is not None and not {row[0] for row in found} <= revisions):
+        raise BackupRefused(f"{path} is not at a migration this surveyapp knows (another application's "
+                            "database, or a backup from a newer version): nothing restored")
+
+
+def _refuse_while_connected(engine: Engine) -> None:
+    """PostgreSQL: the app or the dispatcher still connected would write between the restore's steps."""
+    if engine.dialect.name != "postgresql":
+        return
+    engine.dispose()  # our own pooled connections are not the ones meant
+    with engine.connect() as conn:
+        others = conn.scalar(text("SELECT count(*) FROM pg_stat_activity "
+                                  "WHERE datname = current_database() AND pid <> pg_backend_pid()"))
+    engine.dispose()
+    if others:
+        raise BackupRefused(f"{others} other connection(s) to the database are open: stop the app and the "
+                            "dispatcher first (or restore with --force)")
 
 
 def _sqlite_copy(engine: Engine, target: sqlite3.Connection) -> None:

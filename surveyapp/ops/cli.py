@@ -2,6 +2,8 @@
 from pathlib import Path
 
 import click
+from alembic.script import ScriptDirectory
+from flask import current_app
 from flask.cli import AppGroup
 
 from surveyapp.extensions import db
@@ -22,7 +24,9 @@ def create_command(path: Path) -> None:
 @click.option("--force", is_flag=True, help="Overwrite even a database holding newer data than the backup.")
 def restore_command(path: Path, force: bool) -> None:
     """Replace the database with the backup at PATH (stop the app and the dispatcher first)."""
-    _report(lambda: backup.restore(db.engine, path, force))
+    config = current_app.extensions["migrate"].migrate.get_config()
+    revisions = {script.revision for script in ScriptDirectory.from_config(config).walk_revisions()}
+    _report(lambda: backup.restore(db.engine, path, force, revisions))
 
 
 def _report(step) -> None:
