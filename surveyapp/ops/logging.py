@@ -12,7 +12,7 @@ import time
 import uuid
 from datetime import UTC, datetime
 
-from flask import Flask, g, request
+from flask import Flask, g, has_request_context, request
 
 REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,64}")  # a proxy's id is kept only if it cannot carry much else
 STANDARD = frozenset(vars(logging.LogRecord("", 0, "", 0, "", (), None))) | {"message", "asctime"}
@@ -53,6 +53,16 @@ class LineFormatter(logging.Formatter):
         return " ".join(f"{key}={_value(value)}" for key, value in fields.items())
 
 
+class _RequestId(logging.Filter):
+    """Every record written during a request carries its id: an error line is found from the id a user quotes
+    off the error page, or from the request's own line."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not hasattr(record, "request_id") and has_request_context() and g.get("request_id"):
+            record.request_id = g.request_id
+        return True
+
+
 def _value(value) -> str:
     text = str(value)
     return json.dumps(text, ensure_ascii=False) if not text or re.search(r'[\s="]', text) else text
@@ -64,6 +74,7 @@ def configure(level: str, style: str) -> None:
     handler = next((h for h in root.handlers if isinstance(h, _Stderr)), None)
     if handler is None:
         handler = _Stderr()
+        handler.addFilter(_RequestId())
         root.addHandler(handler)
     handler.setFormatter(LineFormatter(style))
     root.setLevel(level.upper())

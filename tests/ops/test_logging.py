@@ -91,3 +91,15 @@ def test_the_development_server_access_line_is_dropped(app):
                                ("GET /i/secret-token HTTP/1.1", "200", "-"), None)
     banner = logging.LogRecord("werkzeug", logging.INFO, __file__, 1, " * Running on %s", ("http://x",), None)
     assert not werkzeug.filter(access) and werkzeug.filter(banner)
+
+
+def test_an_error_line_and_the_500_page_carry_the_request_id(app, client, captured):
+    def broken():
+        raise RuntimeError("boom")
+
+    app.add_url_rule("/broken-for-test", "broken_for_test", broken)
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    response = client.get("/broken-for-test", headers={"X-Request-ID": "ref-42"})
+    assert response.status_code == 500 and "Error reference: ref-42" in response.get_data(as_text=True)
+    error = next(line for line in captured().splitlines() if "unhandled error" in line)
+    assert "request_id=ref-42" in error
