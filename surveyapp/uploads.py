@@ -77,6 +77,7 @@ class Table:
 
     sheet: str
     rows: list[tuple[int, list[str]]] = field(default_factory=list)
+    formulas: list[tuple[int, str, str]] = field(default_factory=list)  # (row, column, cached value) if read
 
 
 def column_letter(index: int) -> str:
@@ -87,24 +88,26 @@ def column_letter(index: int) -> str:
 # XLSX ----------------------------------------------------------------------------------------------------
 
 
-def read_xlsx(data: bytes, limits: Limits, sheet: str | None = None, deadline: Deadline | None = None) -> Table:
-    """The sheet named `sheet` (else the first) of an XLSX file, within `limits`; UploadRejected otherwise."""
+def read_xlsx(data: bytes, limits: Limits, sheet: str | None = None, deadline: Deadline | None = None,
+              cached_formulas: bool = False) -> Table:
+    """The sheet named `sheet` (else the first) of an XLSX file, within `limits`; UploadRejected otherwise.
+    With `cached_formulas` (a form definition, never answers or contacts) a formula cell reads as its cached
+    value and is listed in `Table.formulas` for the caller to report, instead of refusing the file."""
     deadline = deadline or Deadline(limits.seconds)
     check_archive(data, limits)
-    try:
-        with warnings.catch_warnings():  # openpyxl warns about unsupported extensions: not our reader's concern
-            warnings.simplefilter("ignore")
-            # data_only=False: a formula cell reads as its formula (data type "f"), so it can be refused
-            workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-    except Exception as error:  # openpyxl, zipfile and defusedxml raise many kinds of error for a damaged file
-        raise _unreadable(error) from None
+    # data_only=False: a formula cell reads as its formula (data type "f"), so it can be refused
+    workbook = _open_xlsx(data, data_only=False)
+    cached = _open_xlsx(data, data_only=True) if cached_formulas else None
     try:
         worksheet = workbook[sheet] if sheet in workbook.sheetnames else workbook.worksheets[0]
         table = Table(worksheet.title)
         if not hasattr(worksheet, "reset_dimensions"):  # a chart sheet first
             raise UploadRejected(_l("The first sheet of this workbook holds no table."))
         worksheet.reset_dimensions()  # the declared size comes from the file: never pad rows to it
-        _collect(table, _xlsx_lines(worksheet, limits.max_columns + 1), limits, deadline)
+        values = cached[worksheet.title] if cached else None
+        if values is not None:
+            values.reset_dimensions()
+        _collect(table, _xlsx_lines(worksheet, limits.max_columns + 1, values, table), limits, deadline)
         return table
     except UploadRejected:
         raise
@@ -112,6 +115,17 @@ def read_xlsx(data: bytes, limits: Limits, sheet: str | None = None, deadline: D
         raise _unreadable(error) from None
     finally:
         workbook.close()
+        if cached:
+            cached.close()
+
+
+def _open_xlsx(data: bytes, data_only: bool):
+    try:
+        with warnings.catch_warnings():  # openpyxl warns about unsupported extensions: not our reader's concern
+            warnings.simplefilter("ignore")
+            return load_workbook(io.BytesIO(data), read_only=True, data_only=data_only)
+    except Exception as error:  # openpyxl, zipfile and defusedxml raise many kinds of error for a damaged file
+        raise _unreadable(error) from None
 
 
 def _unreadable(error: BaseException) -> UploadRejected:
@@ -126,24 +140,32 @@ def _unreadable(error: BaseException) -> UploadRejected:
                              "Excel workbook (.xlsx)."))
 
 
-def _xlsx_lines(worksheet, width: int):
+def _xlsx_lines(worksheet, width: int, values=None, table: Table | None = None):
     """The rows as text; UploadRejected at the first cell that holds a formula.
 
     A formula is refused, not read: with data_only=True openpyxl gives its cached value, which openpyxl and
     many other tools never write (the cell reads as empty: a roster name "=1+1" became "") and which Excel and
     LibreOffice write as of the last recalculation, so what would be stored is a figure nobody typed. Someone
     who meant the text "=1+1" types it with an apostrophe in front (the spreadsheet then stores it as text).
+    With `values` (the same sheet opened with data_only=True) a formula reads as its cached value instead, ""
+    when none was written, and is listed in `table.formulas`.
     """
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
+        cached_lines = values.iter_rows(min_col=1, max_col=width) if values is not None else None
         for line in worksheet.iter_rows(min_col=1, max_col=width):
-            for cell in line:
-                if cell.data_type == "f":
+            texts = [_text(cell.value) for cell in line]
+            cached_line = next(cached_lines, ()) if cached_lines is not None else ()
+            for index, cell in enumerate(line):
+                if cell.data_type == "f" and cached_lines is None:
                     raise UploadRejected(_l(
                         "Sheet “%(sheet)s”, row %(row)s, column %(column)s holds a formula, not text: type the "
                         "text, or prefix it with an apostrophe.", sheet=worksheet.title, row=cell.row,
                         column=cell.column_letter))
-            yield [_text(cell.value) for cell in line]
+                if cell.data_type == "f":
+                    texts[index] = _text(cached_line[index].value) if index < len(cached_line) else ""
+                    table.formulas.append((cell.row, cell.column_letter, texts[index]))
+            yield texts
 
 
 def check_archive(data: bytes, limits: Limits | None = None) -> None:

@@ -15,6 +15,7 @@ from flask_babel import lazy_gettext as _l
 
 from surveyapp.errors import DomainError
 from surveyapp.i18n import FALLBACK_LANGUAGE
+from surveyapp.interchange import limits
 from surveyapp.interchange import xlsform_items as items
 from surveyapp.interchange.model import Draft, Problem
 from surveyapp.interchange.xlsform_columns import UnknownLanguage, language_code
@@ -43,7 +44,7 @@ def read(data: bytes) -> Draft:
     sheets = read_sheets(data)
     if "survey" not in sheets:
         raise NotAnXlsForm(_l("This workbook has no “survey” sheet, so it is not an XLSForm."))
-    return _Reader(sheets).draft()
+    return limits.without_long(_Reader(sheets).draft())  # a text over the builder's limit: a problem, left out
 
 
 class _Reader:
@@ -51,6 +52,8 @@ class _Reader:
         self.sheets = sheets
         self.problems: list[Problem] = []
         self.notes: list[str] = []
+        self._formulas()
+        self.problems += limits.sheet_problems(sheets)
         self.settings = self._settings()
         self.default = self._default_language()
         self.languages = self._languages()
@@ -65,6 +68,19 @@ class _Reader:
 
     def note(self, row: Row | None, text) -> None:
         self.notes.append(f"{where(row)}: {text}" if row else str(text))
+
+    def _formulas(self) -> None:
+        """Formula cells were read as their cached values (never evaluated); one without is a problem."""
+        for sheet in self.sheets.values():
+            for number, column, value in sheet.formulas:
+                where = _("%(sheet)s, row %(row)s", sheet=sheet.name, row=number)
+                if value:
+                    self.notes.append(_("%(where)s: the formula in column %(column)s was read as its value "
+                                        "“%(value)s”.", where=where, column=column, value=value))
+                else:
+                    self.problems.append(Problem(where, _("Column %(column)s holds a formula without a "
+                                                          "calculated value: type the value instead.",
+                                                          column=column)))
 
     # --- settings and languages ---
     def _settings(self) -> dict:

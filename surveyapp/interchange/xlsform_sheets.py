@@ -1,8 +1,10 @@
 """The sheets of an XLSForm workbook as rows of named cells, read within uploads' limits.
 
 Each sheet is read by `uploads.read_xlsx` (the zip directory checked before anything is unpacked, rows
-streamed and capped, formulas refused, a deadline for the whole workbook), so an XLSForm is held to the rules
-of every other upload. Sheet names are matched in any case; other sheets are not read.
+streamed and capped, a deadline for the whole workbook), so an XLSForm is held to the rules of every other
+upload, except that a formula cell (`=TRUE()` in `required`) reads as the value its spreadsheet last
+calculated: the reader notes it, and reports a formula without one as a problem of its row. Nothing is
+evaluated. Sheet names are matched in any case; other sheets are not read.
 """
 import io
 import re
@@ -57,6 +59,7 @@ class Sheet:
     columns: list[Column]
     unknown: list[str]  # headings whose language is unknown
     rows: list[Row] = field(default_factory=list)
+    formulas: list[tuple[int, str, str]] = field(default_factory=list)  # (row, column, cached value or "")
 
 
 def read_sheets(data: bytes) -> dict[str, Sheet]:
@@ -67,7 +70,7 @@ def read_sheets(data: bytes) -> dict[str, Sheet]:
     sheets = {}
     for name in names:
         if name.strip().lower() in SHEETS and name.strip().lower() not in sheets:
-            sheets[name.strip().lower()] = _sheet(read_xlsx(data, LIMITS, name, deadline))
+            sheets[name.strip().lower()] = _sheet(read_xlsx(data, LIMITS, name, deadline, cached_formulas=True))
     return sheets
 
 
@@ -89,7 +92,7 @@ def _sheet(table) -> Sheet:
         return Sheet(table.sheet, [], [])
     header_number, header = table.rows[0]
     found, unknown = columns(header)
-    sheet = Sheet(table.sheet, found, unknown)
+    sheet = Sheet(table.sheet, found, unknown, formulas=table.formulas)
     for number, cells in table.rows[1:]:
         named: dict[str, list] = {}
         for column in found:

@@ -56,9 +56,16 @@ def test_the_shared_workbooks_are_created_through_the_builder_or_refused(app, db
         assert _pages(questionnaire) == pages, name
 
 
-def test_a_workbook_with_a_formula_is_refused_naming_its_cell():
-    with pytest.raises(UploadRejected, match="row 22, column K holds a formula"):
-        xlsform.read(shared("flat_xlsform_test.xlsx"))
+def test_a_formula_reads_as_its_cached_value_with_a_note():
+    draft = xlsform.read(shared("flat_xlsform_test.xlsx"))  # `required` = `=TRUE()`, saved as True
+    assert "survey, row 22: the formula in column K was read as its value “True”." in draft.notes
+    assert draft.item_count > 10 and not any("formula" in problem.reason for problem in draft.problems)
+
+
+def test_a_formula_without_a_cached_value_is_a_problem_of_its_row():
+    draft = xlsform.read(workbook(survey=[["type", "name", "label"], ["text", "q", "=CONCAT(\"a\", \"b\")"]]))
+    assert [(problem.where, problem.reason) for problem in draft.problems] == [
+        ("survey, row 2", "Column C holds a formula without a calculated value: type the value instead.")]
 
 
 @pytest.mark.parametrize(("data", "message"), [
