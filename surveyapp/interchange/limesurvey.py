@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from flask_babel import gettext as _
 
 from surveyapp.i18n import in_language, is_known_language
-from surveyapp.interchange import lss_file, lss_questions, lss_text
+from surveyapp.interchange import limits, lss_file, lss_questions, lss_text
 from surveyapp.interchange.lss_expressions import Target, Untranslatable, translate
 from surveyapp.interchange.lss_questions import Choice, Shape, Unsupported
 from surveyapp.interchange.model import Draft, Problem
@@ -33,7 +33,9 @@ _SGQA = re.compile(r"[0-9]+X[0-9]+X([0-9]+)(\w*)")
 
 def read(data: bytes) -> Draft:
     """The questionnaire in LimeSurvey file `data`; lss_file.NotLimeSurvey when it is none (or unsafe)."""
-    return _Reader(lss_file.load(data)).draft()
+    draft = _Reader(lss_file.load(data)).draft()
+    draft.problems += limits.draft_problems(draft)  # texts longer than the builder allows: left out
+    return limits.without_long(draft)
 
 
 @dataclass

@@ -14,7 +14,7 @@ from flask_babel import lazy_ngettext
 
 from surveyapp.errors import DomainError
 from surveyapp.extensions import db
-from surveyapp.interchange import xlsform, xlsform_export
+from surveyapp.interchange import limits, xlsform, xlsform_export
 from surveyapp.interchange.model import Draft
 from surveyapp.itemtypes import REGISTRY
 from surveyapp.programmes.models import Programme
@@ -56,8 +56,13 @@ def create(draft: Draft, programme: Programme, slug: str, *, skip_unsupported: b
             "out (“skip unsupported”).",
             "%(num)d rows or questions cannot be imported, so nothing was created. Change the file, or leave "
             "them out (“skip unsupported”).", len(draft.problems)))
+    draft = limits.without_long(draft)  # read() left them out already; a draft made otherwise too
     if not draft.item_count:
         raise Refused(_l("This file has no question that can be imported."))
+    too_long = limits.draft_problems(draft)  # a questionnaire's or page's text: never cut to fit
+    if too_long:
+        raise Refused(_l("%(where)s: %(reason)s Nothing was created.", where=too_long[0].where,
+                         reason=too_long[0].reason))
     if len(slug or "") > MAX_SLUG:  # the builder's message names the letters only
         raise Refused(_l("A link name has at most %(num)s characters.", num=MAX_SLUG))
     return starters.build(draft.data, programme, slug, draft.data["languages"])
