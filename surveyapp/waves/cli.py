@@ -47,6 +47,7 @@ def dispatch_command(loop: bool, batch: int, interval: int, lease: int) -> None:
             click.echo(
                 f"sent {report.sent} (of which retries {report.retried}), "
                 f"failed {report.failed} (will retry), bounced {report.bounced}"
+                + (f", released {report.released} unsent (still due)" if report.released else "")
             )
             for line in report.errors:
                 click.echo(line, err=True)

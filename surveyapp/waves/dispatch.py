@@ -15,6 +15,7 @@ SQLite has no row locks: run one dispatcher at a time there.
 
 import logging
 import os
+import smtplib
 import socket
 import time
 from collections.abc import Callable
@@ -45,6 +46,7 @@ class Report:
     retried: int = 0
     failed: int = 0
     bounced: int = 0
+    released: int = 0  # claimed, not sent: the batch stopped (SIGTERM, the mail server unreachable); still due
     errors: list[str] = field(default_factory=list)
 
     def add(self, other: "Report") -> None:
@@ -52,6 +54,7 @@ class Report:
         self.retried += other.retried
         self.failed += other.failed
         self.bounced += other.bounced
+        self.released += other.released
         self.errors += other.errors
 
 
@@ -89,12 +92,15 @@ def dispatch_due(
             claims = claim(batch, moment, lease, worker)
             if not claims:
                 break
-            outcome = deliver(claims, moment, mailer, moment + timedelta(seconds=lease), round_)
+            outcome = deliver(claims, moment, mailer, moment + timedelta(seconds=lease), round_, stopping)
             report.add(outcome)
             done += 1
             log.info("dispatch batch", extra={"claimed": len(claims), "sent": outcome.sent,
                                               "failed": outcome.failed, "bounced": outcome.bounced,
+                                              "released": outcome.released,
                                               "duration_ms": round((time.perf_counter() - started) * 1000, 1)})
+            if outcome.released:
+                break  # stopping, or the mail server is unreachable: the next round tries again
     return report
 
 
@@ -180,14 +186,21 @@ def claim(batch: int, now: datetime, lease: int, worker: str) -> list[Claim]:
     return [Claim(i, s, a, attempt_id) for (i, s, a), attempt_id in zip(rows, attempt_ids, strict=True)]
 
 
-def deliver(claims: list[Claim], now: datetime, mailer: Mailer, lease_end: datetime, round_: Round) -> Report:
-    """Send a claimed batch, then record every outcome in one transaction."""
+def deliver(claims: list[Claim], now: datetime, mailer: Mailer, lease_end: datetime, round_: Round,
+            stopping: Callable[[], bool] = lambda: False) -> Report:
+    """Send a claimed batch, then record every outcome in one transaction. SIGTERM (`stopping()`) or a failure
+    to reach the mail server (a timeout, refused) ends the batch after the message in hand; the rest of its
+    claims are released, still due, instead of each waiting for the same timeout."""
     report, sent, failed = Report(), [], []
     letters = _load([claim.invitation_id for claim in claims], round_)
     margin = (lease_end - now) / 5
-    for claim in claims:
+    for position, claim in enumerate(claims):
         if utcnow() > lease_end - margin:
             break  # our lease ran out: another dispatcher may hold these now; leave them to it
+        if stopping() or (failed and _unreachable(failed[-1][1])):
+            _release(claims[position:], failed[-1][1] if failed else None)
+            report.released = len(claims) - position
+            break
         letter = letters.get(claim.invitation_id)
         if letter is None:
             continue  # withdrawn or erased since the claim: nothing to send; the lease expires unused
@@ -206,6 +219,21 @@ def deliver(claims: list[Claim], now: datetime, mailer: Mailer, lease_end: datet
     _record_failed(failed, now, report)
     db.session.commit()
     return report
+
+
+def _unreachable(error: Exception) -> bool:
+    """A failure of the connection, not of this message: the next message would wait for it too."""
+    if isinstance(error, smtplib.SMTPServerDisconnected | smtplib.SMTPConnectError):
+        return True
+    return isinstance(error, OSError) and not isinstance(error, smtplib.SMTPException)  # SMTP's are OSErrors too
+
+
+def _release(claims: list[Claim], cause: Exception | None) -> None:
+    """Give claims back unsent: due again at once, their claim's attempt not counted, its log row saying why."""
+    why = f"not sent: {error_text(cause)}" if cause else "not sent: the dispatcher was stopping"
+    db.session.execute(_ours(claimed_until=None, attempts=INVITATIONS.c.attempts - 1),
+                       [_claimed(claim) for claim in claims])
+    db.session.execute(update(ATTEMPTS).where(ATTEMPTS.c.id.in_([c.attempt_id for c in claims])).values(error=why))
 
 
 def _load(ids: list[int], round_: Round) -> dict[int, Letter]:

@@ -7,7 +7,9 @@ import time
 
 from sqlalchemy import func, select
 
-from surveyapp.waves.models import SendAttempt
+from surveyapp.waves.dispatch import dispatch_due
+from surveyapp.waves.mail import Mailer
+from surveyapp.waves.models import Invitation, SendAttempt
 from tests.waves.test_concurrent_dispatch import dispatcher, due_invitations, finish, received
 
 COUNT, BATCH = 60, 20
@@ -35,8 +37,9 @@ def test_sigterm_mid_batch_finishes_it_exits_0_and_a_restart_sends_the_rest_once
     output = finish(looping)
     assert "stopped on SIGTERM" in output
     sent_before = len(smtp.messages)
-    assert 0 < sent_before < COUNT and sent_before % BATCH == 0, output  # whole batches, not all of them
+    assert 0 < sent_before < BATCH, output  # the message in hand finished, the rest of its batch released
     assert int(re.search(r"^sent (\d+)", output, re.M).group(1)) == sent_before
+    assert f"released {BATCH - sent_before} unsent" in output
 
     finish(dispatcher(app, smtp))
     counts = received(smtp)
@@ -63,3 +66,15 @@ def test_the_dispatcher_runs_the_start_up_checks(app, db, make, smtp, monkeypatc
     monkeypatch.setenv("SURVEYAPP_BATCH_SIZE", "10")
     output = refused(dispatcher(app, smtp))
     assert "surveyapp will not start: unknown setting SURVEYAPP_BATCH_SIZE" in output and smtp.messages == []
+
+
+def test_an_unreachable_mail_server_ends_the_batch_and_releases_its_claims(app, db, make, smtp):
+    due_invitations(db, make, 5)
+    closed = Mailer({**app.config, "MAIL_MODE": "smtp", "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": 1})
+    report = dispatch_due(batch=5, mailer=closed)
+    assert (report.sent, report.failed, report.released) == (0, 1, 4)  # one refused connection, not five
+    invitations = db.session.scalars(select(Invitation)).all()
+    assert all(invitation.claimed_until is None for invitation in invitations)
+    assert sorted(invitation.attempts for invitation in invitations) == [0, 0, 0, 0, 1]
+    finish(dispatcher(app, smtp))
+    assert len(received(smtp)) == 4 and set(received(smtp).values()) == {1}  # the failed one waits for its retry
