@@ -33,7 +33,8 @@ waves_cli = AppGroup("waves", help="Follow-up waves: invitations and reminders."
 def dispatch_command(loop: bool, batch: int, interval: int, lease: int) -> None:
     """Send every invitation and reminder that is due (exactly once, even beside other dispatchers).
 
-    SIGTERM (systemd's stop) lets the batch in hand finish, sent and recorded, then exits 0.
+    SIGTERM (systemd's stop) lets the message in hand finish; the rest of its batch is released, still due;
+    then it exits 0.
     """
     startup_check = current_app.extensions.get("surveyapp.startup_check")
     if startup_check:  # the app's own start-up checks (surveyapp.ops): settings, SECRET_KEY, a migrated database

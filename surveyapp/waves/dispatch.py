@@ -7,6 +7,7 @@
 2. Send the batch over one SMTP connection (letters rendered once per kind, see letters.py), then record it in
    one transaction: per invitation `sends + 1`, next reminder, lease cleared, each update matching only if our
    claim is still the current one; failures are rescheduled with backoff, 5xx answers count as bounces.
+   SIGTERM, or the mail server unreachable, ends the batch early: its unsent claims are released, still due.
 3. A dispatcher killed between 1 and 2 leaves its leases to expire; the next claim sends those again as
    attempt 2, recorded as a retry (at most one batch: choose --batch accordingly).
 
