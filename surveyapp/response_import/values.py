@@ -8,10 +8,12 @@ the file is no problem: earlier data collection may not have asked it of everyon
 """
 from dataclasses import dataclass
 
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 from wtforms import Form
 
+from surveyapp.i18n import FALLBACK_LANGUAGE
 from surveyapp.questionnaires.models import Item
 
 TRUE = {"1", "x", "yes", "true", "ja", "oui", "sí", "si"}
@@ -42,7 +44,8 @@ class ItemCheck:
         self.item, self.kind = item, item.kind
         lang = item.questionnaire.default_lang
         self.unbound = self.kind.field(item, lang)
-        self.form = _Row()
+        self.form = _Row(meta={"locales": [str(get_locale() or FALLBACK_LANGUAGE)]})
+        self.translations = self.form.meta.get_translations(self.form)  # WTForms' own messages in that locale
         self.codes: dict[str, str] = {}
         self.checked: dict[tuple[str, ...], tuple[list[str], str | None]] = {}
         if self.kind.coded:
@@ -78,7 +81,7 @@ class ItemCheck:
         return values
 
     def _check(self, data: tuple[str, ...]) -> tuple[list[str], str | None]:
-        field = self.unbound.bind(self.form, "value")
+        field = self.unbound.bind(self.form, "value", translations=self.translations)
         field.process(MultiDict([("value", value) for value in data]))
         if not field.validate(self.form):
             return [], " ".join(str(error) for error in field.errors)

@@ -3,6 +3,7 @@ import io
 
 import pyreadstat
 import pytest
+from flask_babel import force_locale
 from openpyxl import Workbook
 from sqlalchemy import func, select
 
@@ -211,3 +212,11 @@ def test_an_empty_submission_date_is_a_row_problem_and_a_missing_column_a_note(d
     dry = runner.invoke(args=["responses", "import", str(path), "--questionnaire", survey.slug, "--dry-run"])
     assert "1 row to import, 0 already imported, 0 new panel codes, 0 problems." in dry.output
     assert "no submitted_at column: the responses are stored as submitted now" in dry.output
+
+
+def test_the_field_messages_speak_the_locale_of_the_import(db, survey):
+    """WTForms' own messages ("Not a valid integer value.") too, as on the questionnaire's pages."""
+    with force_locale("de"):
+        result = run(survey, "earlier.csv", (HEADER + "r1;5;red;;;abc;;;2024-05-02\n").encode())
+        reasons = [str(problem.reason) for problem in result.problems]
+    assert len(reasons) == 1 and "Not a valid" not in reasons[0], reasons
