@@ -42,6 +42,7 @@ def test_upload_mapping_preview_and_confirm(db, make, auth):
     preview = auth.client.get(posted.headers["Location"])
     text = preview.get_data(as_text=True)
     assert preview.status_code == 200 and "2 rows to import" in text and "Ignored columns: Notiz" in text
+    assert "no submitted_at column: the responses are stored as submitted now" in text
     assert responses(db) == 0  # nothing before the confirmation
     confirm_url = re.search(r'action="([^"]+/confirm)"', text).group(1)
     done = auth.client.post(confirm_url, data={"csrf_token": csrf_token(auth.client, posted.headers["Location"])})
