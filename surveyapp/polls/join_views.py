@@ -14,7 +14,7 @@ from flask_wtf import FlaskForm
 from surveyapp.errors import DomainError
 from surveyapp.extensions import db, limiter, token_rate_limit
 from surveyapp.i18n import interface_language_for
-from surveyapp.polls import live, service
+from surveyapp.polls import joined, live, service
 from surveyapp.polls.blueprint import bp
 from surveyapp.polls.models import Poll, PollSession, State
 from surveyapp.polls.stream_views import cached_results
@@ -44,6 +44,7 @@ def _session(code: str) -> PollSession:
     if session is None:
         abort(404)
     g.ui_lang = interface_language_for(session.lang)
+    joined.remember(session.id)
     return session
 
 

@@ -8,7 +8,7 @@ from flask_login import current_user
 
 from surveyapp.accounts.access import READ, staff_required
 from surveyapp.extensions import db
-from surveyapp.polls import service
+from surveyapp.polls import joined, service
 from surveyapp.polls.blueprint import bp, poll
 from surveyapp.polls.live import broker_of, stream_events
 from surveyapp.polls.models import Poll, State
@@ -28,11 +28,13 @@ def stream(poll_id: int):
 
 @bp.get("/polls/<int:poll_id>/results.json")
 def results_json(poll_id: int):
-    """Staff of the poll's programme: always (the presenter's fallback). Anyone else: only once revealed, and
-    the same 404 as an unknown poll before, so hidden results and drafts give nothing away."""
+    """Staff of the poll's programme: always (the presenter's fallback). Participants who joined its session
+    (polls.joined): only once revealed, and the same 404 as an unknown poll before, so hidden results, drafts
+    and other sessions' polls give nothing away."""
     row = db.session.get(Poll, poll_id) or abort(404)
     for_presenter = current_user.is_authenticated and current_user.can(row.programme_id, *READ)
-    if not for_presenter and (row.state != State.REVEALED or row.session.closed_at is not None):
+    if not for_presenter and (row.state != State.REVEALED or row.session.closed_at is not None
+                              or not joined.has_joined(row.session_id)):
         abort(404)
     aggregate = cached_results(poll_id, for_presenter=for_presenter) or abort(404)  # deleted meanwhile
     etag = f"{poll_id}-{'presenter' if for_presenter else 'public'}-{aggregate['version']}"

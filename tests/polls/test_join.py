@@ -147,6 +147,19 @@ def test_a_revealed_mean_is_written_in_the_session_language(db, workshop, partic
     assert "Mittelwert: <strong data-mean>3,5</strong>" in page
 
 
+def test_revealed_results_json_needs_the_join_code_of_its_session(db, workshop, participant):
+    poll = workshop.polls["single"]
+    _vote(participant, workshop, "single", "co_design")
+    for step in ("close", "reveal"):
+        service.change_state(poll, step)
+    db.session.commit()
+    stranger = new_participant(participant.application)
+    assert stranger.get(f"/polls/{poll.id}/results.json").status_code == 404  # counting up ids: nothing
+    assert participant.get(f"/polls/{poll.id}/results.json").json["votes"] == 1
+    assert stranger.get(f"/j/{workshop.code}").status_code == 200
+    assert stranger.get(f"/polls/{poll.id}/results.json").status_code == 200
+
+
 def test_join_flooding_is_429(app, workshop, participant):
     app.config["POLL_RATE_LIMIT"] = "3 per minute"
     assert [participant.get(f"/j/{workshop.code}").status_code for _ in range(3)] == [200] * 3
