@@ -154,7 +154,7 @@ def _xlsx_lines(worksheet, width: int, values=None, table: Table | None = None):
         warnings.simplefilter("ignore")
         cached_lines = values.iter_rows(min_col=1, max_col=width) if values is not None else None
         for line in worksheet.iter_rows(min_col=1, max_col=width):
-            texts = [_text(cell.value) for cell in line]
+            texts = [cell_text(cell.value) for cell in line]
             cached_line = next(cached_lines, ()) if cached_lines is not None else ()
             for index, cell in enumerate(line):
                 if cell.data_type == "f" and cached_lines is None:
@@ -163,7 +163,7 @@ def _xlsx_lines(worksheet, width: int, values=None, table: Table | None = None):
                         "text, or prefix it with an apostrophe.", sheet=worksheet.title, row=cell.row,
                         column=cell.column_letter))
                 if cell.data_type == "f":
-                    texts[index] = _text(cached_line[index].value) if index < len(cached_line) else ""
+                    texts[index] = cell_text(cached_line[index].value) if index < len(cached_line) else ""
                     table.formulas.append((cell.row, cell.column_letter, texts[index]))
             yield texts
 
@@ -211,7 +211,7 @@ def _megabytes(size: int) -> str:
     return format_decimal(round(size / (1024 * 1024), 1))
 
 
-def _text(value) -> str:
+def cell_text(value) -> str:
     """A cell as text: dates as YYYY-MM-DD (with the time only when it has one), 12.0 as 12."""
     if value is None:
         return ""

@@ -9,12 +9,12 @@ import math
 import os
 import tempfile
 from dataclasses import dataclass, field
-from datetime import date, datetime
 
 import pyreadstat
 from flask_babel import lazy_gettext as _l
 
 from surveyapp.uploads import Limits, UploadRejected, read_csv, read_xlsx
+from surveyapp.uploads import cell_text as uploads_cell_text
 
 MAX_ROWS = 20_000
 MAX_COLUMNS = 500
@@ -78,13 +78,7 @@ def read_sav(data: bytes) -> Sheet:
 
 
 def cell_text(value) -> str:
-    """A value as text: nothing for a missing one, 12.0 as 12, dates as YYYY-MM-DD (with a time if it has one)."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    """A value as text (uploads.cell_text), SPSS's missing number (NaN) as nothing, surrounding spaces dropped."""
+    if isinstance(value, float) and math.isnan(value):
         return ""
-    if isinstance(value, datetime):
-        return value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat(sep=" ")
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
+    return uploads_cell_text(value).strip()
