@@ -28,6 +28,7 @@ OUTSIDE = """() => {
 
 def assert_no_horizontal_scroll(page) -> None:
     """Nothing scrolls sideways, nor sticks out on the start side (where RTL pages clip instead of scroll)."""
+    page.wait_for_load_state("load")  # after a click the next page may still be loading (no document yet)
     width = page.evaluate("() => [document.documentElement.scrollWidth,"
                           " document.documentElement.clientWidth]")
     assert width[0] <= width[1], f"{page.url} scrolls sideways: {width}"
