@@ -9,6 +9,7 @@ import re
 from decimal import Decimal
 from functools import partial
 
+from flask import abort
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DecimalField, HiddenField, IntegerField, PasswordField, StringField, TextAreaField
@@ -64,3 +65,9 @@ class StaffForm(FlaskForm):
                 bounded = FiniteNumber(decimals=issubclass(field_class, DecimalField))
                 options = {**options, "validators": [bounded, *(validators or ())]}
             return unbound_field.bind(form=form, **options)
+
+
+def require_csrf_token() -> None:
+    """400 unless the submitted form carries a valid CSRF token: for POST routes that take no other field."""
+    if not FlaskForm().validate():
+        abort(400)

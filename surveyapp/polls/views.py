@@ -6,7 +6,6 @@ blueprint.
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from sqlalchemy import select
 from werkzeug.routing import BuildError
 
@@ -14,6 +13,7 @@ from surveyapp.accounts.access import MANAGE, READ, require, staff_required, vis
 from surveyapp.errors import DomainError
 from surveyapp.extensions import db
 from surveyapp.filenames import safe_filename
+from surveyapp.forms import require_csrf_token
 from surveyapp.polls import export, live, service
 from surveyapp.polls.blueprint import bp, can_manage, poll, poll_session
 from surveyapp.polls.forms import KIND_LABELS, ModerationForm, PollForm, SessionForm
@@ -81,7 +81,7 @@ def add_poll(poll_session_id: int):
 @staff_required
 def close_session(poll_session_id: int):
     session = poll_session(poll_session_id, MANAGE)
-    _check_csrf()
+    require_csrf_token()
     if session.closed_at is not None:
         raise http_error(service.Conflict(_("This session is closed.")))
     changed = service.close_session(session)
@@ -96,7 +96,7 @@ def close_session(poll_session_id: int):
 @staff_required
 def state(poll_id: int):
     row = poll(poll_id, MANAGE)
-    _check_csrf()
+    require_csrf_token()
     try:
         service.change_state(row, request.form.get("action", ""))
     except DomainError as error:
@@ -167,11 +167,6 @@ def export_xlsx(poll_session_id: int):
 def _download(body: bytes, mimetype: str, session: PollSession, extension: str) -> Response:
     name = safe_filename(f"poll-results-{session.code}", extension)
     return Response(body, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{name}"'})
-
-
-def _check_csrf() -> None:
-    if not FlaskForm().validate_on_submit():  # the CSRF token only
-        abort(400)
 
 
 

@@ -2,7 +2,7 @@
 
 Thin HTTP layer over lifecycle.py and copying.py; registered on the builder blueprint by views.py.
 """
-from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask import current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import to_user_timezone, to_utc
@@ -15,6 +15,7 @@ from surveyapp.accounts.access import staff_required
 from surveyapp.db import utcnow
 from surveyapp.errors import DomainError
 from surveyapp.extensions import db
+from surveyapp.forms import require_csrf_token
 from surveyapp.questionnaires import copying, lifecycle
 from surveyapp.questionnaires.blueprint import (
     bp,
@@ -133,7 +134,7 @@ def confirm_close(questionnaire_id: int):
 @staff_required
 def archive(questionnaire_id: int):
     questionnaire = managed_questionnaire(questionnaire_id)
-    _check_csrf()
+    require_csrf_token()
     lifecycle.archive(questionnaire, utcnow())
     db.session.commit()
     flash(_("Questionnaire archived. Its responses stay in reports and exports."))
@@ -144,16 +145,11 @@ def archive(questionnaire_id: int):
 @staff_required
 def unarchive(questionnaire_id: int):
     questionnaire = managed_questionnaire(questionnaire_id)
-    _check_csrf()
+    require_csrf_token()
     lifecycle.unarchive(questionnaire)
     db.session.commit()
     flash(_("Questionnaire back on the list."))
     return _to_edit(questionnaire)
-
-
-def _check_csrf() -> None:
-    if not FlaskForm().validate():  # only its CSRF token
-        abort(400)
 
 
 @bp.route("/questionnaires/<int:questionnaire_id>/delete", methods=["GET", "POST"])
@@ -162,7 +158,7 @@ def delete(questionnaire_id: int):
     questionnaire = managed_questionnaire(questionnaire_id)
     form = FlaskForm()  # only its CSRF token
     if form.is_submitted():
-        _check_csrf()
+        require_csrf_token()
     refusal, status = None, 200
     if not lifecycle.deletable(questionnaire):
         refusal, status = lifecycle.DELETE_REFUSED, 409 if form.is_submitted() else 200
